@@ -1,0 +1,3 @@
+from kratom_journal.cli.app import main
+
+main()

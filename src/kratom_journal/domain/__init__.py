@@ -1,0 +1,1 @@
+"""Pure journal types and rules: no I/O, no framework, no clock."""

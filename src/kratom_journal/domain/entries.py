@@ -1,0 +1,352 @@
+"""Journal entries: doses, sleep diary nights, mood check-ins and side effects.
+
+Every instant is time-zone aware. Entries validate themselves on creation and
+raise :class:`~kratom_journal.domain.errors.InvalidEntry` naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.strains import normalize_strain
+
+
+class Unit(StrEnum):
+    """Units a dose can be logged in."""
+
+    G = "g"
+    MG = "mg"
+    CAPSULE = "capsule"
+    ML = "ml"
+    STANDARD_DRINK = "standard_drink"
+    CUP = "cup"
+
+
+class Form(StrEnum):
+    """Product forms; ``seven_oh`` marks concentrated 7-hydroxymitragynine products."""
+
+    POWDER = "powder"
+    CAPSULE = "capsule"
+    EXTRACT = "extract"
+    TEA = "tea"
+    SEVEN_OH = "7-oh"
+    OTHER = "other"
+
+
+class Symptom(StrEnum):
+    """Side effects the journal asks about by name."""
+
+    CONSTIPATION = "constipation"
+    NAUSEA = "nausea"
+    ITCHING = "itching"
+    SWEATING = "sweating"
+    DIZZINESS = "dizziness"
+    HEADACHE = "headache"
+    RESTLESSNESS = "restlessness"
+    LOW_APPETITE = "low_appetite"
+    OTHER = "other"
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+KNOWN_SUBSTANCES: tuple[str, ...] = (
+    "kratom",
+    "caffeine",
+    "alcohol",
+    "melatonin",
+    "cannabis",
+    "other",
+)
+"""Substance names accepted as they are; medicines are written ``medication:<name>``."""
+
+
+def normalize_substance(name: str) -> str:
+    """Return the canonical substance name or raise :class:`InvalidEntry`.
+
+    >>> normalize_substance(" Caffeine ")
+    'caffeine'
+    >>> normalize_substance("medication: Sertraline")
+    'medication:sertraline'
+    """
+    text = " ".join(name.casefold().split())
+    if text in KNOWN_SUBSTANCES:
+        return text
+    for prefix in ("medication:", "other:"):
+        if text.startswith(prefix):
+            rest = text[len(prefix) :].strip()
+            if rest:
+                return prefix + rest
+    expected = ", ".join(KNOWN_SUBSTANCES)
+    raise InvalidEntry(
+        f"unknown substance {name!r}; expected one of {expected}, "
+        "'medication:<name>' or 'other:<name>'",
+        "substance",
+    )
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidEntry("needs a time zone or UTC offset", name)
+
+
+def _require_range(value: float | None, low: float, high: float, name: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidEntry("must be a finite number", name)
+    if not low <= value <= high:
+        raise InvalidEntry(f"must be between {low:g} and {high:g}, got {value:g}", name)
+
+
+def _clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value if value.strip() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """One dose of kratom or another substance.
+
+    ``grams_per_capsule`` is required for capsule doses of kratom so that the
+    amount in grams is known; ``strain`` keeps the label exactly as written.
+    """
+
+    taken_at: datetime
+    amount: float
+    unit: Unit
+    substance: str = "kratom"
+    form: Form | None = None
+    strain: str | None = None
+    product: str | None = None
+    grams_per_capsule: float | None = None
+    note: str | None = None
+    zone: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.taken_at, "taken_at")
+        object.__setattr__(self, "substance", normalize_substance(self.substance))
+        object.__setattr__(self, "unit", _coerce(Unit, self.unit, "unit"))
+        if self.form is not None:
+            object.__setattr__(self, "form", _coerce(Form, self.form, "form"))
+        if not isinstance(self.amount, int | float) or isinstance(self.amount, bool):
+            raise InvalidEntry("must be a number", "amount")
+        if not math.isfinite(self.amount) or self.amount <= 0:
+            raise InvalidEntry(f"must be a positive number, got {self.amount:g}", "amount")
+        if self.grams_per_capsule is not None and not (
+            math.isfinite(self.grams_per_capsule) and self.grams_per_capsule > 0
+        ):
+            raise InvalidEntry("must be a positive number", "grams_per_capsule")
+        object.__setattr__(self, "strain", _clean_text(self.strain))
+        object.__setattr__(self, "product", _clean_text(self.product))
+        object.__setattr__(self, "note", _clean_text(self.note))
+
+    @property
+    def strain_key(self) -> str | None:
+        """Normalized strain key used to group doses (see :func:`normalize_strain`)."""
+        return normalize_strain(self.strain) if self.strain else None
+
+    @property
+    def grams(self) -> float | None:
+        """Amount in grams where the unit allows it, else ``None``."""
+        if self.unit is Unit.G:
+            return float(self.amount)
+        if self.unit is Unit.MG:
+            return self.amount / 1000.0
+        if self.unit is Unit.CAPSULE and self.grams_per_capsule is not None:
+            return self.amount * self.grams_per_capsule
+        return None
+
+    @property
+    def is_seven_oh(self) -> bool:
+        """True for concentrated 7-hydroxymitragynine products."""
+        return self.form is Form.SEVEN_OH
+
+
+@dataclass(frozen=True, slots=True)
+class SleepDiaryEntry:
+    """One night of the Consensus Sleep Diary core items (Carney et al., 2012).
+
+    ``night`` is the date of the evening the night began. Clock times are aware
+    datetimes; durations are whole minutes.
+
+    References
+    ----------
+    Carney CE, Buysse DJ, Ancoli-Israel S, et al. The Consensus Sleep Diary:
+    standardizing prospective sleep self-monitoring. Sleep 2012;35(2):287-302.
+    doi:10.5665/sleep.1642
+    """
+
+    night: date
+    bed_at: datetime
+    tried_at: datetime
+    sol_min: int
+    awakenings: int
+    waso_min: int
+    final_wake_at: datetime
+    out_of_bed_at: datetime
+    quality: int
+    nap_count: int | None = None
+    nap_min: int | None = None
+    note: str | None = None
+    zone: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("bed_at", "tried_at", "final_wake_at", "out_of_bed_at"):
+            _require_aware(getattr(self, name), name)
+        for name, high in (("sol_min", 24 * 60), ("waso_min", 24 * 60), ("awakenings", 100)):
+            _require_int(getattr(self, name), name)
+            _require_range(getattr(self, name), 0, high, name)
+        _require_int(self.quality, "quality")
+        _require_range(self.quality, 1, 5, "quality")
+        for name in ("nap_count", "nap_min"):
+            if getattr(self, name) is not None:
+                _require_int(getattr(self, name), name)
+                _require_range(getattr(self, name), 0, 24 * 60, name)
+        object.__setattr__(self, "note", _clean_text(self.note))
+        self._check_order()
+
+    def _check_order(self) -> None:
+        """Refuse contradictory clock times (out of bed before into bed, and so on)."""
+        if self.tried_at < self.bed_at:
+            raise InvalidEntry("time tried to sleep is before time into bed", "tried_at")
+        if self.final_wake_at <= self.tried_at:
+            raise InvalidEntry("final awakening is not after time tried to sleep", "final_wake_at")
+        if self.out_of_bed_at < self.final_wake_at:
+            raise InvalidEntry("time out of bed is before the final awakening", "out_of_bed_at")
+        if self.out_of_bed_at - self.bed_at > timedelta(hours=24):
+            raise InvalidEntry("the night is longer than 24 hours", "out_of_bed_at")
+        window = (self.final_wake_at - self.tried_at) / timedelta(minutes=1)
+        if self.sol_min > window:
+            raise InvalidEntry(
+                f"minutes to fall asleep ({self.sol_min}) is longer than the night "
+                f"({window:.0f} min between trying to sleep and final awakening)",
+                "sol_min",
+            )
+        if self.sol_min + self.waso_min > window:
+            raise InvalidEntry(
+                f"minutes to fall asleep plus minutes awake ({self.sol_min + self.waso_min}) "
+                f"exceed the night ({window:.0f} min)",
+                "waso_min",
+            )
+        if self.awakenings == 0 and self.waso_min > 0:
+            raise InvalidEntry("minutes awake during the night given with no awakenings",
+                               "awakenings")
+
+
+@dataclass(frozen=True, slots=True)
+class MoodCheckin:
+    """A mood, anxiety and (optionally) energy rating, each 0-10."""
+
+    at: datetime
+    mood: int
+    anxiety: int | None = None
+    energy: int | None = None
+    note: str | None = None
+    zone: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "at")
+        for name in ("mood", "anxiety", "energy"):
+            value = getattr(self, name)
+            if value is not None:
+                _require_int(value, name)
+                _require_range(value, 0, 10, name)
+        object.__setattr__(self, "note", _clean_text(self.note))
+
+
+@dataclass(frozen=True, slots=True)
+class SideEffect:
+    """A side effect and its severity: 0 none, 1 mild, 2 moderate, 3 severe."""
+
+    at: datetime
+    symptom: Symptom
+    severity: int
+    note: str | None = None
+    zone: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "at")
+        object.__setattr__(self, "symptom", _coerce(Symptom, self.symptom, "symptom"))
+        _require_int(self.severity, "severity")
+        _require_range(self.severity, 0, 3, "severity")
+        object.__setattr__(self, "note", _clean_text(self.note))
+
+
+Entry = Dose | SleepDiaryEntry | MoodCheckin | SideEffect
+"""Any journal entry."""
+
+
+class Kind(StrEnum):
+    """Entry kinds, as used on the command line and in exports."""
+
+    DOSE = "dose"
+    SLEEP = "sleep"
+    MOOD = "mood"
+    SIDE_EFFECT = "side-effect"
+
+
+ENTRY_TYPES: dict[Kind, type[Entry]] = {
+    Kind.DOSE: Dose,
+    Kind.SLEEP: SleepDiaryEntry,
+    Kind.MOOD: MoodCheckin,
+    Kind.SIDE_EFFECT: SideEffect,
+}
+
+
+def kind_of(entry: Entry) -> Kind:
+    """Return the kind of an entry."""
+    for kind, cls in ENTRY_TYPES.items():
+        if isinstance(entry, cls):
+            return kind
+    raise TypeError(f"not a journal entry: {type(entry).__name__}")
+
+
+def _require_int(value: object, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidEntry(f"must be a whole number, got {value!r}", name)
+
+
+def _coerce(enum: type[_E], value: object, name: str) -> _E:
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(str(value))
+    except ValueError:
+        expected = ", ".join(m.value for m in enum)
+        raise InvalidEntry(f"unknown value {value!r}; expected one of {expected}", name) from None
+
+
+def night_of(instant: datetime) -> date:
+    """Return the night an instant belongs to: before 12:00 it is the previous evening's.
+
+    >>> from datetime import timezone
+    >>> night_of(datetime(2024, 3, 2, 3, 0, tzinfo=timezone.utc))
+    datetime.date(2024, 3, 1)
+    >>> night_of(datetime(2024, 3, 2, 23, 0, tzinfo=timezone.utc))
+    datetime.date(2024, 3, 2)
+    """
+    local_date = instant.date()
+    return local_date - timedelta(days=1) if instant.hour < 12 else local_date
+
+
+__all__ = [
+    "Dose",
+    "Entry",
+    "ENTRY_TYPES",
+    "Form",
+    "Kind",
+    "MoodCheckin",
+    "SideEffect",
+    "SleepDiaryEntry",
+    "Symptom",
+    "Unit",
+    "kind_of",
+    "night_of",
+    "normalize_substance",
+]
