@@ -69,6 +69,9 @@ def _register_all() -> None:
     journal_commands.register(app)
     for module in (survey, wearables, analysis, safety):
         module.register(app)
+    from kratom_journal.cli import report as report_commands
+
+    report_commands.register(app)
 
 
 _register_all()

@@ -1,0 +1,65 @@
+"""``kj report``: the clinician report as PDF or HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kratom_journal.cli.common import console, err_console, fail, open_from_context
+
+
+def _day(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"{flag}: expected a date YYYY-MM-DD, got {value!r}")
+
+
+def report_command(
+    ctx: typer.Context,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="First day of the period (YYYY-MM-DD); default four weeks before --to.")
+    ] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", help="Last day of the period (YYYY-MM-DD); default the latest journal day.")
+    ] = None,
+    out: Annotated[Path, typer.Option(
+        "--out", help="report.pdf or report.html.")] = Path("kratom-journal-report.pdf"),
+) -> None:
+    """Write a two-page clinician report. Example: kj report --from 2026-10-01 --out report.pdf"""
+    from kratom_journal.reports.render import write_report
+    from kratom_journal.services.report import build_report, resolve_period
+
+    if out.suffix.lower() not in {".pdf", ".html", ".htm"}:
+        fail(f"--out {out}: expected a file name ending in .pdf or .html")
+    journal = open_from_context(ctx)
+    period = resolve_period(journal, _day(start, "--from"), _day(end, "--to"))
+    report = build_report(journal, period)
+    if report.crisis is not None:
+        _print_crisis(report.crisis)
+    kind = write_report(report, out)
+    console.print(f"Wrote the {kind} report for {period.start} to {period.end} "
+                  f"({report.nights_logged} nights logged) to {out}")
+
+
+def _print_crisis(crisis) -> None:  # type: ignore[no-untyped-def]
+    """The crisis resources come first, on the terminal too."""
+    try:
+        from kratom_journal.cli.survey import print_crisis_notice
+    except ImportError:
+        print_crisis_notice = None
+    if print_crisis_notice is not None and crisis.notice is not None:
+        print_crisis_notice(crisis.notice)
+        return
+    err_console.print("[bold red]An answer in this period reported thoughts of death or "
+                      "self-harm.[/] If you are in danger now, call your local emergency number.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kj report``."""
+    app.command("report")(report_command)

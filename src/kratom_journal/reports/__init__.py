@@ -1,0 +1,1 @@
+"""Rendering of the clinician report: one Jinja2 HTML template, printed to PDF by WeasyPrint."""

@@ -1,0 +1,675 @@
+"""The clinician report: everything a clinician reads in a minute, gathered for one period.
+
+This module only gathers and arranges; scoring, sleep metrics, safety signals
+and analyses come from their own services. A section whose service is not part
+of this installation says so instead of being computed here a second way.
+The crisis section, when any answer in the period called for crisis resources,
+always comes first.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from kratom_journal import __version__
+from kratom_journal.domain.entries import (
+    Dose,
+    Form,
+    Kind,
+    MoodCheckin,
+    SideEffect,
+    SleepDiaryEntry,
+)
+from kratom_journal.reports.svg import Band, SleepLogRow, bar_trend, score_chart, sleep_log_chart
+from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
+from kratom_journal.store.journal import Journal, StoredEntry
+
+DEFAULT_DAYS = 28
+"""Default report period: the last four weeks, ending on the latest journal day."""
+MAX_TABLE_WEEKS = 8
+"""At most this many weeks in the sleep-diary table (the most recent ones)."""
+SLEEP_LOG_NIGHTS = 14
+"""Nights on the 24-hour sleep log (the AASM two-week diary layout)."""
+TST_FLAG_MIN = 360
+"""A weekly mean total sleep time below six hours is flagged."""
+
+LIMITS = (
+    "All data are self-reported by the person in their own journal; nothing was measured or "
+    "verified by a clinician.",
+    "Diary sleep is not measured sleep: compared with EEG the Consensus Sleep Diary tends to "
+    "overestimate total sleep time (by about 40 minutes) and sleep efficiency, while its timing "
+    "is accurate (Dietch et al., J Clin Sleep Med 2021). Wearable figures are device estimates "
+    "and differ from both.",
+    "Analyses of the journal show associations within one person's data, not proof of cause; "
+    "only the randomized self-experiments, where listed, estimate an effect.",
+    "This report gives no dosing advice and does not recommend any amount, product or strain, "
+    "nor starting, continuing or stopping use.",
+    "PHQ-9 and GAD-7 are screening and monitoring questionnaires; a score is not a diagnosis.",
+)
+
+ASSOCIATION_CAVEAT = (
+    "Association, not proof: these are patterns in the person's own observational data, "
+    "adjusted for multiple comparisons; they do not show that kratom caused them."
+)
+
+_SECTION_UNAVAILABLE = "Not available: this installation of Kratom Journal has no {what}."
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive range of journal days (nights are dated by the evening they began)."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass
+class CrisisSection:
+    """Answers in the period that call for crisis resources, and the resources themselves."""
+
+    answers: list[dict[str, Any]]
+    notice: dict[str, Any] | None
+
+
+@dataclass
+class SleepSection:
+    weeks: list[dict[str, Any]] | None
+    unavailable: str | None
+    nights_logged: int
+    log_svg: str
+    se_denominator: str = "time in bed"
+    regularity: str | None = None
+    caveat: str | None = None
+
+
+@dataclass
+class InstrumentSeries:
+    instrument_id: str
+    name: str
+    rows: list[dict[str, Any]]
+    svg: str
+    summary: str
+
+
+@dataclass
+class KratomSection:
+    kratom_days: int
+    days: int
+    doses: int
+    days_per_week: float
+    doses_per_use_day: float | None
+    forms: list[tuple[str, int]]
+    strains: list[tuple[str, int]]
+    seven_oh_doses: int
+    extract_doses: int
+    trend_svg: str
+    trend_label: str
+    trend_text: str
+    other_substances: list[tuple[str, int]]
+    signals: list[dict[str, Any]] | None = None
+    sows: list[dict[str, Any]] = field(default_factory=list)
+    self_checks: list[dict[str, Any]] = field(default_factory=list)
+    side_effects: list[dict[str, Any]] = field(default_factory=list)
+    mood_checkins: int = 0
+    mood_mean: float | None = None
+
+
+@dataclass
+class MedicationSection:
+    declared: list[dict[str, Any]] | None
+    logged: list[tuple[str, int]]
+    warnings: list[dict[str, Any]] | None
+    unavailable: str | None = None
+
+
+@dataclass
+class AnalysisSection:
+    insights: list[dict[str, Any]] | None
+    experiments: list[dict[str, Any]] | None
+    note: str | None = None
+    caveat: str = ASSOCIATION_CAVEAT
+
+
+@dataclass
+class ClinicianReport:
+    """All sections of one report; templates render it and add nothing."""
+
+    period: Period
+    generated_at: datetime
+    zone: str
+    person: dict[str, str]
+    nights_logged: int
+    sources: list[str]
+    crisis: CrisisSection | None
+    sleep: SleepSection
+    questionnaires: list[InstrumentSeries] | None
+    questionnaires_note: str | None
+    kratom: KratomSection
+    medications: MedicationSection
+    analysis: AnalysisSection
+    limits: tuple[str, ...] = LIMITS
+    version: str = __version__
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
+def default_period(journal: Journal, days: int = DEFAULT_DAYS) -> Period:
+    """The ``days`` days ending on the latest day with a journal entry (today if none)."""
+    zone = journal_zone(journal)
+    latest = _latest_day(journal)
+    end = latest or now_in(zone).date()
+    return Period(end - timedelta(days=days - 1), end)
+
+
+def resolve_period(journal: Journal, start: date | None, end: date | None) -> Period:
+    """Fill in a missing end (latest journal day) or start (four weeks before the end)."""
+    if end is None:
+        end = default_period(journal).end if start is None else max(
+            start, default_period(journal).end)
+    if start is None:
+        start = end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise ValueError(f"--from {start} is after --to {end}")
+    return Period(start, end)
+
+
+def build_report(journal: Journal, period: Period, now: datetime | None = None) -> ClinicianReport:
+    """Gather every section of the clinician report for ``period``."""
+    zone = journal_zone(journal)
+    nights = _nights(journal, period)
+    doses = _entries(journal, Kind.DOSE, period, extra_days=1)
+    effects = [e for e in _entries(journal, Kind.SIDE_EFFECT, period)
+               if isinstance(e, SideEffect)]
+    moods = [e for e in _entries(journal, Kind.MOOD, period) if isinstance(e, MoodCheckin)]
+    all_doses = [d for d in doses if isinstance(d, Dose)]
+    in_period = [d for d in all_doses if period.start <= _local_day(d.taken_at) <= period.end]
+    administrations = _administrations(journal, period)
+    return ClinicianReport(
+        period=period,
+        generated_at=(now or datetime.now(UTC)).astimezone(zone),
+        zone=journal_zone_name(journal),
+        person=person_details(journal),
+        nights_logged=len(nights),
+        sources=_sources(journal, nights, period),
+        crisis=_crisis_section(journal, administrations),
+        sleep=_sleep_section(nights, all_doses, period),
+        questionnaires=_questionnaire_series(administrations, period),
+        questionnaires_note=None if administrations is not None else _SECTION_UNAVAILABLE.format(
+            what="questionnaire module"),
+        kratom=_kratom_section(journal, in_period, effects, moods, period),
+        medications=_medication_section(journal, in_period),
+        analysis=_analysis_section(journal),
+    )
+
+
+PERSON_SETTINGS = {"patient-name": "name", "patient-birth-date": "birth_date",
+                   "patient-gender": "gender"}
+"""Settings a person may fill to put their details on the report and in the FHIR export."""
+
+
+def person_details(journal: Journal) -> dict[str, str]:
+    """Only the details the person chose to record in the journal's settings."""
+    settings = journal.settings.all()
+    return {key: settings[name] for name, key in PERSON_SETTINGS.items() if settings.get(name)}
+
+
+# --- reading the journal -------------------------------------------------------------------
+
+
+def _latest_day(journal: Journal) -> date | None:
+    """The latest diary night; without a diary, the latest day of any other entry."""
+    recent = datetime.now(UTC) - timedelta(days=3650)
+    nights = journal.entries.list(kind=Kind.SLEEP, since=recent)
+    if nights and isinstance(nights[-1].entry, SleepDiaryEntry):
+        return nights[-1].entry.night
+    latest: date | None = None
+    for kind in (Kind.DOSE, Kind.MOOD, Kind.SIDE_EFFECT):
+        stored = journal.entries.list(kind=kind, since=recent)
+        if stored:
+            day = _local_day(_time_of(stored[-1].entry))
+            latest = day if latest is None else max(latest, day)
+    return latest
+
+
+def _time_of(entry: object) -> datetime:
+    if isinstance(entry, Dose):
+        return entry.taken_at
+    if isinstance(entry, MoodCheckin | SideEffect):
+        return entry.at
+    raise TypeError(type(entry).__name__)
+
+
+def _local_day(instant: datetime) -> date:
+    """The calendar day at the offset the entry was logged with."""
+    return instant.date()
+
+
+def _bounds(period: Period, before: int, after: int) -> tuple[datetime, datetime]:
+    # A day's margin on each side covers every UTC offset; entries are then filtered by day.
+    start = datetime.combine(period.start - timedelta(days=before + 1), time(0), tzinfo=UTC)
+    end = datetime.combine(period.end + timedelta(days=after + 2), time(0), tzinfo=UTC)
+    return start, end
+
+
+def _entries(journal: Journal, kind: Kind, period: Period, extra_days: int = 0) -> list[Any]:
+    since, until = _bounds(period, 0, extra_days)
+    stored: list[StoredEntry] = journal.entries.list(kind=kind, since=since, until=until)
+    wanted_end = period.end + timedelta(days=extra_days)
+    return [s.entry for s in stored
+            if period.start <= _local_day(_time_of(s.entry)) <= wanted_end]
+
+
+def _nights(journal: Journal, period: Period) -> list[SleepDiaryEntry]:
+    since, until = _bounds(period, 1, 0)
+    by_night: dict[date, SleepDiaryEntry] = {}
+    for stored in journal.entries.list(kind=Kind.SLEEP, since=since, until=until):
+        entry = stored.entry
+        if isinstance(entry, SleepDiaryEntry) and period.start <= entry.night <= period.end:
+            by_night[entry.night] = entry
+    return [by_night[night] for night in sorted(by_night)]
+
+
+def _sources(journal: Journal, nights: Sequence[SleepDiaryEntry], period: Period) -> list[str]:
+    sources = ["sleep diary (Consensus Sleep Diary, self-report)"] if nights else []
+    sources.extend(_wearable_sources(journal, period))
+    return sources or ["no sleep data in this period"]
+
+
+def _wearable_sources(journal: Journal, period: Period) -> list[str]:
+    try:
+        from kratom_journal.services.wearable_import import wearable_nights
+    except ImportError:
+        return []
+    names: Counter[str] = Counter()
+    for night in wearable_nights(journal, period.start, period.end):
+        names[str(getattr(night, "source", "wearable"))] += 1
+    return [f"{name} (wearable, {count} nights)" for name, count in sorted(names.items())]
+
+
+# --- questionnaires and the crisis note ----------------------------------------------------
+
+
+def _administrations(journal: Journal, period: Period) -> list[Any] | None:
+    try:
+        from kratom_journal.services.questionnaires import list_administrations
+    except ImportError:
+        return None
+    return [a for a in list_administrations(journal)
+            if period.start <= _local_day(a.administered_at) <= period.end]
+
+
+def _crisis_section(journal: Journal, administrations: list[Any] | None) -> CrisisSection | None:
+    if not administrations:
+        return None
+    answers = []
+    for administration in administrations:
+        for flag in administration.result.safety_flags:
+            answers.append({
+                "date": _local_day(administration.administered_at),
+                "instrument": administration.instrument.short_name,
+                "item": flag.item,
+                "value": flag.value,
+                "label": _answer_label(administration.instrument, flag.item, flag.value),
+                "text": _item_text(administration.instrument, flag.item),
+            })
+    if not answers:
+        return None
+    from kratom_journal.services.questionnaires import crisis_notice_for
+
+    return CrisisSection(answers=answers, notice=crisis_notice_for(journal).to_dict())
+
+
+def _item_text(instrument: Any, item_id: str) -> str:
+    for item in instrument.items:
+        if item.id == item_id:
+            return str(item.text)
+    return item_id
+
+
+def _answer_label(instrument: Any, item_id: str, value: int) -> str:
+    for item in instrument.items:
+        if item.id == item_id:
+            for option in instrument.response_sets[item.response_set]:
+                if option.value == value:
+                    return str(option.label)
+    return str(value)
+
+
+REPORTED_INSTRUMENTS = ("phq9", "gad7")
+
+
+def _questionnaire_series(
+    administrations: list[Any] | None, period: Period
+) -> list[InstrumentSeries] | None:
+    if administrations is None:
+        return None
+    series = []
+    for instrument_id in REPORTED_INSTRUMENTS:
+        chosen = [a for a in administrations if a.instrument.id == instrument_id]
+        if not chosen:
+            continue
+        series.append(_series(chosen, period))
+    return series
+
+
+def _series(administrations: list[Any], period: Period) -> InstrumentSeries:
+    instrument = administrations[0].instrument
+    scored = [a for a in administrations if a.result.total is not None]
+    points = [(_local_day(a.administered_at), int(a.result.total)) for a in scored]
+    baseline = points[0][1] if points else None
+    rule = instrument.change
+    response = (baseline * (1 - rule.response_drop_fraction)
+                if baseline and rule.response_drop_fraction else None)
+    svg = score_chart(
+        points,
+        [Band(b.min, b.max, b.label) for b in instrument.bands],
+        max_score=int(instrument.score_range[1]),
+        start=period.start,
+        end=period.end,
+        response_line=response,
+        remission_line=rule.remission_below,
+        title=f"{instrument.short_name} totals",
+    )
+    rows = []
+    for administration in administrations:
+        result = administration.result
+        change = administration.change
+        rows.append({
+            "date": _local_day(administration.administered_at),
+            "total": result.total,
+            "band": result.band or (result.no_score_reason or "no score"),
+            "flags": ", ".join(f"item {f.item} = {f.value}" for f in result.safety_flags),
+            "delta": change.delta if change is not None else None,
+            "meaningful": getattr(change, "meaningful", None) if change is not None else None,
+        })
+    return InstrumentSeries(instrument.id, instrument.short_name, rows, svg,
+                            _series_summary(instrument, points))
+
+
+def _series_summary(instrument: Any, points: list[tuple[date, int]]) -> str:
+    if not points:
+        return "No complete administration in this period."
+    first, last = points[0][1], points[-1][1]
+    text = f"Baseline {first}, latest {last} ({len(points)} administrations)"
+    rule = instrument.change
+    if len(points) > 1:
+        change = last - first
+        text += f"; change {change:+d}"
+        if rule.mcid:
+            text += f" (meaningful change: {rule.mcid:g} points)"
+        if rule.response_drop_fraction and first > 0 and last <= first * (
+                1 - rule.response_drop_fraction):
+            text += "; response criterion met"
+        if rule.remission_below is not None and last < rule.remission_below:
+            text += "; below the remission threshold"
+    return text + "."
+
+
+# --- sleep ---------------------------------------------------------------------------------
+
+
+def _sleep_section(
+    nights: list[SleepDiaryEntry], doses: list[Dose], period: Period
+) -> SleepSection:
+    log_nights = [n for n in nights if n.night > period.end - timedelta(days=SLEEP_LOG_NIGHTS)]
+    log_svg = sleep_log_chart(_log_rows(log_nights, doses, period))
+    try:
+        from kratom_journal.sleep.summary import weekly_summaries
+    except ImportError:
+        return SleepSection(None, _SECTION_UNAVAILABLE.format(what="sleep metrics module"),
+                            len(nights), log_svg)
+    weeks = min(MAX_TABLE_WEEKS, max(1, math.ceil(period.days / 7)))
+    summaries = weekly_summaries(nights, weeks, period.end)
+    rows = [_week_row(week) for week in summaries if week.start <= period.end]
+    return SleepSection(rows, None, len(nights), log_svg, regularity=_regularity(nights),
+                        caveat=None)
+
+
+def _regularity(nights: list[SleepDiaryEntry]) -> str | None:
+    try:
+        from kratom_journal.sleep.regularity import sleep_regularity_index
+    except ImportError:
+        return None
+    result = sleep_regularity_index(nights)
+    if result is None:
+        return None
+    return f"Sleep Regularity Index {result.sri:.0f} over {result.nights} nights"
+
+
+def _week_row(week: Any) -> dict[str, Any]:
+    from kratom_journal.sleep.summary import clock_label
+
+    stats = week.stats
+
+    def mean_sd(name: str, digits: int = 0) -> str:
+        stat = stats[name]
+        if stat.mean is None:
+            return "–"
+        text = f"{stat.mean:.{digits}f}"
+        return text + (f" ± {stat.sd:.{digits}f}" if stat.sd is not None else "")
+
+    def clock(name: str) -> str:
+        stat = stats[name]
+        if stat.mean is None:
+            return "–"
+        sd = f" ± {stat.sd:.0f}′" if stat.sd is not None else ""
+        return f"{clock_label(stat.mean)}{sd}"
+
+    flags = [f"{label}: {week.flag_nights[key]}" for key, label in (
+        ("sol_over_30", "SOL>30"), ("waso_over_30", "WASO>30"), ("se_under_85", "SE<85%"))
+        if week.flag_nights.get(key)]
+    tst = stats["tst_min"].mean
+    if tst is not None and tst < TST_FLAG_MIN:
+        flags.append("mean TST<6 h")
+    return {
+        "label": f"{week.start:%d %b}–{week.end:%d %b}",
+        "n": f"{week.nights_valid}/{week.nights_expected}",
+        "bedtime": clock("bedtime_min_after_noon"),
+        "rise": clock("rise_time_min_after_noon"),
+        "tib": mean_sd("tib_min"),
+        "tst": mean_sd("tst_min"),
+        "sol": mean_sd("sol_min"),
+        "waso": mean_sd("waso_min"),
+        "nwak": mean_sd("awakenings", 1),
+        "se": mean_sd("se_pct"),
+        "quality": mean_sd("quality", 1),
+        "flags": "; ".join(flags),
+        "naps": f"{week.nap_days} d, {week.nap_min_total} min" if week.nap_days else "",
+        "empty": week.nights_valid == 0,
+    }
+
+
+def _minutes_after_noon(instant: datetime, night: date) -> float:
+    """Wall-clock minutes after noon of ``night``, in the instant's own offset."""
+    noon = datetime.combine(night, time(12, 0))
+    return (instant.replace(tzinfo=None) - noon) / timedelta(minutes=1)
+
+
+def substance_group(substance: str) -> str:
+    """The sleep-log marker group of a logged substance."""
+    if substance.startswith("medication:"):
+        return "medication"
+    if substance.startswith("other:"):
+        return "other"
+    return substance
+
+
+def _log_rows(
+    nights: list[SleepDiaryEntry], doses: list[Dose], period: Period
+) -> list[SleepLogRow]:
+    by_night: dict[date, list[tuple[float, str]]] = defaultdict(list)
+    for dose in doses:
+        local = dose.taken_at
+        night = local.date() if local.hour >= 12 else local.date() - timedelta(days=1)
+        by_night[night].append((_minutes_after_noon(local, night),
+                                substance_group(dose.substance)))
+    diary = {n.night: n for n in nights}
+    first = max(period.start, period.end - timedelta(days=SLEEP_LOG_NIGHTS - 1))
+    rows = []
+    for offset in range((period.end - first).days + 1):
+        night = first + timedelta(days=offset)
+        entry = diary.get(night)
+        in_bed = asleep = None
+        if entry is not None:
+            in_bed = (_minutes_after_noon(entry.bed_at, night),
+                      _minutes_after_noon(entry.out_of_bed_at, night))
+            onset = entry.tried_at + timedelta(minutes=entry.sol_min)
+            asleep = (_minutes_after_noon(onset, night),
+                      _minutes_after_noon(entry.final_wake_at, night))
+        rows.append(SleepLogRow(night, in_bed, asleep, tuple(sorted(by_night.get(night, [])))))
+    return rows
+
+
+# --- kratom use ----------------------------------------------------------------------------
+
+
+def _kratom_section(
+    journal: Journal, doses: list[Dose], effects: list[SideEffect], moods: list[MoodCheckin],
+    period: Period,
+) -> KratomSection:
+    kratom = [d for d in doses if d.substance == "kratom"]
+    per_day = Counter(_local_day(d.taken_at) for d in kratom)
+    forms = Counter((d.form.value if d.form else "not given") for d in kratom)
+    strains = Counter((d.strain or "not given") for d in kratom)
+    others = Counter(d.substance for d in doses if d.substance != "kratom")
+    labels, values, unit = _trend(per_day, period)
+    section = KratomSection(
+        kratom_days=len(per_day),
+        days=period.days,
+        doses=len(kratom),
+        days_per_week=round(7 * len(per_day) / period.days, 1),
+        doses_per_use_day=round(len(kratom) / len(per_day), 1) if per_day else None,
+        forms=forms.most_common(),
+        strains=strains.most_common(6),
+        seven_oh_doses=sum(1 for d in kratom if d.form is Form.SEVEN_OH),
+        extract_doses=sum(1 for d in kratom if d.form is Form.EXTRACT),
+        trend_svg=bar_trend(list(zip(labels, values, strict=True)), unit),
+        trend_label=unit,
+        trend_text=_trend_text(values),
+        other_substances=others.most_common(),
+        side_effects=_side_effect_rows(effects),
+        mood_checkins=len(moods),
+        mood_mean=round(statistics.fmean(m.mood for m in moods), 1) if moods else None,
+    )
+    _add_safety_signals(journal, section, period)
+    return section
+
+
+def _trend(per_day: Counter[date], period: Period) -> tuple[list[str], list[float | None], str]:
+    """Doses per day averaged by week (periods up to 16 weeks) or by month."""
+    if period.days <= 16 * 7:
+        labels, values = [], []
+        start = period.start
+        while start <= period.end:
+            end = min(start + timedelta(days=6), period.end)
+            days = (end - start).days + 1
+            total = sum(per_day.get(start + timedelta(days=i), 0) for i in range(days))
+            labels.append(f"{start:%d %b}")
+            values.append(round(total / days, 2))
+            start = end + timedelta(days=1)
+        return labels, values, "kratom doses per day, by week"
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    spans: dict[tuple[int, int], int] = defaultdict(int)
+    day = period.start
+    while day <= period.end:
+        totals[(day.year, day.month)] += per_day.get(day, 0)
+        spans[(day.year, day.month)] += 1
+        day += timedelta(days=1)
+    keys = sorted(spans)
+    return ([f"{date(y, m, 1):%b %Y}" for y, m in keys],
+            [round(totals[k] / spans[k], 2) for k in keys], "kratom doses per day, by month")
+
+
+def _trend_text(values: list[float | None]) -> str:
+    finite = [v for v in values if v is not None]
+    if len(finite) < 2:
+        return "Too short a period to describe a trend."
+    half = len(finite) // 2
+    first, last = statistics.fmean(finite[:half]), statistics.fmean(finite[half:])
+    return (f"Doses per day averaged {first:.2f} in the first half of the period and "
+            f"{last:.2f} in the second half (descriptive, no test).")
+
+
+def _side_effect_rows(effects: list[SideEffect]) -> list[dict[str, Any]]:
+    by_symptom: dict[str, list[SideEffect]] = defaultdict(list)
+    for effect in effects:
+        if effect.severity > 0:
+            by_symptom[effect.symptom.value.replace("_", " ")].append(effect)
+    names = {0: "none", 1: "mild", 2: "moderate", 3: "severe"}
+    return [
+        {"symptom": name, "days": len({_local_day(e.at) for e in items}),
+         "worst": names[max(e.severity for e in items)],
+         "last": max(_local_day(e.at) for e in items)}
+        for name, items in sorted(by_symptom.items(), key=lambda kv: -len(kv[1]))
+    ]
+
+
+def _add_safety_signals(journal: Journal, section: KratomSection, period: Period) -> None:
+    try:
+        from kratom_journal.services.safety import questionnaire_scores, safety_report
+    except ImportError:
+        return
+    report = safety_report(journal, today=period.end)
+    section.signals = [
+        {"title": s.title, "observed": s.observed, "level": s.level.value}
+        for s in report.signals
+    ]
+    for instrument_id, target in (("sows", section.sows), ("kud", section.self_checks)):
+        for day, total in questionnaire_scores(journal, instrument_id):
+            if period.start <= day <= period.end:
+                target.append({"date": day, "total": total})
+
+
+# --- medications and analyses --------------------------------------------------------------
+
+
+def _medication_section(journal: Journal, doses: list[Dose]) -> MedicationSection:
+    logged = Counter(d.substance.split(":", 1)[1] for d in doses
+                     if d.substance.startswith("medication:"))
+    try:
+        from kratom_journal.services.safety import journal_checks, list_medicines
+    except ImportError:
+        return MedicationSection(None, logged.most_common(), None,
+                                 _SECTION_UNAVAILABLE.format(what="interaction checker"))
+    declared = [{"name": m.name, "daily": m.daily, "since": m.added_at.date()}
+                for m in list_medicines(journal)]
+    warnings = []
+    for item in journal_checks(journal):
+        data = item.to_dict()
+        warnings.append({"origin": item.origin, **data})
+    return MedicationSection(declared, logged.most_common(), warnings)
+
+
+def _analysis_section(journal: Journal) -> AnalysisSection:
+    insights = experiments = None
+    notes = []
+    try:
+        from kratom_journal.analysis.errors import AnalysisError
+        from kratom_journal.services.insights import run_insights
+    except ImportError:
+        notes.append(_SECTION_UNAVAILABLE.format(what="analysis module"))
+    else:
+        try:
+            report = run_insights(journal)
+        except AnalysisError as exc:
+            notes.append(f"No analysis yet: {exc}")
+        else:
+            insights = [r.as_dict() for r in report.results]
+    try:
+        from kratom_journal.services.experiments import report_rows
+    except ImportError:
+        pass
+    else:
+        experiments = report_rows(journal)
+    return AnalysisSection(insights, experiments, " ".join(notes) or None)
