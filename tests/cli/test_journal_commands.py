@@ -184,3 +184,18 @@ def test_logging_does_not_import_heavy_libraries(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": str(ROOT / "src")})
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_cli_on_postgresql(runner, postgres_server) -> None:  # type: ignore[no-untyped-def]
+    from kratom_journal.cli.app import app
+
+    url = postgres_server.new_database()
+    assert runner.invoke(app, ["--db", url, "config", "set", "timezone", "UTC"]).exit_code == 0
+    logged = runner.invoke(app, ["--db", url, "log", "dose", "3g", "--at", "2024-05-01T21:00"])
+    assert logged.exit_code == 0, logged.output
+    (item,) = json.loads(runner.invoke(app, ["--db", url, "list", "--json"]).output)
+    assert item["taken_at"] == "2024-05-01T21:00:00+00:00"
+    refused = runner.invoke(app, ["--db", "postgresql+psycopg://postgres@127.0.0.1:1/none", "list"])
+    assert refused.exit_code == 1 and "cannot open the database" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    no_traceback(refused)
