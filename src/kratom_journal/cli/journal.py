@@ -291,7 +291,8 @@ def undelete_command(ctx: typer.Context, entry_id: str) -> None:
 def export_command(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="File (json) or folder/file (csv) to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="json, csv, fhir, parquet or tidy-csv.")] = "json",
     kind: KindOption = None,
 ) -> None:
     """Export the journal. Example: kj export --format json journal.json"""
@@ -310,7 +311,7 @@ def export_command(
         console.print("Wrote " + ", ".join(f"{n} {k.value}" for k, n in counts.items())
                       + f" rows to {path}")
         return
-    exporters[fmt](journal, path)
+    console.print(exporters[fmt](journal, path))
 
 
 def _exporters() -> dict[str, Any]:

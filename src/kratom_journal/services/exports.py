@@ -13,4 +13,26 @@ from kratom_journal.store.journal import Journal
 
 Exporter = Callable[[Journal, Path], str]
 
-EXPORTERS: dict[str, Exporter] = {}
+
+
+def _fhir(journal: Journal, path: Path) -> str:
+    from kratom_journal.services.fhir_export import export_fhir
+
+    return export_fhir(journal, path)
+
+
+def _parquet(journal: Journal, path: Path) -> str:
+    from kratom_journal.services.tidy_export import export_parquet
+
+    return export_parquet(journal, path)
+
+
+def _tidy_csv(journal: Journal, path: Path) -> str:
+    from kratom_journal.services.tidy_export import export_tidy_csv
+
+    return export_tidy_csv(journal, path)
+
+
+EXPORTERS: dict[str, Exporter] = {"fhir": _fhir, "parquet": _parquet, "tidy-csv": _tidy_csv}
+"""``fhir``: a FHIR R4B Bundle (one JSON file); ``parquet`` and ``tidy-csv``: analysis-ready
+tables with a data dictionary, in a folder (see docs/exports.md)."""
