@@ -111,7 +111,9 @@ def _current_revisions(engine: Engine) -> tuple[set[str], set[str]]:
                 current = {row[0] for row in rows}
     except (DatabaseError, OperationalError) as exc:
         reason = " ".join(str(exc.orig).split())
-        raise JournalOpenError(f"{_describe(engine)}: cannot open the database ({reason})") from None
+        raise JournalOpenError(
+            f"{_describe(engine)}: cannot open the database ({reason})"
+        ) from None
     return tables, current
 
 
