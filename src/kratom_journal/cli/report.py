@@ -22,14 +22,21 @@ def _day(value: str | None, flag: str) -> date | None:
 
 def report_command(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option(
-        "--from", help="First day of the period (YYYY-MM-DD); default four weeks before --to.")
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="First day of the period (YYYY-MM-DD); default four weeks before --to."
+        ),
     ] = None,
-    end: Annotated[str | None, typer.Option(
-        "--to", help="Last day of the period (YYYY-MM-DD); default the latest journal day.")
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Last day of the period (YYYY-MM-DD); default the latest journal day."
+        ),
     ] = None,
-    out: Annotated[Path, typer.Option(
-        "--out", help="report.pdf or report.html.")] = Path("kratom-journal-report.pdf"),
+    out: Annotated[Path, typer.Option("--out", help="report.pdf or report.html.")] = Path(
+        "kratom-journal-report.pdf"
+    ),
 ) -> None:
     """Write a two-page clinician report. Example: kj report --from 2026-10-01 --out report.pdf"""
     from kratom_journal.reports.render import write_report
@@ -43,8 +50,10 @@ def report_command(
     if report.crisis is not None:
         _print_crisis(report.crisis)
     kind = write_report(report, out)
-    console.print(f"Wrote the {kind} report for {period.start} to {period.end} "
-                  f"({report.nights_logged} nights logged) to {out}")
+    console.print(
+        f"Wrote the {kind} report for {period.start} to {period.end} "
+        f"({report.nights_logged} nights logged) to {out}"
+    )
 
 
 def _print_crisis(crisis) -> None:  # type: ignore[no-untyped-def]
@@ -56,8 +65,10 @@ def _print_crisis(crisis) -> None:  # type: ignore[no-untyped-def]
     if print_crisis_notice is not None and crisis.notice is not None:
         print_crisis_notice(crisis.notice)
         return
-    err_console.print("[bold red]An answer in this period reported thoughts of death or "
-                      "self-harm.[/] If you are in danger now, call your local emergency number.")
+    err_console.print(
+        "[bold red]An answer in this period reported thoughts of death or "
+        "self-harm.[/] If you are in danger now, call your local emergency number."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -60,14 +60,20 @@ def sleep_log_chart(rows: Sequence[SleepLogRow], width: int = 700) -> str:
     for hour in range(0, 25, 3):
         x = left + hour * 60 * scale
         label = f"{(hour + 12) % 24:02d}"
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" '
-                     f'y2="{bottom}" stroke="#d8d8d8" stroke-width="0.6"/>')
-        parts.append(f'<text x="{x:.1f}" y="{top - 6}" font-size="8" text-anchor="middle" '
-                     f'fill="#444">{label}</text>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" '
+            f'y2="{bottom}" stroke="#d8d8d8" stroke-width="0.6"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{top - 6}" font-size="8" text-anchor="middle" '
+            f'fill="#444">{label}</text>'
+        )
     for index, row in enumerate(rows):
         y = top + index * row_h
-        parts.append(f'<text x="{left - 4}" y="{y + row_h - 4}" font-size="8" text-anchor="end" '
-                     f'fill="#222">{row.night:%a %d %b}</text>')
+        parts.append(
+            f'<text x="{left - 4}" y="{y + row_h - 4}" font-size="8" text-anchor="end" '
+            f'fill="#222">{row.night:%a %d %b}</text>'
+        )
         if row.in_bed is not None:
             parts.append(_bar(row.in_bed, left, scale, y + 5, row_h - 7, "#bcd3ea"))
         if row.asleep is not None:
@@ -75,36 +81,47 @@ def sleep_log_chart(rows: Sequence[SleepLogRow], width: int = 700) -> str:
         for minute, group in row.markers:
             colour, letter = MARKER_STYLES.get(group, MARKER_STYLES["other"])
             x = left + _clamp(minute, 0, MINUTES_PER_DAY) * scale
-            parts.append(f'<text x="{x:.1f}" y="{y + 6}" font-size="6.5" font-weight="bold" '
-                         f'text-anchor="middle" fill="{colour}">{escape(letter)}</text>')
+            parts.append(
+                f'<text x="{x:.1f}" y="{y + 6}" font-size="6.5" font-weight="bold" '
+                f'text-anchor="middle" fill="{colour}">{escape(letter)}</text>'
+            )
     if not rows:
-        parts.append(f'<text x="{left}" y="{top + 10}" font-size="9" fill="#555">'
-                     'No diary nights in this period.</text>')
+        parts.append(
+            f'<text x="{left}" y="{top + 10}" font-size="9" fill="#555">'
+            "No diary nights in this period.</text>"
+        )
     legend_y = height - 8
-    parts.append(f'<rect x="{left}" y="{legend_y - 7}" width="14" height="6" fill="#bcd3ea"/>'
-                 f'<text x="{left + 18}" y="{legend_y}" font-size="7.5">in bed</text>'
-                 f'<rect x="{left + 60}" y="{legend_y - 6}" width="14" height="4" fill="#1f4e79"/>'
-                 f'<text x="{left + 78}" y="{legend_y}" font-size="7.5">'
-                 'asleep (onset to final awakening)</text>')
+    parts.append(
+        f'<rect x="{left}" y="{legend_y - 7}" width="14" height="6" fill="#bcd3ea"/>'
+        f'<text x="{left + 18}" y="{legend_y}" font-size="7.5">in bed</text>'
+        f'<rect x="{left + 60}" y="{legend_y - 6}" width="14" height="4" fill="#1f4e79"/>'
+        f'<text x="{left + 78}" y="{legend_y}" font-size="7.5">'
+        "asleep (onset to final awakening)</text>"
+    )
     x = left + 230
     for group, (colour, letter) in MARKER_STYLES.items():
-        parts.append(f'<text x="{x}" y="{legend_y}" font-size="7.5" font-weight="bold" '
-                     f'fill="{colour}">{escape(letter)}</text>'
-                     f'<text x="{x + 4 + 5 * len(letter)}" y="{legend_y}" font-size="7.5">'
-                     f'{escape(group)}</text>')
+        parts.append(
+            f'<text x="{x}" y="{legend_y}" font-size="7.5" font-weight="bold" '
+            f'fill="{colour}">{escape(letter)}</text>'
+            f'<text x="{x + 4 + 5 * len(letter)}" y="{legend_y}" font-size="7.5">'
+            f"{escape(group)}</text>"
+        )
         x += 16 + 5 * len(letter) + 4.6 * len(group)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _bar(span: tuple[float, float], left: float, scale: float, y: float, h: float,
-         colour: str) -> str:
+def _bar(
+    span: tuple[float, float], left: float, scale: float, y: float, h: float, colour: str
+) -> str:
     start = _clamp(span[0], 0, MINUTES_PER_DAY)
     end = _clamp(span[1], 0, MINUTES_PER_DAY)
     if end <= start:
         return ""
-    return (f'<rect x="{left + start * scale:.1f}" y="{y:.1f}" '
-            f'width="{(end - start) * scale:.1f}" height="{h:.1f}" fill="{colour}"/>')
+    return (
+        f'<rect x="{left + start * scale:.1f}" y="{y:.1f}" '
+        f'width="{(end - start) * scale:.1f}" height="{h:.1f}" fill="{colour}"/>'
+    )
 
 
 @dataclass(frozen=True)
@@ -149,34 +166,53 @@ def score_chart(
 
     parts = [_svg_open(width, height, title or "questionnaire scores")]
     for index, band in enumerate(bands):
-        y_high, y_low = y_of(band.high + 0.5 if band.high < max_score else max_score), y_of(
-            band.low - 0.5 if band.low > 0 else 0)
+        y_high, y_low = (
+            y_of(band.high + 0.5 if band.high < max_score else max_score),
+            y_of(band.low - 0.5 if band.low > 0 else 0),
+        )
         colour = BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)]
-        parts.append(f'<rect x="{left}" y="{y_high:.1f}" width="{plot_w}" '
-                     f'height="{y_low - y_high:.1f}" fill="{colour}"/>')
-        parts.append(f'<text x="{left + plot_w + 3}" y="{(y_high + y_low) / 2 + 3:.1f}" '
-                     f'font-size="7" fill="#555">{escape(band.label)} {band.low:g}-{band.high:g}'
-                     '</text>')
+        parts.append(
+            f'<rect x="{left}" y="{y_high:.1f}" width="{plot_w}" '
+            f'height="{y_low - y_high:.1f}" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w + 3}" y="{(y_high + y_low) / 2 + 3:.1f}" '
+            f'font-size="7" fill="#555">{escape(band.label)} {band.low:g}-{band.high:g}'
+            "</text>"
+        )
     for tick in range(0, max_score + 1, 5):
-        parts.append(f'<text x="{left - 3}" y="{y_of(tick) + 3:.1f}" font-size="7" '
-                     f'text-anchor="end" fill="#444">{tick}</text>')
-    parts.append(f'<text x="{left}" y="{height - 6}" font-size="7" fill="#444">'
-                 f'{start:%d %b %Y}</text>')
-    parts.append(f'<text x="{left + plot_w}" y="{height - 6}" font-size="7" '
-                 f'text-anchor="end" fill="#444">{end:%d %b %Y}</text>')
+        parts.append(
+            f'<text x="{left - 3}" y="{y_of(tick) + 3:.1f}" font-size="7" '
+            f'text-anchor="end" fill="#444">{tick}</text>'
+        )
+    parts.append(
+        f'<text x="{left}" y="{height - 6}" font-size="7" fill="#444">{start:%d %b %Y}</text>'
+    )
+    parts.append(
+        f'<text x="{left + plot_w}" y="{height - 6}" font-size="7" '
+        f'text-anchor="end" fill="#444">{end:%d %b %Y}</text>'
+    )
     if remission_line is not None:
         y = y_of(remission_line)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
-                     'stroke="#2e7d32" stroke-width="1" stroke-dasharray="1.5,2"/>')
-        parts.append(f'<text x="{left + 2}" y="{y - 2:.1f}" font-size="6.5" fill="#2e7d32">'
-                     f'remission &lt; {remission_line:g}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+            'stroke="#2e7d32" stroke-width="1" stroke-dasharray="1.5,2"/>'
+        )
+        parts.append(
+            f'<text x="{left + 2}" y="{y - 2:.1f}" font-size="6.5" fill="#2e7d32">'
+            f"remission &lt; {remission_line:g}</text>"
+        )
     if response_line is not None:
         y = y_of(response_line)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
-                     'stroke="#1565c0" stroke-width="1" stroke-dasharray="4,2"/>')
-        parts.append(f'<text x="{left + plot_w - 2}" y="{y - 2:.1f}" font-size="6.5" '
-                     f'text-anchor="end" fill="#1565c0">response (50% below baseline) '
-                     f'{response_line:g}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+            'stroke="#1565c0" stroke-width="1" stroke-dasharray="4,2"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w - 2}" y="{y - 2:.1f}" font-size="6.5" '
+            f'text-anchor="end" fill="#1565c0">response (50% below baseline) '
+            f"{response_line:g}</text>"
+        )
     ordered = sorted(points)
     if len(ordered) > 1:
         path = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in ordered)
@@ -184,19 +220,23 @@ def score_chart(
     for index, (day, value) in enumerate(ordered):
         x, y = x_of(day), y_of(value)
         if index == 0:
-            parts.append(f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" '
-                         'fill="#222"/>')
+            parts.append(
+                f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="#222"/>'
+            )
         else:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.4" fill="#222"/>')
     if not ordered:
-        parts.append(f'<text x="{left + 6}" y="{top + plot_h / 2:.1f}" font-size="8" '
-                     'fill="#555">No administrations in this period.</text>')
+        parts.append(
+            f'<text x="{left + 6}" y="{top + plot_h / 2:.1f}" font-size="8" '
+            'fill="#555">No administrations in this period.</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def bar_trend(values: Sequence[tuple[str, float | None]], unit: str, width: int = 340,
-              height: int = 90) -> str:
+def bar_trend(
+    values: Sequence[tuple[str, float | None]], unit: str, width: int = 340, height: int = 90
+) -> str:
     """A plain bar chart of one value per period (weeks or months), labelled at the ends."""
     left, right, top, bottom = 26, 6, 8, 18
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -204,32 +244,48 @@ def bar_trend(values: Sequence[tuple[str, float | None]], unit: str, width: int 
     peak = max(finite) if finite else 1.0
     peak = peak if peak > 0 else 1.0
     parts = [_svg_open(width, height, f"trend of {unit}")]
-    parts.append(f'<text x="{left - 3}" y="{top + 6}" font-size="7" text-anchor="end" '
-                 f'fill="#444">{peak:.1f}</text>')
-    parts.append(f'<text x="{left - 3}" y="{top + plot_h}" font-size="7" text-anchor="end" '
-                 'fill="#444">0</text>')
-    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
-                 f'y2="{top + plot_h}" stroke="#999" stroke-width="0.6"/>')
+    parts.append(
+        f'<text x="{left - 3}" y="{top + 6}" font-size="7" text-anchor="end" '
+        f'fill="#444">{peak:.1f}</text>'
+    )
+    parts.append(
+        f'<text x="{left - 3}" y="{top + plot_h}" font-size="7" text-anchor="end" '
+        'fill="#444">0</text>'
+    )
+    parts.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+        f'y2="{top + plot_h}" stroke="#999" stroke-width="0.6"/>'
+    )
     slot = plot_w / max(len(values), 1)
     for index, (_, value) in enumerate(values):
         if value is None:
             continue
         h = plot_h * value / peak
-        parts.append(f'<rect x="{left + index * slot + slot * 0.15:.1f}" '
-                     f'y="{top + plot_h - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-                     'fill="#1b7f3b"/>')
+        parts.append(
+            f'<rect x="{left + index * slot + slot * 0.15:.1f}" '
+            f'y="{top + plot_h - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
+            'fill="#1b7f3b"/>'
+        )
     if values:
-        parts.append(f'<text x="{left}" y="{height - 5}" font-size="7" fill="#444">'
-                     f'{escape(values[0][0])}</text>')
-        parts.append(f'<text x="{left + plot_w}" y="{height - 5}" font-size="7" '
-                     f'text-anchor="end" fill="#444">{escape(values[-1][0])}</text>')
-    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 5}" font-size="7" '
-                 f'text-anchor="middle" fill="#444">{escape(unit)}</text>')
+        parts.append(
+            f'<text x="{left}" y="{height - 5}" font-size="7" fill="#444">'
+            f"{escape(values[0][0])}</text>"
+        )
+        parts.append(
+            f'<text x="{left + plot_w}" y="{height - 5}" font-size="7" '
+            f'text-anchor="end" fill="#444">{escape(values[-1][0])}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 5}" font-size="7" '
+        f'text-anchor="middle" fill="#444">{escape(unit)}</text>'
+    )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _svg_open(width: int, height: int, label: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
-            'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
+        'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">'
+    )

@@ -14,7 +14,6 @@ from kratom_journal.store.journal import Journal
 Exporter = Callable[[Journal, Path], str]
 
 
-
 def _fhir(journal: Journal, path: Path) -> str:
     from kratom_journal.services.fhir_export import export_fhir
 

@@ -81,8 +81,15 @@ def build_bundle(journal: Journal, now: datetime | None = None) -> dict[str, Any
     bundle = {
         "resourceType": "Bundle",
         "id": resource_id("bundle", _when(moment)),
-        "meta": {"tag": [{"system": "urn:kratom-journal", "code": "self-reported",
-                          "display": f"Kratom Journal {__version__} export"}]},
+        "meta": {
+            "tag": [
+                {
+                    "system": "urn:kratom-journal",
+                    "code": "self-reported",
+                    "display": f"Kratom Journal {__version__} export",
+                }
+            ]
+        },
         "type": "collection",
         "timestamp": _when(moment),
         "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
@@ -94,8 +101,7 @@ def build_bundle(journal: Journal, now: datetime | None = None) -> dict[str, Any
 def patient_resource(journal: Journal) -> dict[str, Any]:
     """A Patient with only what the person put in their settings; an id alone otherwise."""
     details = person_details(journal)
-    patient: dict[str, Any] = {"resourceType": "Patient",
-                               "id": resource_id("patient", journal.url)}
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": resource_id("patient", journal.url)}
     if details.get("name"):
         patient["name"] = [{"text": details["name"]}]
     if details.get("birth_date"):
@@ -136,8 +142,11 @@ def _canonical(instrument: Any) -> str:
 def _answer_coding(instrument: Any, response_set: str, option: Any) -> dict[str, Any]:
     if option.loinc:
         return {"system": LOINC, "code": option.loinc, "display": option.label}
-    return {"system": f"{LOCAL_ANSWERS}:{instrument.id}:{response_set}",
-            "code": str(option.value), "display": option.label}
+    return {
+        "system": f"{LOCAL_ANSWERS}:{instrument.id}:{response_set}",
+        "code": str(option.value),
+        "display": option.label,
+    }
 
 
 def _ordinal(value: int) -> list[dict[str, Any]]:
@@ -154,8 +163,10 @@ def questionnaire(instrument: Any) -> dict[str, Any]:
             "type": "choice",
             "required": bool(item.required),
             "answerOption": [
-                {"valueCoding": _answer_coding(instrument, item.response_set, option),
-                 "extension": _ordinal(option.value)}
+                {
+                    "valueCoding": _answer_coding(instrument, item.response_set, option),
+                    "extension": _ordinal(option.value),
+                }
                 for option in instrument.response_sets[item.response_set]
             ],
         }
@@ -175,8 +186,9 @@ def questionnaire(instrument: Any) -> dict[str, Any]:
         "item": items,
     }
     if instrument.loinc and instrument.loinc.panel:
-        resource["code"] = [{"system": LOINC, "code": instrument.loinc.panel,
-                             "display": instrument.name}]
+        resource["code"] = [
+            {"system": LOINC, "code": instrument.loinc.panel, "display": instrument.name}
+        ]
     return resource
 
 
@@ -189,12 +201,18 @@ def questionnaire_response(administration: Any, patient: dict[str, Any]) -> dict
         if value is None:
             continue
         option = next(o for o in instrument.response_sets[item.response_set] if o.value == value)
-        items.append({
-            "linkId": item.id,
-            "text": item.text,
-            "answer": [{"valueCoding": _answer_coding(instrument, item.response_set, option),
-                        "extension": _ordinal(value)}],
-        })
+        items.append(
+            {
+                "linkId": item.id,
+                "text": item.text,
+                "answer": [
+                    {
+                        "valueCoding": _answer_coding(instrument, item.response_set, option),
+                        "extension": _ordinal(value),
+                    }
+                ],
+            }
+        )
     return {
         "resourceType": "QuestionnaireResponse",
         "id": resource_id("administration", administration.id),
@@ -210,8 +228,7 @@ def questionnaire_response(administration: Any, patient: dict[str, Any]) -> dict
 
 
 def _survey_category() -> list[dict[str, Any]]:
-    return [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey",
-                         "display": "Survey"}]}]
+    return [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}]
 
 
 def survey_observations(
@@ -235,35 +252,56 @@ def survey_observations(
         if value is None or not item.loinc:
             continue
         option = next(o for o in instrument.response_sets[item.response_set] if o.value == value)
-        members.append({
-            "resourceType": "Observation",
-            "id": resource_id("administration", administration.id, "item", item.id),
-            **common,
-            "code": {"coding": [{"system": LOINC, "code": item.loinc, "display": item.text}]},
-            "valueCodeableConcept": {
-                "coding": [_answer_coding(instrument, item.response_set, option)],
-                "text": f"{option.label} ({value})",
-            },
-        })
+        members.append(
+            {
+                "resourceType": "Observation",
+                "id": resource_id("administration", administration.id, "item", item.id),
+                **common,
+                "code": {"coding": [{"system": LOINC, "code": item.loinc, "display": item.text}]},
+                "valueCodeableConcept": {
+                    "coding": [_answer_coding(instrument, item.response_set, option)],
+                    "text": f"{option.label} ({value})",
+                },
+            }
+        )
     total = administration.result.total
     if total is not None and instrument.loinc.total:
-        members.append({
-            "resourceType": "Observation",
-            "id": resource_id("administration", administration.id, "total"),
-            **common,
-            "code": {"coding": [{"system": LOINC, "code": instrument.loinc.total,
-                                 "display": f"{instrument.short_name} total score"}]},
-            "valueQuantity": {"value": total, "unit": "{score}", "system": UCUM,
-                              "code": "{score}"},
-            **({"interpretation": [{"text": administration.result.band}]}
-               if administration.result.band else {}),
-        })
+        members.append(
+            {
+                "resourceType": "Observation",
+                "id": resource_id("administration", administration.id, "total"),
+                **common,
+                "code": {
+                    "coding": [
+                        {
+                            "system": LOINC,
+                            "code": instrument.loinc.total,
+                            "display": f"{instrument.short_name} total score",
+                        }
+                    ]
+                },
+                "valueQuantity": {
+                    "value": total,
+                    "unit": "{score}",
+                    "system": UCUM,
+                    "code": "{score}",
+                },
+                **(
+                    {"interpretation": [{"text": administration.result.band}]}
+                    if administration.result.band
+                    else {}
+                ),
+            }
+        )
     panel = {
         "resourceType": "Observation",
         "id": resource_id("administration", administration.id, "panel"),
         **common,
-        "code": {"coding": [{"system": LOINC, "code": instrument.loinc.panel,
-                             "display": instrument.name}]},
+        "code": {
+            "coding": [
+                {"system": LOINC, "code": instrument.loinc.panel, "display": instrument.name}
+            ]
+        },
         "hasMember": [_ref(m) for m in members],
     }
     return [panel, *members]
@@ -293,23 +331,46 @@ def sleep_observations(journal: Journal, patient: dict[str, Any]) -> list[dict[s
         minutes = _sleep_minutes(entry)
         if minutes is None:
             continue
-        observations.append({
-            "resourceType": "Observation",
-            "id": resource_id("entry", stored.id, "tst"),
-            "identifier": [{"system": ENTRY_ID, "value": stored.id}],
-            "status": "final",
-            "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "activity",
-                                      "display": "Activity"}]}],
-            "code": {"coding": [{"system": LOINC, "code": SLEEP_DURATION,
-                                 "display": "Sleep duration"}]},
-            "subject": _ref(patient),
-            "performer": [_ref(patient)],
-            "method": {"text": "Consensus Sleep Diary, self-report: total sleep time = "
-                               "(final awakening - tried to sleep) - SOL - WASO"},
-            "effectivePeriod": {"start": _when(entry.tried_at), "end": _when(entry.final_wake_at)},
-            "valueQuantity": {"value": round(minutes, 1), "unit": "min", "system": UCUM,
-                              "code": "min"},
-        })
+        observations.append(
+            {
+                "resourceType": "Observation",
+                "id": resource_id("entry", stored.id, "tst"),
+                "identifier": [{"system": ENTRY_ID, "value": stored.id}],
+                "status": "final",
+                "category": [
+                    {
+                        "coding": [
+                            {
+                                "system": OBSERVATION_CATEGORY,
+                                "code": "activity",
+                                "display": "Activity",
+                            }
+                        ]
+                    }
+                ],
+                "code": {
+                    "coding": [
+                        {"system": LOINC, "code": SLEEP_DURATION, "display": "Sleep duration"}
+                    ]
+                },
+                "subject": _ref(patient),
+                "performer": [_ref(patient)],
+                "method": {
+                    "text": "Consensus Sleep Diary, self-report: total sleep time = "
+                    "(final awakening - tried to sleep) - SOL - WASO"
+                },
+                "effectivePeriod": {
+                    "start": _when(entry.tried_at),
+                    "end": _when(entry.final_wake_at),
+                },
+                "valueQuantity": {
+                    "value": round(minutes, 1),
+                    "unit": "min",
+                    "system": UCUM,
+                    "code": "min",
+                },
+            }
+        )
     return observations
 
 
@@ -321,8 +382,7 @@ def medication_statements(
 ) -> list[dict[str, Any]]:
     """Declared medicines, medicines logged as doses, and kratom use by form and strain."""
     statements = list(_declared_statements(journal, patient, now))
-    doses = [s.entry for s in journal.entries.list(kind=Kind.DOSE)
-             if isinstance(s.entry, Dose)]
+    doses = [s.entry for s in journal.entries.list(kind=Kind.DOSE) if isinstance(s.entry, Dose)]
     groups: dict[tuple[str, str], list[Dose]] = defaultdict(list)
     for dose in doses:
         if dose.substance == "kratom":
@@ -362,7 +422,11 @@ def _declared_statements(
 
 
 def _logged_statement(
-    kind: str, key: str, doses: list[Dose], patient: dict[str, Any], now: datetime,
+    kind: str,
+    key: str,
+    doses: list[Dose],
+    patient: dict[str, Any],
+    now: datetime,
     last_day: date,
 ) -> dict[str, Any]:
     first = min(d.taken_at for d in doses)
@@ -383,8 +447,12 @@ def _logged_statement(
         "informationSource": _ref(patient),
         "dateAsserted": _when(now),
         "effectivePeriod": {"start": _when(first), "end": _when(last)},
-        "dosage": [{"text": f"Logged {len(doses)} times on {days} days between "
-                            f"{first.date()} and {last.date()} (self-reported use)."}],
+        "dosage": [
+            {
+                "text": f"Logged {len(doses)} times on {days} days between "
+                f"{first.date()} and {last.date()} (self-reported use)."
+            }
+        ],
     }
 
 
@@ -408,8 +476,9 @@ def validate_bundle(bundle: dict[str, Any]) -> None:
         try:
             model.model_validate(resource)
         except ValidationError as exc:
-            raise ValueError(f"FHIR entry {index + 1} ({resource['resourceType']}): "
-                             f"{exc.errors()[0]['msg']}") from None
+            raise ValueError(
+                f"FHIR entry {index + 1} ({resource['resourceType']}): {exc.errors()[0]['msg']}"
+            ) from None
     get_fhir_model_class("Bundle").model_validate(bundle)
 
 
@@ -443,10 +512,12 @@ def answers_from_bundle(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         for item in resource.get("item", []):
             ordinal = next(e for e in item["answer"][0]["extension"] if e["url"] == ORDINAL_VALUE)
             answers[item["linkId"]] = int(ordinal["valueDecimal"])
-        results.append({
-            "id": resource["identifier"]["value"],
-            "instrument_id": canonical.removeprefix(QUESTIONNAIRE_URL),
-            "administered_at": datetime.fromisoformat(resource["authored"]),
-            "answers": answers,
-        })
+        results.append(
+            {
+                "id": resource["identifier"]["value"],
+                "instrument_id": canonical.removeprefix(QUESTIONNAIRE_URL),
+                "administered_at": datetime.fromisoformat(resource["authored"]),
+                "answers": answers,
+            }
+        )
     return results

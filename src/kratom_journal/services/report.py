@@ -175,8 +175,11 @@ def default_period(journal: Journal, days: int = DEFAULT_DAYS) -> Period:
 def resolve_period(journal: Journal, start: date | None, end: date | None) -> Period:
     """Fill in a missing end (latest journal day) or start (four weeks before the end)."""
     if end is None:
-        end = default_period(journal).end if start is None else max(
-            start, default_period(journal).end)
+        end = (
+            default_period(journal).end
+            if start is None
+            else max(start, default_period(journal).end)
+        )
     if start is None:
         start = end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
@@ -189,8 +192,7 @@ def build_report(journal: Journal, period: Period, now: datetime | None = None) 
     zone = journal_zone(journal)
     nights = _nights(journal, period)
     doses = _entries(journal, Kind.DOSE, period, extra_days=1)
-    effects = [e for e in _entries(journal, Kind.SIDE_EFFECT, period)
-               if isinstance(e, SideEffect)]
+    effects = [e for e in _entries(journal, Kind.SIDE_EFFECT, period) if isinstance(e, SideEffect)]
     moods = [e for e in _entries(journal, Kind.MOOD, period) if isinstance(e, MoodCheckin)]
     all_doses = [d for d in doses if isinstance(d, Dose)]
     in_period = [d for d in all_doses if period.start <= _local_day(d.taken_at) <= period.end]
@@ -205,16 +207,20 @@ def build_report(journal: Journal, period: Period, now: datetime | None = None) 
         crisis=_crisis_section(journal, administrations),
         sleep=_sleep_section(nights, all_doses, period),
         questionnaires=_questionnaire_series(administrations, period),
-        questionnaires_note=None if administrations is not None else _SECTION_UNAVAILABLE.format(
-            what="questionnaire module"),
+        questionnaires_note=None
+        if administrations is not None
+        else _SECTION_UNAVAILABLE.format(what="questionnaire module"),
         kratom=_kratom_section(journal, in_period, effects, moods, period),
         medications=_medication_section(journal, in_period),
         analysis=_analysis_section(journal),
     )
 
 
-PERSON_SETTINGS = {"patient-name": "name", "patient-birth-date": "birth_date",
-                   "patient-gender": "gender"}
+PERSON_SETTINGS = {
+    "patient-name": "name",
+    "patient-birth-date": "birth_date",
+    "patient-gender": "gender",
+}
 """Settings a person may fill to put their details on the report and in the FHIR export."""
 
 
@@ -266,8 +272,7 @@ def _entries(journal: Journal, kind: Kind, period: Period, extra_days: int = 0) 
     since, until = _bounds(period, 0, extra_days)
     stored: list[StoredEntry] = journal.entries.list(kind=kind, since=since, until=until)
     wanted_end = period.end + timedelta(days=extra_days)
-    return [s.entry for s in stored
-            if period.start <= _local_day(_time_of(s.entry)) <= wanted_end]
+    return [s.entry for s in stored if period.start <= _local_day(_time_of(s.entry)) <= wanted_end]
 
 
 def _nights(journal: Journal, period: Period) -> list[SleepDiaryEntry]:
@@ -305,8 +310,11 @@ def _administrations(journal: Journal, period: Period) -> list[Any] | None:
         from kratom_journal.services.questionnaires import list_administrations
     except ImportError:
         return None
-    return [a for a in list_administrations(journal)
-            if period.start <= _local_day(a.administered_at) <= period.end]
+    return [
+        a
+        for a in list_administrations(journal)
+        if period.start <= _local_day(a.administered_at) <= period.end
+    ]
 
 
 def _crisis_section(journal: Journal, administrations: list[Any] | None) -> CrisisSection | None:
@@ -315,14 +323,16 @@ def _crisis_section(journal: Journal, administrations: list[Any] | None) -> Cris
     answers = []
     for administration in administrations:
         for flag in administration.result.safety_flags:
-            answers.append({
-                "date": _local_day(administration.administered_at),
-                "instrument": administration.instrument.short_name,
-                "item": flag.item,
-                "value": flag.value,
-                "label": _answer_label(administration.instrument, flag.item, flag.value),
-                "text": _item_text(administration.instrument, flag.item),
-            })
+            answers.append(
+                {
+                    "date": _local_day(administration.administered_at),
+                    "instrument": administration.instrument.short_name,
+                    "item": flag.item,
+                    "value": flag.value,
+                    "label": _answer_label(administration.instrument, flag.item, flag.value),
+                    "text": _item_text(administration.instrument, flag.item),
+                }
+            )
     if not answers:
         return None
     from kratom_journal.services.questionnaires import crisis_notice_for
@@ -369,8 +379,11 @@ def _series(administrations: list[Any], period: Period) -> InstrumentSeries:
     points = [(_local_day(a.administered_at), int(a.result.total)) for a in scored]
     baseline = points[0][1] if points else None
     rule = instrument.change
-    response = (baseline * (1 - rule.response_drop_fraction)
-                if baseline and rule.response_drop_fraction else None)
+    response = (
+        baseline * (1 - rule.response_drop_fraction)
+        if baseline and rule.response_drop_fraction
+        else None
+    )
     svg = score_chart(
         points,
         [Band(b.min, b.max, b.label) for b in instrument.bands],
@@ -385,16 +398,19 @@ def _series(administrations: list[Any], period: Period) -> InstrumentSeries:
     for administration in administrations:
         result = administration.result
         change = administration.change
-        rows.append({
-            "date": _local_day(administration.administered_at),
-            "total": result.total,
-            "band": result.band or (result.no_score_reason or "no score"),
-            "flags": ", ".join(f"item {f.item} = {f.value}" for f in result.safety_flags),
-            "delta": change.delta if change is not None else None,
-            "meaningful": getattr(change, "meaningful", None) if change is not None else None,
-        })
-    return InstrumentSeries(instrument.id, instrument.short_name, rows, svg,
-                            _series_summary(instrument, points))
+        rows.append(
+            {
+                "date": _local_day(administration.administered_at),
+                "total": result.total,
+                "band": result.band or (result.no_score_reason or "no score"),
+                "flags": ", ".join(f"item {f.item} = {f.value}" for f in result.safety_flags),
+                "delta": change.delta if change is not None else None,
+                "meaningful": getattr(change, "meaningful", None) if change is not None else None,
+            }
+        )
+    return InstrumentSeries(
+        instrument.id, instrument.short_name, rows, svg, _series_summary(instrument, points)
+    )
 
 
 def _series_summary(instrument: Any, points: list[tuple[date, int]]) -> str:
@@ -408,8 +424,11 @@ def _series_summary(instrument: Any, points: list[tuple[date, int]]) -> str:
         text += f"; change {change:+d}"
         if rule.mcid:
             text += f" (meaningful change: {rule.mcid:g} points)"
-        if rule.response_drop_fraction and first > 0 and last <= first * (
-                1 - rule.response_drop_fraction):
+        if (
+            rule.response_drop_fraction
+            and first > 0
+            and last <= first * (1 - rule.response_drop_fraction)
+        ):
             text += "; response criterion met"
         if rule.remission_below is not None and last < rule.remission_below:
             text += "; below the remission threshold"
@@ -427,13 +446,15 @@ def _sleep_section(
     try:
         from kratom_journal.sleep.summary import weekly_summaries
     except ImportError:
-        return SleepSection(None, _SECTION_UNAVAILABLE.format(what="sleep metrics module"),
-                            len(nights), log_svg)
+        return SleepSection(
+            None, _SECTION_UNAVAILABLE.format(what="sleep metrics module"), len(nights), log_svg
+        )
     weeks = min(MAX_TABLE_WEEKS, max(1, math.ceil(period.days / 7)))
     summaries = weekly_summaries(nights, weeks, period.end)
     rows = [_week_row(week) for week in summaries if week.start <= period.end]
-    return SleepSection(rows, None, len(nights), log_svg, regularity=_regularity(nights),
-                        caveat=None)
+    return SleepSection(
+        rows, None, len(nights), log_svg, regularity=_regularity(nights), caveat=None
+    )
 
 
 def _regularity(nights: list[SleepDiaryEntry]) -> str | None:
@@ -466,9 +487,15 @@ def _week_row(week: Any) -> dict[str, Any]:
         sd = f" ± {stat.sd:.0f}′" if stat.sd is not None else ""
         return f"{clock_label(stat.mean)}{sd}"
 
-    flags = [f"{label}: {week.flag_nights[key]}" for key, label in (
-        ("sol_over_30", "SOL>30"), ("waso_over_30", "WASO>30"), ("se_under_85", "SE<85%"))
-        if week.flag_nights.get(key)]
+    flags = [
+        f"{label}: {week.flag_nights[key]}"
+        for key, label in (
+            ("sol_over_30", "SOL>30"),
+            ("waso_over_30", "WASO>30"),
+            ("se_under_85", "SE<85%"),
+        )
+        if week.flag_nights.get(key)
+    ]
     tst = stats["tst_min"].mean
     if tst is not None and tst < TST_FLAG_MIN:
         flags.append("mean TST<6 h")
@@ -512,8 +539,7 @@ def _log_rows(
     for dose in doses:
         local = dose.taken_at
         night = local.date() if local.hour >= 12 else local.date() - timedelta(days=1)
-        by_night[night].append((_minutes_after_noon(local, night),
-                                substance_group(dose.substance)))
+        by_night[night].append((_minutes_after_noon(local, night), substance_group(dose.substance)))
     diary = {n.night: n for n in nights}
     first = max(period.start, period.end - timedelta(days=SLEEP_LOG_NIGHTS - 1))
     rows = []
@@ -522,11 +548,15 @@ def _log_rows(
         entry = diary.get(night)
         in_bed = asleep = None
         if entry is not None:
-            in_bed = (_minutes_after_noon(entry.bed_at, night),
-                      _minutes_after_noon(entry.out_of_bed_at, night))
+            in_bed = (
+                _minutes_after_noon(entry.bed_at, night),
+                _minutes_after_noon(entry.out_of_bed_at, night),
+            )
             onset = entry.tried_at + timedelta(minutes=entry.sol_min)
-            asleep = (_minutes_after_noon(onset, night),
-                      _minutes_after_noon(entry.final_wake_at, night))
+            asleep = (
+                _minutes_after_noon(onset, night),
+                _minutes_after_noon(entry.final_wake_at, night),
+            )
         rows.append(SleepLogRow(night, in_bed, asleep, tuple(sorted(by_night.get(night, [])))))
     return rows
 
@@ -535,7 +565,10 @@ def _log_rows(
 
 
 def _kratom_section(
-    journal: Journal, doses: list[Dose], effects: list[SideEffect], moods: list[MoodCheckin],
+    journal: Journal,
+    doses: list[Dose],
+    effects: list[SideEffect],
+    moods: list[MoodCheckin],
     period: Period,
 ) -> KratomSection:
     kratom = [d for d in doses if d.substance == "kratom"]
@@ -587,8 +620,11 @@ def _trend(per_day: Counter[date], period: Period) -> tuple[list[str], list[floa
         spans[(day.year, day.month)] += 1
         day += timedelta(days=1)
     keys = sorted(spans)
-    return ([f"{date(y, m, 1):%b %Y}" for y, m in keys],
-            [round(totals[k] / spans[k], 2) for k in keys], "kratom doses per day, by month")
+    return (
+        [f"{date(y, m, 1):%b %Y}" for y, m in keys],
+        [round(totals[k] / spans[k], 2) for k in keys],
+        "kratom doses per day, by month",
+    )
 
 
 def _trend_text(values: list[float | None]) -> str:
@@ -597,8 +633,10 @@ def _trend_text(values: list[float | None]) -> str:
         return "Too short a period to describe a trend."
     half = len(finite) // 2
     first, last = statistics.fmean(finite[:half]), statistics.fmean(finite[half:])
-    return (f"Doses per day averaged {first:.2f} in the first half of the period and "
-            f"{last:.2f} in the second half (descriptive, no test).")
+    return (
+        f"Doses per day averaged {first:.2f} in the first half of the period and "
+        f"{last:.2f} in the second half (descriptive, no test)."
+    )
 
 
 def _side_effect_rows(effects: list[SideEffect]) -> list[dict[str, Any]]:
@@ -608,9 +646,12 @@ def _side_effect_rows(effects: list[SideEffect]) -> list[dict[str, Any]]:
             by_symptom[effect.symptom.value.replace("_", " ")].append(effect)
     names = {0: "none", 1: "mild", 2: "moderate", 3: "severe"}
     return [
-        {"symptom": name, "days": len({_local_day(e.at) for e in items}),
-         "worst": names[max(e.severity for e in items)],
-         "last": max(_local_day(e.at) for e in items)}
+        {
+            "symptom": name,
+            "days": len({_local_day(e.at) for e in items}),
+            "worst": names[max(e.severity for e in items)],
+            "last": max(_local_day(e.at) for e in items),
+        }
         for name, items in sorted(by_symptom.items(), key=lambda kv: -len(kv[1]))
     ]
 
@@ -622,8 +663,7 @@ def _add_safety_signals(journal: Journal, section: KratomSection, period: Period
         return
     report = safety_report(journal, today=period.end)
     section.signals = [
-        {"title": s.title, "observed": s.observed, "level": s.level.value}
-        for s in report.signals
+        {"title": s.title, "observed": s.observed, "level": s.level.value} for s in report.signals
     ]
     for instrument_id, target in (("sows", section.sows), ("kud", section.self_checks)):
         for day, total in questionnaire_scores(journal, instrument_id):
@@ -635,15 +675,22 @@ def _add_safety_signals(journal: Journal, section: KratomSection, period: Period
 
 
 def _medication_section(journal: Journal, doses: list[Dose]) -> MedicationSection:
-    logged = Counter(d.substance.split(":", 1)[1] for d in doses
-                     if d.substance.startswith("medication:"))
+    logged = Counter(
+        d.substance.split(":", 1)[1] for d in doses if d.substance.startswith("medication:")
+    )
     try:
         from kratom_journal.services.safety import journal_checks, list_medicines
     except ImportError:
-        return MedicationSection(None, logged.most_common(), None,
-                                 _SECTION_UNAVAILABLE.format(what="interaction checker"))
-    declared = [{"name": m.name, "daily": m.daily, "since": m.added_at.date()}
-                for m in list_medicines(journal)]
+        return MedicationSection(
+            None,
+            logged.most_common(),
+            None,
+            _SECTION_UNAVAILABLE.format(what="interaction checker"),
+        )
+    declared = [
+        {"name": m.name, "daily": m.daily, "since": m.added_at.date()}
+        for m in list_medicines(journal)
+    ]
     warnings = []
     for item in journal_checks(journal):
         data = item.to_dict()

@@ -67,8 +67,12 @@ TABLES: dict[str, list[Column]] = {
         _c("nap_count", pa.int32(), "count", "Naps the day before (null: not asked/answered)"),
         _c("nap_min", pa.int32(), "min", "Total nap minutes the day before"),
         _c("tib_min", pa.float64(), "min", "Time in bed = out of bed - into bed"),
-        _c("tst_min", pa.float64(), "min",
-           "Total sleep time = (final awakening - tried to sleep) - SOL - WASO"),
+        _c(
+            "tst_min",
+            pa.float64(),
+            "min",
+            "Total sleep time = (final awakening - tried to sleep) - SOL - WASO",
+        ),
         _c("se_pct", pa.float64(), "%", "Sleep efficiency = 100 x TST / TIB"),
         _c("twak_min", pa.float64(), "min", "Terminal wakefulness = out of bed - final awakening"),
         _c("note", pa.string(), "", "Free-text note"),
@@ -78,10 +82,18 @@ TABLES: dict[str, list[Column]] = {
         _c("taken_at", pa.string(), "ISO 8601 local", "When the dose was taken"),
         _c("taken_at_utc", _TS, "UTC", "When the dose was taken, in UTC"),
         _c("local_date", pa.date32(), "date", "Calendar day of the dose, local clock"),
-        _c("night", pa.date32(), "date",
-           "Night the dose belongs to (before 12:00 = the previous evening's night)"),
-        _c("substance", pa.string(), "",
-           "kratom, caffeine, alcohol, melatonin, cannabis, medication:<name>, other:<name>"),
+        _c(
+            "night",
+            pa.date32(),
+            "date",
+            "Night the dose belongs to (before 12:00 = the previous evening's night)",
+        ),
+        _c(
+            "substance",
+            pa.string(),
+            "",
+            "kratom, caffeine, alcohol, melatonin, cannabis, medication:<name>, other:<name>",
+        ),
         _c("amount", pa.float64(), "see unit", "Amount as logged"),
         _c("unit", pa.string(), "", "g, mg, capsule, ml, standard_drink, cup"),
         _c("grams", pa.float64(), "g", "Amount in grams where the unit allows it"),
@@ -121,8 +133,12 @@ TABLES: dict[str, list[Column]] = {
         _c("administered_at_utc", _TS, "UTC", "Same, in UTC"),
         _c("total", pa.int32(), "points", "Total score (null when the scoring rule gives none)"),
         _c("band", pa.string(), "", "Severity band of the total"),
-        _c("safety_flag", pa.bool_(), "",
-           "True when an answer called for crisis resources (e.g. PHQ-9 item 9 > 0)"),
+        _c(
+            "safety_flag",
+            pa.bool_(),
+            "",
+            "True when an answer called for crisis resources (e.g. PHQ-9 item 9 > 0)",
+        ),
     ],
     "questionnaire_items": [
         _c("administration_id", pa.string(), "", "Journal id of the administration"),
@@ -171,16 +187,27 @@ def night_rows(journal: Journal) -> list[dict[str, Any]]:
         e = stored.entry
         if not isinstance(e, SleepDiaryEntry):
             continue
-        rows.append({
-            "entry_id": stored.id, "night": e.night, "zone": e.zone,
-            "bed_at": e.bed_at.isoformat(), "tried_at": e.tried_at.isoformat(),
-            "sol_min": e.sol_min, "awakenings": e.awakenings, "waso_min": e.waso_min,
-            "final_wake_at": e.final_wake_at.isoformat(),
-            "out_of_bed_at": e.out_of_bed_at.isoformat(),
-            "bed_at_utc": _utc(e.bed_at), "out_of_bed_at_utc": _utc(e.out_of_bed_at),
-            "quality": e.quality, "nap_count": e.nap_count, "nap_min": e.nap_min,
-            **_night_metrics(e), "note": e.note,
-        })
+        rows.append(
+            {
+                "entry_id": stored.id,
+                "night": e.night,
+                "zone": e.zone,
+                "bed_at": e.bed_at.isoformat(),
+                "tried_at": e.tried_at.isoformat(),
+                "sol_min": e.sol_min,
+                "awakenings": e.awakenings,
+                "waso_min": e.waso_min,
+                "final_wake_at": e.final_wake_at.isoformat(),
+                "out_of_bed_at": e.out_of_bed_at.isoformat(),
+                "bed_at_utc": _utc(e.bed_at),
+                "out_of_bed_at_utc": _utc(e.out_of_bed_at),
+                "quality": e.quality,
+                "nap_count": e.nap_count,
+                "nap_min": e.nap_min,
+                **_night_metrics(e),
+                "note": e.note,
+            }
+        )
     return rows
 
 
@@ -190,14 +217,26 @@ def dose_rows(journal: Journal) -> list[dict[str, Any]]:
         d = stored.entry
         if not isinstance(d, Dose):
             continue
-        rows.append({
-            "entry_id": stored.id, "taken_at": d.taken_at.isoformat(),
-            "taken_at_utc": _utc(d.taken_at), "local_date": d.taken_at.date(),
-            "night": night_of(d.taken_at), "substance": d.substance, "amount": d.amount,
-            "unit": d.unit.value, "grams": d.grams, "form": d.form.value if d.form else None,
-            "strain": d.strain, "strain_key": d.strain_key, "product": d.product,
-            "seven_oh": d.is_seven_oh, "zone": d.zone, "note": d.note,
-        })
+        rows.append(
+            {
+                "entry_id": stored.id,
+                "taken_at": d.taken_at.isoformat(),
+                "taken_at_utc": _utc(d.taken_at),
+                "local_date": d.taken_at.date(),
+                "night": night_of(d.taken_at),
+                "substance": d.substance,
+                "amount": d.amount,
+                "unit": d.unit.value,
+                "grams": d.grams,
+                "form": d.form.value if d.form else None,
+                "strain": d.strain,
+                "strain_key": d.strain_key,
+                "product": d.product,
+                "seven_oh": d.is_seven_oh,
+                "zone": d.zone,
+                "note": d.note,
+            }
+        )
     return rows
 
 
@@ -206,9 +245,19 @@ def checkin_rows(journal: Journal) -> list[dict[str, Any]]:
     for stored in _live(journal, Kind.MOOD):
         m = stored.entry
         if isinstance(m, MoodCheckin):
-            rows.append({"entry_id": stored.id, "at": m.at.isoformat(), "at_utc": _utc(m.at),
-                         "local_date": m.at.date(), "mood": m.mood, "anxiety": m.anxiety,
-                         "energy": m.energy, "zone": m.zone, "note": m.note})
+            rows.append(
+                {
+                    "entry_id": stored.id,
+                    "at": m.at.isoformat(),
+                    "at_utc": _utc(m.at),
+                    "local_date": m.at.date(),
+                    "mood": m.mood,
+                    "anxiety": m.anxiety,
+                    "energy": m.energy,
+                    "zone": m.zone,
+                    "note": m.note,
+                }
+            )
     return rows
 
 
@@ -217,9 +266,18 @@ def side_effect_rows(journal: Journal) -> list[dict[str, Any]]:
     for stored in _live(journal, Kind.SIDE_EFFECT):
         s = stored.entry
         if isinstance(s, SideEffect):
-            rows.append({"entry_id": stored.id, "at": s.at.isoformat(), "at_utc": _utc(s.at),
-                         "local_date": s.at.date(), "symptom": s.symptom.value,
-                         "severity": s.severity, "zone": s.zone, "note": s.note})
+            rows.append(
+                {
+                    "entry_id": stored.id,
+                    "at": s.at.isoformat(),
+                    "at_utc": _utc(s.at),
+                    "local_date": s.at.date(),
+                    "symptom": s.symptom.value,
+                    "severity": s.severity,
+                    "zone": s.zone,
+                    "note": s.note,
+                }
+            )
     return rows
 
 
@@ -232,12 +290,18 @@ def _administrations(journal: Journal) -> list[Any]:
 
 
 def questionnaire_rows(journal: Journal) -> list[dict[str, Any]]:
-    return [{
-        "administration_id": a.id, "instrument_id": a.instrument.id,
-        "administered_at": a.administered_at.isoformat(),
-        "administered_at_utc": _utc(a.administered_at), "total": a.result.total,
-        "band": a.result.band, "safety_flag": bool(a.result.crisis),
-    } for a in _administrations(journal)]
+    return [
+        {
+            "administration_id": a.id,
+            "instrument_id": a.instrument.id,
+            "administered_at": a.administered_at.isoformat(),
+            "administered_at_utc": _utc(a.administered_at),
+            "total": a.result.total,
+            "band": a.result.band,
+            "safety_flag": bool(a.result.crisis),
+        }
+        for a in _administrations(journal)
+    ]
 
 
 def questionnaire_item_rows(journal: Journal) -> list[dict[str, Any]]:
@@ -246,15 +310,27 @@ def questionnaire_item_rows(journal: Journal) -> list[dict[str, Any]]:
         instrument = a.instrument
         for item in instrument.items:
             value = a.answers.get(item.id)
-            option = next((o for o in instrument.response_sets[item.response_set]
-                           if o.value == value), None) if value is not None else None
-            rows.append({
-                "administration_id": a.id, "instrument_id": instrument.id,
-                "administered_at": a.administered_at.isoformat(), "item_id": item.id,
-                "item_loinc": item.loinc, "scored": bool(item.scored), "value": value,
-                "answer_label": option.label if option else None,
-                "answer_loinc": option.loinc if option else None,
-            })
+            option = (
+                next(
+                    (o for o in instrument.response_sets[item.response_set] if o.value == value),
+                    None,
+                )
+                if value is not None
+                else None
+            )
+            rows.append(
+                {
+                    "administration_id": a.id,
+                    "instrument_id": instrument.id,
+                    "administered_at": a.administered_at.isoformat(),
+                    "item_id": item.id,
+                    "item_loinc": item.loinc,
+                    "scored": bool(item.scored),
+                    "value": value,
+                    "answer_label": option.label if option else None,
+                    "answer_loinc": option.loinc if option else None,
+                }
+            )
     return rows
 
 
@@ -273,16 +349,26 @@ ROW_BUILDERS: dict[str, Callable[[Journal], list[dict[str, Any]]]] = {
 
 def schema_of(table: str) -> pa.Schema:
     """The Arrow schema of a table, each field carrying its unit and description."""
-    return pa.schema([
-        pa.field(c.name, c.type, metadata={"unit": c.unit, "description": c.description})
-        for c in TABLES[table]
-    ])
+    return pa.schema(
+        [
+            pa.field(c.name, c.type, metadata={"unit": c.unit, "description": c.description})
+            for c in TABLES[table]
+        ]
+    )
 
 
 def data_dictionary_rows() -> list[dict[str, str]]:
-    return [{"table": table, "column": c.name, "type": str(c.type), "unit": c.unit,
-             "description": c.description}
-            for table, columns in TABLES.items() for c in columns]
+    return [
+        {
+            "table": table,
+            "column": c.name,
+            "type": str(c.type),
+            "unit": c.unit,
+            "description": c.description,
+        }
+        for table, columns in TABLES.items()
+        for c in columns
+    ]
 
 
 def _csv_text(fieldnames: list[str], rows: Iterable[dict[str, Any]]) -> str:
@@ -330,13 +416,17 @@ def export_tidy(journal: Journal, folder: Path, fmt: str) -> dict[str, int]:
             arrow = pa.Table.from_pylist(rows, schema=schema_of(table))
             pq.write_table(arrow, temporary)
         else:
-            temporary.write_text(_csv_text([c.name for c in TABLES[table]], rows),
-                                 encoding="utf-8", newline="")
+            temporary.write_text(
+                _csv_text([c.name for c in TABLES[table]], rows), encoding="utf-8", newline=""
+            )
         pending.append((temporary, target))
     dictionary = folder / "data_dictionary.csv"
     temporary = folder / ".data_dictionary.csv.partial"
-    temporary.write_text(_csv_text(["table", "column", "type", "unit", "description"],
-                                   data_dictionary_rows()), encoding="utf-8", newline="")
+    temporary.write_text(
+        _csv_text(["table", "column", "type", "unit", "description"], data_dictionary_rows()),
+        encoding="utf-8",
+        newline="",
+    )
     pending.append((temporary, dictionary))
     for temporary, target in pending:
         temporary.replace(target)

@@ -1,0 +1,99 @@
+"""Reports for small journals: three nights, no questionnaires, a DST change."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from kratom_journal.reports.render import render_html
+from kratom_journal.services.report import (
+    Period,
+    build_report,
+    default_period,
+    resolve_period,
+)
+from kratom_journal.store.journal import Journal
+from tests.reports.conftest import diary_night, kratom_dose
+
+NIGHT_LABEL = re.compile(r">(\w{3} \d{2} \w{3})</text>")
+
+
+def test_three_nights_report_counts_and_draws_each_night(three_nights: Journal) -> None:
+    period = default_period(three_nights)
+    assert period.end == date(2025, 6, 4)  # the latest diary night
+    report = build_report(three_nights, period)
+    assert report.nights_logged == 3
+    assert report.kratom.kratom_days == 3
+    assert report.kratom.doses == 3
+    assert report.kratom.forms == [("powder", 3)]
+    # the third coffee is on the morning after the last night, outside the period
+    assert report.kratom.other_substances == [("caffeine", 2)]
+    html = render_html(report)
+    assert "Nights logged</b> 3 of 28" in html
+    assert len(NIGHT_LABEL.findall(html)) == 14  # 14 rows on the sleep log, 3 with bars
+    assert html.count('fill="#1f4e79"/>') >= 3
+    assert "Limits of this report" in html
+    assert "no dosing advice" in html
+
+
+def test_three_night_period_only_shows_those_days(three_nights: Journal) -> None:
+    report = build_report(three_nights, Period(date(2025, 6, 2), date(2025, 6, 4)))
+    html = render_html(report)
+    assert "(3 days)" in html
+    assert NIGHT_LABEL.findall(html) == ["Mon 02 Jun", "Tue 03 Jun", "Wed 04 Jun"]
+    assert report.kratom.days_per_week == 7.0
+
+
+def test_without_questionnaires_the_section_says_so(three_nights: Journal) -> None:
+    report = build_report(three_nights, default_period(three_nights))
+    html = render_html(report)
+    assert report.crisis is None
+    assert 'class="crisis"' not in html
+    assert ("No PHQ-9 or GAD-7 was completed in this period." in html
+            or "has no questionnaire module" in html)
+
+
+def test_dst_night_is_drawn_at_its_wall_clock_times(journal: Journal) -> None:
+    # Clocks in Berlin went forward at 02:00 on 31 March 2024.
+    night = date(2024, 3, 30)
+    journal.entries.add(diary_night(night, bed="23:00", out="07:00", sol=0, waso=0))
+    journal.entries.add(kratom_dose(night, "21:00"))
+    report = build_report(journal, Period(night - timedelta(days=2), night))
+    from kratom_journal.services.report import _log_rows
+
+    entries = [s.entry for s in journal.entries.list()]
+    nights = [e for e in entries if hasattr(e, "night")]
+    doses = [e for e in entries if hasattr(e, "taken_at")]
+    rows = _log_rows(nights, doses, Period(night, night))  # type: ignore[arg-type]
+    assert rows[0].in_bed == (660.0, 1140.0)  # 23:00 to 07:00 on the wall clock
+    assert rows[0].markers == ((540.0, "kratom"),)
+    assert report.nights_logged == 1
+    assert "30 Mar 2024" in render_html(report)
+
+
+def test_dst_night_weekly_table_uses_real_elapsed_time(journal: Journal) -> None:
+    pytest.importorskip("kratom_journal.sleep.summary")
+    night = date(2024, 3, 30)
+    journal.entries.add(diary_night(night, bed="23:00", out="07:00", sol=0, waso=0))
+    report = build_report(journal, Period(night, night))
+    assert report.sleep.weeks is not None
+    week = report.sleep.weeks[-1]
+    assert week["tib"] == "420"  # 7 real hours, not 8
+    assert week["tst"] == "410"
+
+
+def test_period_arguments_are_checked(three_nights: Journal) -> None:
+    with pytest.raises(ValueError, match="after"):
+        resolve_period(three_nights, date(2025, 6, 5), date(2025, 6, 1))
+    period = resolve_period(three_nights, None, date(2025, 6, 4))
+    assert period.start == date(2025, 5, 8)
+    assert resolve_period(three_nights, date(2025, 6, 1), None).end == date(2025, 6, 4)
+
+
+def test_empty_journal_report_renders(journal: Journal) -> None:
+    report = build_report(journal, Period(date(2025, 1, 1), date(2025, 1, 28)))
+    html = render_html(report)
+    assert "no sleep data in this period" in html
+    assert report.kratom.doses == 0

@@ -1,0 +1,75 @@
+"""The demo journal's PDF report: rendered, turned into PNG pages, read back as text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kratom_journal.reports.render import write_report
+from kratom_journal.services.report import build_report, default_period
+from kratom_journal.store.journal import Journal
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
+    reason="needs poppler-utils (apt-get install poppler-utils)",
+)
+
+SECTIONS = (
+    "Kratom Journal · clinician summary",
+    "Sleep diary (Consensus Sleep Diary)",
+    "24-hour sleep log",
+    "PHQ-9 (depression) and GAD-7 (anxiety)",
+    "Kratom use (as logged)",
+    "Side effects",
+    "Medications and interaction warnings",
+    "The person's own analyses and self-experiments",
+    "Association, not proof",
+    "Limits of this report",
+)
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True, timeout=30)
+    return done.stdout
+
+
+def test_demo_report_pdf_has_every_section_on_two_pages(
+    demo_journal: Journal, tmp_path: Path
+) -> None:
+    report = build_report(demo_journal, default_period(demo_journal))
+    pdf = tmp_path / "report.pdf"
+    assert write_report(report, pdf) == "PDF"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=60)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert 1 <= len(pages) <= 2
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pages)
+    text = " ".join(pdf_text(pdf).split())
+    for heading in SECTIONS:
+        assert heading in text, heading
+    assert "Period 04 Oct 2026 – 31 Oct 2026 (28 days)" in text
+    assert "page 1 of" in text
+
+
+def test_cli_writes_pdf_and_html(kj, journal: Journal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.reports.conftest import diary_night
+    from datetime import date
+
+    journal.entries.add(diary_night(date(2025, 6, 2)))
+    html = tmp_path / "r.html"
+    result = kj("report", "--out", str(html))
+    assert result.exit_code == 0, result.output
+    assert "Wrote the HTML report for 2025-05-06 to 2025-06-02" in result.output
+    assert "<svg" in html.read_text(encoding="utf-8")
+    bad = kj("report", "--out", str(tmp_path / "r.docx"))
+    assert bad.exit_code == 1
+    assert "expected a file name ending in .pdf or .html" in bad.output
+    bad_date = kj("report", "--from", "June")
+    assert bad_date.exit_code == 1
+    assert "expected a date YYYY-MM-DD" in bad_date.output
+    assert "Traceback" not in bad_date.output
