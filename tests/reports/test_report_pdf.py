@@ -57,8 +57,9 @@ def test_demo_report_pdf_has_every_section_on_two_pages(
 
 
 def test_cli_writes_pdf_and_html(kj, journal: Journal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests.reports.conftest import diary_night
     from datetime import date
+
+    from tests.reports.conftest import diary_night
 
     journal.entries.add(diary_night(date(2025, 6, 2)))
     html = tmp_path / "r.html"
