@@ -129,11 +129,9 @@ def test_survey_without_instrument_lists_them(kj) -> None:
 def _log_nights(kj, count: int) -> None:
     for i in range(count):
         day = f"2024-05-{i + 1:02d}"
-        nxt = f"2024-05-{i + 2:02d}"
-        result = kj("log", "sleep", "--night", day, "--bed", f"{day} 22:00",
-                    "--tried", f"{day} 22:30", "--sol", "18", "--awakenings", "2",
-                    "--waso", "30", "--final-wake", f"{nxt} 06:30", "--out", f"{nxt} 06:45",
-                    "--quality", "3")
+        result = kj("log", "sleep", "--night", day, "--bed", "22:00", "--tried", "22:30",
+                    "--sol", "18", "--awakenings", "2", "--waso", "30",
+                    "--final-wake", "06:30", "--out", "06:45", "--quality", "3")
         assert result.exit_code == 0, result.output
 
 
