@@ -35,7 +35,7 @@ def test_weekly_view_from_stored_entries(journal) -> None:
     stats = service.sleep_stats(journal, weeks=1)
     view = service.stats_view(stats)
     (week,) = view["weeks"]
-    assert (view["start"], view["end"]) == ("2024-05-01", "2024-05-06")
+    assert (view["start"], view["end"]) == ("2024-04-30", "2024-05-06")
     assert week["nights_valid"] == 6
     assert week["metrics"]["tst_min"] == {"mean": 432.0, "sd": 0.0, "n": 6}
     assert week["metrics"]["se_pct"]["mean"] == 82.3

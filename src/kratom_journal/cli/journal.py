@@ -264,7 +264,7 @@ def _ask_changes(journal, entry_id: str) -> dict[str, str]:  # type: ignore[no-u
     raw: dict[str, str] = {}
     for name, value in view.items():
         if name in {"id", "kind", "version", "created_at", "updated_at", "deleted_at", "source",
-                    "strain_key", "grams", "zone"}:
+                    "strain_key", "grams", "zone", "metrics"}:
             continue
         answer = Prompt.ask(name, default="" if value is None else str(value))
         if answer != ("" if value is None else str(value)):
