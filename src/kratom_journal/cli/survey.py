@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from kratom_journal.cli.common import JsonFlag, console, err_console, fail, open_from_context
-from kratom_journal.services.clock import journal_zone, journal_zone_name, parse_when
 from rich.console import Console
 from rich.prompt import Prompt
 from rich.table import Table
 
+from kratom_journal.cli.common import JsonFlag, console, err_console, fail, open_from_context
 from kratom_journal.cli.crisis_view import show_crisis
 from kratom_journal.instruments import (
     SHIPPED_IDS,
@@ -26,6 +25,7 @@ from kratom_journal.instruments import (
 from kratom_journal.instruments.schema import Item
 from kratom_journal.services import questionnaires as survey_service
 from kratom_journal.services import sleep_stats as sleep_service
+from kratom_journal.services.clock import journal_zone, journal_zone_name, parse_when
 
 sleep_app = typer.Typer(help="Sleep diary statistics.", no_args_is_help=True)
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from kratom_journal.store.journal import Journal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from kratom_journal.instruments import (
 from kratom_journal.instruments.loader import SHIPPED_IDS
 from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
 from kratom_journal.store.instrument_tables import AdministrationRow
+from kratom_journal.store.journal import Journal
 
 COUNTRY_KEY = "country"
 

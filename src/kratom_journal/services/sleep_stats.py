@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from kratom_journal.store.journal import Journal
-
 from kratom_journal.domain.entries import Kind, SleepDiaryEntry
 from kratom_journal.sleep.regularity import MIN_NIGHTS, RegularityResult, sleep_regularity_index
 from kratom_journal.sleep.summary import (
@@ -17,6 +15,7 @@ from kratom_journal.sleep.summary import (
     clock_label,
     weekly_summaries,
 )
+from kratom_journal.store.journal import Journal
 
 DIARY_CAVEAT = (
     "Diary figures are self-reported. Compared with EEG, the Consensus Sleep Diary tends to "

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kratom_journal.store.db import Base
 from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+
+from kratom_journal.store.db import Base
 
 
 class AdministrationRow(Base):
