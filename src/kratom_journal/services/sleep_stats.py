@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kratom_journal.domain.entries import Kind, SleepDiaryEntry
+from kratom_journal.services.clock import journal_zone, now_in
 from kratom_journal.sleep.regularity import MIN_NIGHTS, RegularityResult, sleep_regularity_index
 from kratom_journal.sleep.summary import (
     NIGHTS_PER_WEEK,
@@ -50,7 +51,12 @@ def sleep_stats(journal: Journal, weeks: int = 4, end: date | None = None) -> Sl
     if weeks < 1:
         raise ValueError("--weeks must be at least 1")
     entries = sleep_entries(journal)
-    last = end or (max(e.night for e in entries) if entries else date.today())
+    if end is not None:
+        last = end
+    elif entries:
+        last = max(e.night for e in entries)
+    else:
+        last = now_in(journal_zone(journal)).date()
     start = last - timedelta(days=NIGHTS_PER_WEEK * weeks - 1)
     in_period = [e for e in entries if start <= e.night <= last]
     return SleepStats(
