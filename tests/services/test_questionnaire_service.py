@@ -97,3 +97,15 @@ def test_scores_view_crisis_without_country(journal) -> None:
 def test_no_crisis_object_without_flag(journal) -> None:
     administration = _record(journal, "3,3,3,3,3,3,3,3,0", T0)
     assert service.survey_view(journal, administration)["crisis"] is None
+
+
+def test_demo_administrations_are_seeded_and_never_crisis(journal) -> None:
+    from datetime import date
+
+    from kratom_journal.services.questionnaire_demo import add_demo_administrations
+
+    count = add_demo_administrations(journal, date(2024, 1, 1), date(2024, 3, 1), "UTC", seed=3)
+    listed = service.list_administrations(journal)
+    assert count == len(listed) == 10  # 5 dates x (PHQ-9, GAD-7)
+    assert not any(a.result.crisis for a in listed)
+    assert all(a.result.total is not None for a in listed)
