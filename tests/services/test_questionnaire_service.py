@@ -11,12 +11,15 @@ What is NOT tested: the CLI rendering (tests/cli).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from kratom_journal.instruments import parse_answer_list, parse_instrument, shipped_instrument
 from kratom_journal.services import questionnaires as service
+from kratom_journal.services.questionnaire_demo import add_demo_administrations
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=BERLIN)
@@ -100,12 +103,18 @@ def test_no_crisis_object_without_flag(journal) -> None:
 
 
 def test_demo_administrations_are_seeded_and_never_crisis(journal) -> None:
-    from datetime import date
-
-    from kratom_journal.services.questionnaire_demo import add_demo_administrations
-
     count = add_demo_administrations(journal, date(2024, 1, 1), date(2024, 3, 1), "UTC", seed=3)
     listed = service.list_administrations(journal)
     assert count == len(listed) == 10  # 5 dates x (PHQ-9, GAD-7)
     assert not any(a.result.crisis for a in listed)
     assert all(a.result.total is not None for a in listed)
+
+
+def test_user_file_cannot_reuse_a_shipped_id(journal) -> None:
+    raw = json.loads(shipped_instrument("gad7").model_dump_json())
+    raw["items"][0]["text"] = "Something else"
+    changed = parse_instrument(json.dumps(raw), "gad7.json")
+    with pytest.raises(ValueError, match="belongs to the shipped GAD-7"):
+        service.record_administration(journal, changed, {}, T0)
+    same = parse_instrument(shipped_instrument("gad7").model_dump_json(), "copy.json")
+    assert service.record_administration(journal, same, {}, T0).result.total is None

@@ -56,6 +56,11 @@ def record_administration(
     zone: str | None = None,
 ) -> Administration:
     """Validate, score and store one administration in a single transaction."""
+    if instrument.id in SHIPPED_IDS and instrument != shipped_instrument(instrument.id):
+        raise ValueError(
+            f"instrument id {instrument.id!r} belongs to the shipped {instrument.short_name}; "
+            "give your file another id"
+        )
     checked = validate_answers(instrument, answers)
     result = score(instrument, checked)
     moment = at or datetime.now(UTC)
