@@ -154,3 +154,9 @@ def test_list_sleep_json_shows_metrics(kj) -> None:
 def test_sleep_stats_bad_end(kj) -> None:
     result = kj("sleep", "stats", "--end", "May 1")
     assert result.exit_code == 1 and "--end" in result.output
+
+
+def test_interactive_stopped_early_saves_nothing(kj) -> None:
+    result = kj("survey", "gad7", input="1\n2\n")
+    assert result.exit_code == 1 and "nothing saved" in result.output
+    assert json.loads(kj("scores", "--json").stdout)["scores"] == []

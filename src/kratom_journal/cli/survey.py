@@ -70,7 +70,10 @@ def survey_command(
     if answers is not None:
         given = parse_answer_list(instrument, answers)
     else:
-        given = _ask(instrument, lambda: survey_service.crisis_notice_for(journal))
+        try:
+            given = _ask(instrument, lambda: survey_service.crisis_notice_for(journal))
+        except (EOFError, KeyboardInterrupt):
+            fail("stopped before the last question; nothing saved (in scripts, use --answers)")
     administration = survey_service.record_administration(
         journal, instrument, given, when, journal_zone_name(journal)
     )
