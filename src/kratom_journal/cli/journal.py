@@ -327,6 +327,7 @@ def _ask_changes(journal, entry_id: str) -> dict[str, str]:  # type: ignore[no-u
             "strain_key",
             "grams",
             "zone",
+            "metrics",
         }:
             continue
         answer = Prompt.ask(name, default="" if value is None else str(value))
