@@ -91,8 +91,10 @@ def test_change_is_reported(kj) -> None:
 
 @pytest.mark.parametrize(
     ("answers", "message"),
-    [("1,1", "needs 9 or 10 comma-separated answers, got 2"),
-     ("1,1,1,1,1,1,1,1,7", "item 9: answer 7 is not one of 0, 1, 2, 3")],
+    [
+        ("1,1", "needs 9 or 10 comma-separated answers, got 2"),
+        ("1,1,1,1,1,1,1,1,7", "item 9: answer 7 is not one of 0, 1, 2, 3"),
+    ],
 )
 def test_bad_answers_one_line_error_nothing_saved(kj, answers: str, message: str) -> None:
     result = kj("survey", "phq9", "--answers", answers)
@@ -109,8 +111,9 @@ def test_unknown_instrument(kj) -> None:
 def test_user_instrument_file(kj, tmp_path: Path) -> None:
     good = tmp_path / "mine.json"
     raw = json.loads(
-        (Path(__file__).resolve().parents[2] / "src/kratom_journal/data/instruments/gad7.json")
-        .read_text(encoding="utf-8")
+        (
+            Path(__file__).resolve().parents[2] / "src/kratom_journal/data/instruments/gad7.json"
+        ).read_text(encoding="utf-8")
     )
     raw["id"] = "mine"
     good.write_text(json.dumps(raw), encoding="utf-8")
@@ -129,9 +132,28 @@ def test_survey_without_instrument_lists_them(kj) -> None:
 def _log_nights(kj, count: int) -> None:
     for i in range(count):
         day = f"2024-05-{i + 1:02d}"
-        result = kj("log", "sleep", "--night", day, "--bed", "22:00", "--tried", "22:30",
-                    "--sol", "18", "--awakenings", "2", "--waso", "30",
-                    "--final-wake", "06:30", "--out", "06:45", "--quality", "3")
+        result = kj(
+            "log",
+            "sleep",
+            "--night",
+            day,
+            "--bed",
+            "22:00",
+            "--tried",
+            "22:30",
+            "--sol",
+            "18",
+            "--awakenings",
+            "2",
+            "--waso",
+            "30",
+            "--final-wake",
+            "06:30",
+            "--out",
+            "06:45",
+            "--quality",
+            "3",
+        )
         assert result.exit_code == 0, result.output
 
 

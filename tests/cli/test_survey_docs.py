@@ -30,9 +30,28 @@ def test_survey_and_scores_json_keys_are_documented(kj) -> None:
 
 
 def test_sleep_stats_json_keys_are_documented(kj) -> None:
-    kj("log", "sleep", "--night", "2024-05-01", "--bed", "22:00", "--tried", "22:30",
-       "--sol", "18", "--awakenings", "2", "--waso", "30", "--final-wake", "06:30",
-       "--out", "06:45", "--quality", "3")
+    kj(
+        "log",
+        "sleep",
+        "--night",
+        "2024-05-01",
+        "--bed",
+        "22:00",
+        "--tried",
+        "22:30",
+        "--sol",
+        "18",
+        "--awakenings",
+        "2",
+        "--waso",
+        "30",
+        "--final-wake",
+        "06:30",
+        "--out",
+        "06:45",
+        "--quality",
+        "3",
+    )
     stats = json.loads(kj("sleep", "stats", "--json").stdout)
     missing = sorted(k for k in _keys(stats) if f'"{k}"' not in DOCS and f"`{k}`" not in DOCS)
     assert missing == []

@@ -50,8 +50,15 @@ def test_phq9_loinc_codes_are_pinned() -> None:
     phq9 = shipped_instrument("phq9")
     codes = [item.loinc for item in phq9.scored_items]
     assert codes == [
-        "44250-9", "44255-8", "44259-0", "44254-1", "44251-7",
-        "44258-2", "44252-5", "44253-3", "44260-8",
+        "44250-9",
+        "44255-8",
+        "44259-0",
+        "44254-1",
+        "44251-7",
+        "44258-2",
+        "44252-5",
+        "44253-3",
+        "44260-8",
     ]
     assert phq9.loinc is not None and (phq9.loinc.panel, phq9.loinc.total) == ("44249-1", "44261-6")
     answers = [(o.value, o.loinc) for o in phq9.response_sets["frequency"]]
@@ -107,8 +114,12 @@ def test_user_supplied_file_is_accepted(tmp_path: Path) -> None:
         (lambda r: r.pop("source"), "source"),
         (lambda r: r.update(as_of="someday"), "as_of"),
         (lambda r: r.update(surprise=1), "surprise"),
-        (lambda r: r["safety"].append(
-            {"item": "1", "min_value": 9, "action": "crisis", "reason": "x"}), "never trigger"),
+        (
+            lambda r: r["safety"].append(
+                {"item": "1", "min_value": 9, "action": "crisis", "reason": "x"}
+            ),
+            "never trigger",
+        ),
     ],
 )
 def test_broken_user_file_is_refused_with_one_line(tmp_path: Path, change, message: str) -> None:

@@ -85,8 +85,16 @@ def test_sows_total_without_bands() -> None:
 
 @pytest.mark.parametrize(
     ("yes_count", "band"),
-    [(0, "below the screening threshold"), (1, "below the screening threshold"),
-     (2, "mild"), (3, "mild"), (4, "moderate"), (5, "moderate"), (6, "severe"), (11, "severe")],
+    [
+        (0, "below the screening threshold"),
+        (1, "below the screening threshold"),
+        (2, "mild"),
+        (3, "mild"),
+        (4, "moderate"),
+        (5, "moderate"),
+        (6, "severe"),
+        (11, "severe"),
+    ],
 )
 def test_kratom_self_check_counts_criteria(yes_count: int, band: str) -> None:
     answers = ",".join(["1"] * yes_count + ["0"] * (11 - yes_count))
@@ -148,8 +156,9 @@ def test_item9_zero_raises_no_flag() -> None:
 
 def _prorating_instrument():
     raw = json.loads(
-        (Path(__file__).resolve().parents[2] / "src/kratom_journal/data/instruments/gad7.json")
-        .read_text(encoding="utf-8")
+        (
+            Path(__file__).resolve().parents[2] / "src/kratom_journal/data/instruments/gad7.json"
+        ).read_text(encoding="utf-8")
     )
     raw["id"] = "prorated"
     raw["scoring"]["missing"] = {"rule": "prorate", "max_missing": 2, "basis": "test manual"}

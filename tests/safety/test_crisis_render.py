@@ -16,9 +16,15 @@ def _render(country: str | None) -> str:
 
 def test_us_screen() -> None:
     text = _render("US")
-    for expected in ("988 Suicide & Crisis Lifeline", "call 988", "text 988",
-                     "Emergency number: 911", "findahelpline.com", "alerts no one",
-                     "verified 2026-"):
+    for expected in (
+        "988 Suicide & Crisis Lifeline",
+        "call 988",
+        "text 988",
+        "Emergency number: 911",
+        "findahelpline.com",
+        "alerts no one",
+        "verified 2026-",
+    ):
         assert expected in text
 
 

@@ -39,8 +39,16 @@ def test_round_trip_and_idempotent(journal, tmp_path) -> None:
 
 def test_bad_record_is_refused_with_position(journal) -> None:
     with journal.session() as session, pytest.raises(ValueError, match="record 1: answers"):
-        transfer.import_administrations(session, [{
-            "id": "a" * 32, "instrument_id": "phq9", "instrument_as_of": "2026-11-26",
-            "administered_at": "2024-05-01T09:00:00+02:00", "answers": "nope",
-            "created_at": "2024-05-01T09:00:00+00:00",
-        }])
+        transfer.import_administrations(
+            session,
+            [
+                {
+                    "id": "a" * 32,
+                    "instrument_id": "phq9",
+                    "instrument_as_of": "2026-11-26",
+                    "administered_at": "2024-05-01T09:00:00+02:00",
+                    "answers": "nope",
+                    "created_at": "2024-05-01T09:00:00+00:00",
+                }
+            ],
+        )

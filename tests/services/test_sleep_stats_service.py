@@ -23,8 +23,15 @@ def _night(day: date) -> SleepDiaryEntry:
 
     nxt = day + timedelta(days=1)
     return SleepDiaryEntry(
-        night=day, bed_at=at(day, 22, 0), tried_at=at(day, 22, 30), sol_min=18, awakenings=2,
-        waso_min=30, final_wake_at=at(nxt, 6, 30), out_of_bed_at=at(nxt, 6, 45), quality=3,
+        night=day,
+        bed_at=at(day, 22, 0),
+        tried_at=at(day, 22, 30),
+        sol_min=18,
+        awakenings=2,
+        waso_min=30,
+        final_wake_at=at(nxt, 6, 30),
+        out_of_bed_at=at(nxt, 6, 45),
+        quality=3,
         zone="Europe/Berlin",
     )
 
@@ -42,8 +49,17 @@ def test_weekly_view_from_stored_entries(journal) -> None:
     assert week["bedtime_mean"] == "22:00"
     assert view["regularity"] is None and "14" in view["regularity_note"]
     assert set(week) == {
-        "start", "end", "nights_recorded", "nights_valid", "nights_expected", "metrics",
-        "bedtime_mean", "rise_time_mean", "flag_nights", "nap_days", "nap_min_total",
+        "start",
+        "end",
+        "nights_recorded",
+        "nights_valid",
+        "nights_expected",
+        "metrics",
+        "bedtime_mean",
+        "rise_time_mean",
+        "flag_nights",
+        "nap_days",
+        "nap_min_total",
         "invalid_nights",
     }
 

@@ -44,8 +44,16 @@ def test_worked_example() -> None:
 
 
 def test_bedtime_after_midnight_belongs_to_previous_evening() -> None:
-    entry = diary(date(2024, 1, 10), bed="00:30", tried="00:45", sol=15, waso=0,
-                  awakenings=0, final_wake="07:00", out="07:30")
+    entry = diary(
+        date(2024, 1, 10),
+        bed="00:30",
+        tried="00:45",
+        sol=15,
+        waso=0,
+        awakenings=0,
+        final_wake="07:00",
+        out="07:30",
+    )
     assert night_of(entry.bed_at) == date(2024, 1, 10)
     metrics = night_metrics(entry)
     assert (metrics.tib_min, metrics.tst_min, round(metrics.se_pct, 1)) == (420, 360, 85.7)
@@ -144,9 +152,16 @@ def test_property_tst_within_tib_and_se_within_0_100(
     final = tried + timedelta(minutes=to_final)
     try:
         entry = SleepDiaryEntry(
-            night=night_of(bed), bed_at=bed, tried_at=tried, sol_min=sol,
-            awakenings=awakenings, waso_min=waso, final_wake_at=final,
-            out_of_bed_at=final + timedelta(minutes=to_out), quality=quality, zone=zone,
+            night=night_of(bed),
+            bed_at=bed,
+            tried_at=tried,
+            sol_min=sol,
+            awakenings=awakenings,
+            waso_min=waso,
+            final_wake_at=final,
+            out_of_bed_at=final + timedelta(minutes=to_out),
+            quality=quality,
+            zone=zone,
         )
         metrics = night_metrics(entry)
     except InvalidEntry as refused:

@@ -24,8 +24,16 @@ START = date(2024, 1, 1)
 
 
 def _night(i: int, tried: str, final: str):
-    return diary(START + timedelta(days=i), bed=tried, tried=tried, sol=0, waso=0,
-                 awakenings=0, final_wake=final, out=final)
+    return diary(
+        START + timedelta(days=i),
+        bed=tried,
+        tried=tried,
+        sol=0,
+        waso=0,
+        awakenings=0,
+        final_wake=final,
+        out=final,
+    )
 
 
 def test_formula_extremes() -> None:
@@ -51,16 +59,29 @@ def test_regular_diary_scores_100() -> None:
 def test_alternating_schedule_worked_by_hand() -> None:
     # 22:00-06:00 then 02:00-10:00: same state 02-06 (240 min, asleep) and
     # 10-22 (720 min, awake) = 960 of 1440 minutes -> -100 + 200 * 2/3 = 33.3.
-    nights = [_night(i, "22:00", "06:00") if i % 2 == 0 else _night(i, "02:00", "10:00")
-              for i in range(14)]
+    nights = [
+        _night(i, "22:00", "06:00") if i % 2 == 0 else _night(i, "02:00", "10:00")
+        for i in range(14)
+    ]
     result = sleep_regularity_index(nights)
     assert result is not None and result.sri == 33.3
 
 
 def test_sleep_onset_uses_latency() -> None:
     # Tried at 22:00 with SOL 60 is asleep from 23:00, the same as tried at 23:00 with SOL 0.
-    late = [diary(START + timedelta(days=i), bed="22:00", tried="22:00", sol=60, waso=0,
-                  awakenings=0, final_wake="06:00", out="06:00") for i in range(0, 14, 2)]
+    late = [
+        diary(
+            START + timedelta(days=i),
+            bed="22:00",
+            tried="22:00",
+            sol=60,
+            waso=0,
+            awakenings=0,
+            final_wake="06:00",
+            out="06:00",
+        )
+        for i in range(0, 14, 2)
+    ]
     on_time = [_night(i, "23:00", "06:00") for i in range(1, 14, 2)]
     result = sleep_regularity_index(late + on_time)
     assert result is not None and result.sri == 100.0

@@ -24,7 +24,6 @@ from kratom_journal.instruments import (
 )
 from kratom_journal.instruments.schema import Item
 from kratom_journal.services import questionnaires as survey_service
-from kratom_journal.services import sleep_stats as sleep_service
 from kratom_journal.services.clock import journal_zone, journal_zone_name, parse_when
 
 sleep_app = typer.Typer(help="Sleep diary statistics.", no_args_is_help=True)
@@ -102,8 +101,12 @@ def _choose_instrument(instrument_id: str | None, file: Path | None) -> Instrume
 def _print_instruments() -> None:
     table = Table("id", "questionnaire", "items", "recall period", box=None)
     for instrument in shipped_instruments():
-        table.add_row(instrument.id, instrument.name, str(len(instrument.scored_items)),
-                      instrument.recall_period)
+        table.add_row(
+            instrument.id,
+            instrument.name,
+            str(len(instrument.scored_items)),
+            instrument.recall_period,
+        )
     console.print(table)
     console.print("Start one with: kj survey phq9")
 
@@ -156,8 +159,9 @@ def _print_result(view: dict[str, Any], instrument: Instrument) -> None:
         console.print(f"[bold]{instrument.short_name}[/]: no score. {view['no_score_reason']}")
     else:
         band = f" ({view['band']})" if view["band"] else ""
-        console.print(f"[bold]{instrument.short_name}[/]: {view['total']} of "
-                      f"{view['max_total']}{band}")
+        console.print(
+            f"[bold]{instrument.short_name}[/]: {view['total']} of {view['max_total']}{band}"
+        )
     for subscale in view["subscales"]:
         if subscale["total"] is not None:
             console.print(f"  {subscale['name']}: {subscale['total']} ({subscale['band']})")
@@ -181,8 +185,9 @@ def _change_text(change: dict[str, Any]) -> str:
 
 def scores_command(
     ctx: typer.Context,
-    instrument_id: Annotated[str | None, typer.Option(
-        "--instrument", help="Only this questionnaire (e.g. phq9).")] = None,
+    instrument_id: Annotated[
+        str | None, typer.Option("--instrument", help="Only this questionnaire (e.g. phq9).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """List questionnaire scores with change since the previous one. Example: kj scores --json"""
@@ -206,24 +211,36 @@ def scores_command(
             score += " [bold red](item 9)[/]"
         change = item["change"]
         change_text = "" if change is None else f"{change['delta']:+d} {change['meaningful'] or ''}"
-        table.add_row(item["id"][:8], item["administered_at"][:16].replace("T", " "),
-                      item["instrument_name"], score, item["band"] or "", change_text)
+        table.add_row(
+            item["id"][:8],
+            item["administered_at"][:16].replace("T", " "),
+            item["instrument_name"],
+            score,
+            item["band"] or "",
+            change_text,
+        )
     console.print(table)
 
 
 @sleep_app.command("stats")
 def sleep_stats_command(
     ctx: typer.Context,
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520,
-                                       help="Number of weeks to summarise.")] = 4,
-    end: Annotated[str | None, typer.Option(
-        "--end", help="Last night of the period (YYYY-MM-DD); default: the last logged night.")
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, max=520, help="Number of weeks to summarise.")
+    ] = 4,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end", help="Last night of the period (YYYY-MM-DD); default: the last logged night."
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Weekly sleep diary summaries and sleep regularity. Example: kj sleep stats --weeks 2"""
     journal = open_from_context(ctx)
     last = _date(end) if end else None
+    from kratom_journal.services import sleep_stats as sleep_service  # numpy: load on use
+
     stats = sleep_service.sleep_stats(journal, weeks, last)
     view = sleep_service.stats_view(stats)
     if as_json:
@@ -258,17 +275,21 @@ def _print_sleep(view: dict[str, Any]) -> None:
         table.add_row(label, *(_stat(w["metrics"][name]) for w in view["weeks"]))
     table.add_row("mean bedtime", *(w["bedtime_mean"] or "-" for w in view["weeks"]))
     table.add_row("mean rise time", *(w["rise_time_mean"] or "-" for w in view["weeks"]))
-    for flag, label in (("sol_over_30", "nights SOL > 30 min"),
-                        ("waso_over_30", "nights WASO > 30 min"),
-                        ("se_under_85", "nights SE < 85%")):
+    for flag, label in (
+        ("sol_over_30", "nights SOL > 30 min"),
+        ("waso_over_30", "nights WASO > 30 min"),
+        ("se_under_85", "nights SE < 85%"),
+    ):
         table.add_row(label, *(str(w["flag_nights"][flag]) for w in view["weeks"]))
-    table.add_row("naps (days, min)", *(f"{w['nap_days']}, {w['nap_min_total']}"
-                                       for w in view["weeks"]))
+    table.add_row(
+        "naps (days, min)", *(f"{w['nap_days']}, {w['nap_min_total']}" for w in view["weeks"])
+    )
     console.print(table)
     regularity = view["regularity"]
     if regularity is not None:
-        console.print(f"Sleep Regularity Index: {regularity['sri']:.1f} "
-                      f"({regularity['nights']} nights)")
+        console.print(
+            f"Sleep Regularity Index: {regularity['sri']:.1f} ({regularity['nights']} nights)"
+        )
     console.print(view["regularity_note"], style="dim")
     console.print(view["caveat"], style="dim")
 

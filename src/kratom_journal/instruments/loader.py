@@ -24,9 +24,7 @@ def parse_instrument(text: str, origin: str) -> Instrument:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InstrumentError(
-            f"{origin}: line {exc.lineno}: not valid JSON ({exc.msg})"
-        ) from None
+        raise InstrumentError(f"{origin}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
     try:
         return Instrument.model_validate(raw)
     except ValidationError as exc:

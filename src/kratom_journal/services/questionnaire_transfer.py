@@ -53,7 +53,8 @@ def _record(row: AdministrationRow) -> dict[str, Any]:
         "id": row.id,
         "instrument_id": row.instrument_id,
         "instrument_as_of": row.instrument_as_of,
-        "administered_at": row.administered_at_utc.replace(tzinfo=UTC).astimezone(offset)
+        "administered_at": row.administered_at_utc.replace(tzinfo=UTC)
+        .astimezone(offset)
         .isoformat(),
         "zone": row.zone,
         "answers": row.answers,

@@ -184,8 +184,7 @@ def result_view(result: ScoreResult, instrument: Instrument) -> dict[str, Any]:
         "prorated": result.prorated,
         "no_score_reason": result.no_score_reason,
         "subscales": [
-            {"id": s.id, "name": s.name, "total": s.total, "band": s.band}
-            for s in result.subscales
+            {"id": s.id, "name": s.name, "total": s.total, "band": s.band} for s in result.subscales
         ],
         "safety_flags": [{"item": f.item, "value": f.value} for f in result.safety_flags],
         "disclaimer": instrument.disclaimer,
@@ -225,9 +224,7 @@ def administration_view(administration: Administration) -> dict[str, Any]:
 
 def survey_view(journal: Journal, administration: Administration) -> dict[str, Any]:
     """What ``kj survey --json`` prints: the crisis notice first, then the result."""
-    crisis = (
-        crisis_notice_for(journal).to_dict() if administration.result.crisis else None
-    )
+    crisis = crisis_notice_for(journal).to_dict() if administration.result.crisis else None
     return {"crisis": crisis, "administration": administration_view(administration)}
 
 

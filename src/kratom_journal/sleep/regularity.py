@@ -163,4 +163,3 @@ def _compare_days(
         day_pairs=count // MINUTES_PER_DAY,
         epochs_compared=count,
     )
-

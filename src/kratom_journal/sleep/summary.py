@@ -131,11 +131,7 @@ def weekly_summaries(
     for index in range(weeks - 1, -1, -1):
         week_end = end - timedelta(days=NIGHTS_PER_WEEK * index)
         week_start = week_end - timedelta(days=NIGHTS_PER_WEEK - 1)
-        nights = [
-            by_night[day]
-            for day in _days(week_start, week_end)
-            if day in by_night
-        ]
+        nights = [by_night[day] for day in _days(week_start, week_end) if day in by_night]
         summaries.append(summarise_week(nights, week_start, week_end))
     return summaries
 
