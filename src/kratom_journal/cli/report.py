@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kratom_journal.cli.common import console, err_console, fail, open_from_context
+from kratom_journal.cli.common import console, fail, open_from_context
 
 
 def _day(value: str | None, flag: str) -> date | None:
@@ -58,17 +58,9 @@ def report_command(
 
 def _print_crisis(crisis) -> None:  # type: ignore[no-untyped-def]
     """The crisis resources come first, on the terminal too."""
-    try:
-        from kratom_journal.cli.survey import print_crisis_notice
-    except ImportError:
-        print_crisis_notice = None
-    if print_crisis_notice is not None and crisis.notice is not None:
-        print_crisis_notice(crisis.notice)
-        return
-    err_console.print(
-        "[bold red]An answer in this period reported thoughts of death or "
-        "self-harm.[/] If you are in danger now, call your local emergency number."
-    )
+    from kratom_journal.cli.crisis_view import show_crisis
+
+    show_crisis(crisis.resources, console)
 
 
 def register(app: typer.Typer) -> None:

@@ -154,7 +154,7 @@ def score_chart(
     50% drop from it (response) and a dotted line the remission threshold, as
     measurement-based care plots them.
     """
-    left, right, top, bottom = 26, 66, 12, 20
+    left, right, top, bottom = 26, 92, 12, 20
     plot_w, plot_h = width - left - right, height - top - bottom
     span_days = max((end - start).days, 1)
 
@@ -177,7 +177,7 @@ def score_chart(
         )
         parts.append(
             f'<text x="{left + plot_w + 3}" y="{(y_high + y_low) / 2 + 3:.1f}" '
-            f'font-size="7" fill="#555">{escape(band.label)} {band.low:g}-{band.high:g}'
+            f'font-size="6.5" fill="#555">{escape(band.label)} {band.low:g}-{band.high:g}'
             "</text>"
         )
     for tick in range(0, max_score + 1, 5):
@@ -209,9 +209,9 @@ def score_chart(
             'stroke="#1565c0" stroke-width="1" stroke-dasharray="4,2"/>'
         )
         parts.append(
-            f'<text x="{left + plot_w - 2}" y="{y - 2:.1f}" font-size="6.5" '
-            f'text-anchor="end" fill="#1565c0">response (50% below baseline) '
-            f"{response_line:g}</text>"
+            f'<text x="{left + plot_w / 2:.1f}" y="{y - 2:.1f}" font-size="6.5" '
+            f'text-anchor="middle" fill="#1565c0">response: 50% below baseline '
+            f"({response_line:g})</text>"
         )
     ordered = sorted(points)
     if len(ordered) > 1:

@@ -34,7 +34,10 @@ from typing import Any
 
 from kratom_journal import __version__
 from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.services.questionnaires import list_administrations
 from kratom_journal.services.report import person_details
+from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal
 
 LOINC = "http://loinc.org"
@@ -113,10 +116,6 @@ def patient_resource(journal: Journal) -> dict[str, Any]:
 
 
 def _administrations(journal: Journal) -> list[Any]:
-    try:
-        from kratom_journal.services.questionnaires import list_administrations
-    except ImportError:
-        return []
     return list(list_administrations(journal))
 
 
@@ -308,12 +307,6 @@ def survey_observations(
 
 
 def _sleep_minutes(entry: SleepDiaryEntry) -> float | None:
-    try:
-        from kratom_journal.sleep.metrics import night_metrics
-    except ImportError:
-        return None
-    from kratom_journal.domain.errors import InvalidEntry
-
     try:
         value = night_metrics(entry).tst_min
     except InvalidEntry:

@@ -27,7 +27,15 @@ from kratom_journal.domain.entries import (
     SleepDiaryEntry,
 )
 from kratom_journal.reports.svg import Band, SleepLogRow, bar_trend, score_chart, sleep_log_chart
+from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
+from kratom_journal.services.questionnaires import (
+    Administration,
+    crisis_notice_for,
+    list_administrations,
+)
+from kratom_journal.sleep.regularity import sleep_regularity_index
+from kratom_journal.sleep.summary import clock_label, weekly_summaries
 from kratom_journal.store.journal import Journal, StoredEntry
 
 DEFAULT_DAYS = 28
@@ -78,7 +86,8 @@ class CrisisSection:
     """Answers in the period that call for crisis resources, and the resources themselves."""
 
     answers: list[dict[str, Any]]
-    notice: dict[str, Any] | None
+    notice: dict[str, Any]
+    resources: CrisisNotice
 
 
 @dataclass
@@ -152,8 +161,7 @@ class ClinicianReport:
     sources: list[str]
     crisis: CrisisSection | None
     sleep: SleepSection
-    questionnaires: list[InstrumentSeries] | None
-    questionnaires_note: str | None
+    questionnaires: list[InstrumentSeries]
     kratom: KratomSection
     medications: MedicationSection
     analysis: AnalysisSection
@@ -207,9 +215,6 @@ def build_report(journal: Journal, period: Period, now: datetime | None = None) 
         crisis=_crisis_section(journal, administrations),
         sleep=_sleep_section(nights, all_doses, period),
         questionnaires=_questionnaire_series(administrations, period),
-        questionnaires_note=None
-        if administrations is not None
-        else _SECTION_UNAVAILABLE.format(what="questionnaire module"),
         kratom=_kratom_section(journal, in_period, effects, moods, period),
         medications=_medication_section(journal, in_period),
         analysis=_analysis_section(journal),
@@ -305,11 +310,7 @@ def _wearable_sources(journal: Journal, period: Period) -> list[str]:
 # --- questionnaires and the crisis note ----------------------------------------------------
 
 
-def _administrations(journal: Journal, period: Period) -> list[Any] | None:
-    try:
-        from kratom_journal.services.questionnaires import list_administrations
-    except ImportError:
-        return None
+def _administrations(journal: Journal, period: Period) -> list[Administration]:
     return [
         a
         for a in list_administrations(journal)
@@ -317,9 +318,9 @@ def _administrations(journal: Journal, period: Period) -> list[Any] | None:
     ]
 
 
-def _crisis_section(journal: Journal, administrations: list[Any] | None) -> CrisisSection | None:
-    if not administrations:
-        return None
+def _crisis_section(
+    journal: Journal, administrations: list[Administration]
+) -> CrisisSection | None:
     answers = []
     for administration in administrations:
         for flag in administration.result.safety_flags:
@@ -335,9 +336,8 @@ def _crisis_section(journal: Journal, administrations: list[Any] | None) -> Cris
             )
     if not answers:
         return None
-    from kratom_journal.services.questionnaires import crisis_notice_for
-
-    return CrisisSection(answers=answers, notice=crisis_notice_for(journal).to_dict())
+    notice = crisis_notice_for(journal)
+    return CrisisSection(answers=answers, notice=notice.to_dict(), resources=notice)
 
 
 def _item_text(instrument: Any, item_id: str) -> str:
@@ -360,10 +360,8 @@ REPORTED_INSTRUMENTS = ("phq9", "gad7")
 
 
 def _questionnaire_series(
-    administrations: list[Any] | None, period: Period
-) -> list[InstrumentSeries] | None:
-    if administrations is None:
-        return None
+    administrations: list[Administration], period: Period
+) -> list[InstrumentSeries]:
     series = []
     for instrument_id in REPORTED_INSTRUMENTS:
         chosen = [a for a in administrations if a.instrument.id == instrument_id]
@@ -373,7 +371,7 @@ def _questionnaire_series(
     return series
 
 
-def _series(administrations: list[Any], period: Period) -> InstrumentSeries:
+def _series(administrations: list[Administration], period: Period) -> InstrumentSeries:
     instrument = administrations[0].instrument
     scored = [a for a in administrations if a.result.total is not None]
     points = [(_local_day(a.administered_at), int(a.result.total)) for a in scored]
@@ -443,25 +441,13 @@ def _sleep_section(
 ) -> SleepSection:
     log_nights = [n for n in nights if n.night > period.end - timedelta(days=SLEEP_LOG_NIGHTS)]
     log_svg = sleep_log_chart(_log_rows(log_nights, doses, period))
-    try:
-        from kratom_journal.sleep.summary import weekly_summaries
-    except ImportError:
-        return SleepSection(
-            None, _SECTION_UNAVAILABLE.format(what="sleep metrics module"), len(nights), log_svg
-        )
     weeks = min(MAX_TABLE_WEEKS, max(1, math.ceil(period.days / 7)))
     summaries = weekly_summaries(nights, weeks, period.end)
     rows = [_week_row(week) for week in summaries if week.start <= period.end]
-    return SleepSection(
-        rows, None, len(nights), log_svg, regularity=_regularity(nights), caveat=None
-    )
+    return SleepSection(rows, None, len(nights), log_svg, regularity=_regularity(nights))
 
 
 def _regularity(nights: list[SleepDiaryEntry]) -> str | None:
-    try:
-        from kratom_journal.sleep.regularity import sleep_regularity_index
-    except ImportError:
-        return None
     result = sleep_regularity_index(nights)
     if result is None:
         return None
@@ -469,8 +455,6 @@ def _regularity(nights: list[SleepDiaryEntry]) -> str | None:
 
 
 def _week_row(week: Any) -> dict[str, Any]:
-    from kratom_journal.sleep.summary import clock_label
-
     stats = week.stats
 
     def mean_sd(name: str, digits: int = 0) -> str:
@@ -500,7 +484,7 @@ def _week_row(week: Any) -> dict[str, Any]:
     if tst is not None and tst < TST_FLAG_MIN:
         flags.append("mean TST<6 h")
     return {
-        "label": f"{week.start:%d %b}–{week.end:%d %b}",
+        "label": _week_label(week.start, week.end),
         "n": f"{week.nights_valid}/{week.nights_expected}",
         "bedtime": clock("bedtime_min_after_noon"),
         "rise": clock("rise_time_min_after_noon"),
@@ -515,6 +499,12 @@ def _week_row(week: Any) -> dict[str, Any]:
         "naps": f"{week.nap_days} d, {week.nap_min_total} min" if week.nap_days else "",
         "empty": week.nights_valid == 0,
     }
+
+
+def _week_label(start: date, end: date) -> str:
+    if start.month == end.month:
+        return f"{start:%d}–{end:%d %b}"
+    return f"{start:%d %b}–{end:%d %b}"
 
 
 def _minutes_after_noon(instant: datetime, night: date) -> float:

@@ -31,6 +31,9 @@ from kratom_journal.domain.entries import (
     SleepDiaryEntry,
     night_of,
 )
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.services.questionnaires import list_administrations
+from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal, StoredEntry
 
 
@@ -169,12 +172,6 @@ def _live(journal: Journal, kind: Kind) -> list[StoredEntry]:
 def _night_metrics(entry: SleepDiaryEntry) -> dict[str, float | None]:
     names = ("tib_min", "tst_min", "se_pct", "twak_min")
     try:
-        from kratom_journal.sleep.metrics import night_metrics
-    except ImportError:
-        return dict.fromkeys(names)
-    from kratom_journal.domain.errors import InvalidEntry
-
-    try:
         metrics = night_metrics(entry)
     except InvalidEntry:
         return dict.fromkeys(names)
@@ -282,10 +279,6 @@ def side_effect_rows(journal: Journal) -> list[dict[str, Any]]:
 
 
 def _administrations(journal: Journal) -> list[Any]:
-    try:
-        from kratom_journal.services.questionnaires import list_administrations
-    except ImportError:
-        return []
     return list(list_administrations(journal))
 
 

@@ -89,7 +89,15 @@ def export_document(journal: Journal) -> dict[str, Any]:
         "written_by": f"kratom-journal {__version__}",
         "settings": journal.settings.all(),
         "entries": entries,
+        "questionnaires": _questionnaire_records(journal),
     }
+
+
+def _questionnaire_records(journal: Journal) -> list[dict[str, Any]]:
+    """Questionnaire administrations (raw answers; scores are recomputed on import)."""
+    from kratom_journal.services.questionnaire_transfer import export_administrations
+
+    return export_administrations(journal)
 
 
 def _stored_to_json(stored: StoredEntry, history: list[Revision]) -> dict[str, Any]:
@@ -148,7 +156,25 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
             restore_entry(session, stored, history)
             summary.added += 1
         _import_settings(session, document.get("settings") or {})
+        _import_questionnaires(session, document, path, summary)
     return summary
+
+
+def _import_questionnaires(
+    session: Any, document: dict[str, Any], path: Path, summary: ImportSummary
+) -> None:
+    """Add the administrations the journal lacks, in the import's transaction."""
+    from kratom_journal.services.questionnaire_transfer import import_administrations
+
+    records = document.get("questionnaires") or []
+    if not isinstance(records, list):
+        raise ImportFailed([f"{path}: \"questionnaires\" must be a list"])
+    try:
+        added = import_administrations(session, records, origin=str(path))
+    except ValueError as exc:
+        raise ImportFailed([str(exc)]) from None
+    summary.added += added
+    summary.unchanged += len(records) - added
 
 
 def _import_settings(session: Any, settings: dict[str, str]) -> None:
