@@ -18,22 +18,41 @@ def at(day: date, clock: str, zone: str) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
 
 
-def diary_night(night: date, zone: str = "Europe/Berlin", bed: str = "22:30",
-                out: str = "07:00", sol: int = 20, waso: int = 15, quality: int = 3
-                ) -> SleepDiaryEntry:
+def diary_night(
+    night: date,
+    zone: str = "Europe/Berlin",
+    bed: str = "22:30",
+    out: str = "07:00",
+    sol: int = 20,
+    waso: int = 15,
+    quality: int = 3,
+) -> SleepDiaryEntry:
     """A night from ``bed`` (evening of ``night``) to ``out`` the next morning."""
     morning = night + timedelta(days=1)
     return SleepDiaryEntry(
-        night=night, bed_at=at(night, bed, zone), tried_at=at(night, bed, zone),
-        sol_min=sol, awakenings=1 if waso else 0, waso_min=waso,
+        night=night,
+        bed_at=at(night, bed, zone),
+        tried_at=at(night, bed, zone),
+        sol_min=sol,
+        awakenings=1 if waso else 0,
+        waso_min=waso,
         final_wake_at=at(morning, out, zone) - timedelta(minutes=10),
-        out_of_bed_at=at(morning, out, zone), quality=quality, zone=zone)
+        out_of_bed_at=at(morning, out, zone),
+        quality=quality,
+        zone=zone,
+    )
 
 
-def kratom_dose(day: date, clock: str = "20:30", zone: str = "Europe/Berlin",
-                form: Form = Form.POWDER, strain: str = "Red Bali") -> Dose:
-    return Dose(taken_at=at(day, clock, zone), amount=3.0, unit=Unit.G, form=form,
-                strain=strain, zone=zone)
+def kratom_dose(
+    day: date,
+    clock: str = "20:30",
+    zone: str = "Europe/Berlin",
+    form: Form = Form.POWDER,
+    strain: str = "Red Bali",
+) -> Dose:
+    return Dose(
+        taken_at=at(day, clock, zone), amount=3.0, unit=Unit.G, form=form, strain=strain, zone=zone
+    )
 
 
 def mood(day: date, value: int = 6, zone: str = "Europe/Berlin") -> MoodCheckin:
@@ -48,9 +67,15 @@ def three_nights(journal: Journal) -> Journal:
         day = start + timedelta(days=offset)
         journal.entries.add(diary_night(day, sol=10 + 20 * offset))
         journal.entries.add(kratom_dose(day))
-        journal.entries.add(Dose(taken_at=at(day + timedelta(days=1), "08:00", "Europe/Berlin"),
-                                 amount=90, unit=Unit.MG, substance="caffeine",
-                                 zone="Europe/Berlin"))
+        journal.entries.add(
+            Dose(
+                taken_at=at(day + timedelta(days=1), "08:00", "Europe/Berlin"),
+                amount=90,
+                unit=Unit.MG,
+                substance="caffeine",
+                zone="Europe/Berlin",
+            )
+        )
         journal.entries.add(mood(day))
     return journal
 

@@ -51,8 +51,10 @@ def test_without_questionnaires_the_section_says_so(three_nights: Journal) -> No
     html = render_html(report)
     assert report.crisis is None
     assert 'class="crisis"' not in html
-    assert ("No PHQ-9 or GAD-7 was completed in this period." in html
-            or "has no questionnaire module" in html)
+    assert (
+        "No PHQ-9 or GAD-7 was completed in this period." in html
+        or "has no questionnaire module" in html
+    )
 
 
 def test_dst_night_is_drawn_at_its_wall_clock_times(journal: Journal) -> None:
@@ -97,3 +99,50 @@ def test_empty_journal_report_renders(journal: Journal) -> None:
     html = render_html(report)
     assert "no sleep data in this period" in html
     assert report.kratom.doses == 0
+
+
+def test_item_nine_above_zero_puts_the_crisis_note_first(
+    three_nights: Journal, kj, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from kratom_journal.instruments import shipped_instrument
+    from kratom_journal.services.questionnaires import record_administration
+    from tests.reports.conftest import at
+
+    three_nights.settings.set("country", "US")
+    answers = {str(i): 0 for i in range(1, 10)} | {"9": 1}
+    record_administration(
+        three_nights,
+        shipped_instrument("phq9"),
+        answers,
+        at(date(2025, 6, 3), "09:00", "Europe/Berlin"),
+        "Europe/Berlin",
+    )
+    report = build_report(three_nights, default_period(three_nights))
+    assert report.crisis is not None
+    assert report.crisis.answers[0]["item"] == "9"
+    assert report.crisis.answers[0]["label"] == "Several days"
+    html = render_html(report)
+    body = html[html.index("<body>") :]
+    assert body.index('class="crisis"') < body.index('id="sleep"')
+    assert "988" in body  # the US line shown to the person
+    assert "item 9 = 1" in body  # also listed in the PHQ-9 table
+    result = kj("report", "--out", str(tmp_path / "r.html"))
+    assert result.exit_code == 0, result.output
+    assert result.output.index("988") < result.output.index("Wrote the HTML report")
+
+
+def test_item_nine_outside_the_period_shows_no_crisis_note(three_nights: Journal) -> None:
+    from kratom_journal.instruments import shipped_instrument
+    from kratom_journal.services.questionnaires import record_administration
+    from tests.reports.conftest import at
+
+    answers = {str(i): 0 for i in range(1, 10)} | {"9": 2}
+    record_administration(
+        three_nights,
+        shipped_instrument("phq9"),
+        answers,
+        at(date(2025, 1, 3), "09:00", "Europe/Berlin"),
+        "Europe/Berlin",
+    )
+    report = build_report(three_nights, default_period(three_nights))
+    assert report.crisis is None

@@ -32,8 +32,13 @@ SECTIONS = (
 
 
 def pdf_text(path: Path) -> str:
-    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True, timeout=30)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
     return done.stdout
 
 
@@ -44,8 +49,9 @@ def test_demo_report_pdf_has_every_section_on_two_pages(
     pdf = tmp_path / "report.pdf"
     assert write_report(report, pdf) == "PDF"
     assert pdf.read_bytes().startswith(b"%PDF-")
-    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=60
+    )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert 1 <= len(pages) <= 2
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pages)

@@ -493,18 +493,24 @@ def answers_from_bundle(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
     Returns one dict per QuestionnaireResponse: ``id`` (the journal's
     administration id), ``instrument_id``, ``administered_at`` and ``answers``
-    (item id to score), the same values the journal stores.
+    (every item of the Questionnaire to its score, ``None`` when unanswered),
+    the same values the journal stores.
     """
+    resources = [entry["resource"] for entry in bundle.get("entry", [])]
+    items_of = {
+        f"{r['url']}|{r['version']}": [item["linkId"] for item in r.get("item", [])]
+        for r in resources
+        if r.get("resourceType") == "Questionnaire"
+    }
     results = []
-    for entry in bundle.get("entry", []):
-        resource = entry["resource"]
+    for resource in resources:
         if resource.get("resourceType") != "QuestionnaireResponse":
             continue
-        canonical = resource["questionnaire"].split("|", 1)[0]
-        answers: dict[str, int | None] = {}
+        answers: dict[str, int | None] = dict.fromkeys(items_of[resource["questionnaire"]])
         for item in resource.get("item", []):
             ordinal = next(e for e in item["answer"][0]["extension"] if e["url"] == ORDINAL_VALUE)
             answers[item["linkId"]] = int(ordinal["valueDecimal"])
+        canonical = resource["questionnaire"].split("|", 1)[0]
         results.append(
             {
                 "id": resource["identifier"]["value"],

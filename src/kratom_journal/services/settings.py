@@ -46,6 +46,33 @@ def _source_priority(value: str) -> str:
     return ",".join(names)
 
 
+def _patient_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name or len(name) > 200:
+        raise InvalidEntry("expected a name of 1 to 200 characters", "patient-name")
+    return name
+
+
+def _birth_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InvalidEntry(
+            f"expected a date YYYY-MM-DD, got {value!r}", "patient-birth-date"
+        ) from None
+
+
+def _gender(value: str) -> str:
+    choice = value.strip().lower()
+    if choice not in {"male", "female", "other", "unknown"}:
+        raise InvalidEntry(
+            f"expected male, female, other or unknown, got {value!r}", "patient-gender"
+        )
+    return choice
+
+
 SETTINGS: dict[str, tuple[Callable[[str], str], str]] = {
     "timezone": (_timezone, "IANA time zone of the journal (default: the system's)"),
     "country": (_country, "ISO 3166-1 alpha-2 country, for crisis lines and helplines"),
@@ -55,6 +82,9 @@ SETTINGS: dict[str, tuple[Callable[[str], str], str]] = {
         _source_priority,
         "comma-separated wearable sources, most trusted first",
     ),
+    "patient-name": (_patient_name, "your name, only if you want it on reports and FHIR exports"),
+    "patient-birth-date": (_birth_date, "birth date YYYY-MM-DD, only if you want it exported"),
+    "patient-gender": (_gender, "male, female, other or unknown, only if you want it exported"),
 }
 """Known settings: validator and a one-line description."""
 
