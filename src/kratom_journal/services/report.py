@@ -471,18 +471,11 @@ def _week_row(week: Any) -> dict[str, Any]:
         sd = f" ± {stat.sd:.0f}′" if stat.sd is not None else ""
         return f"{clock_label(stat.mean)}{sd}"
 
-    flags = [
-        f"{label}: {week.flag_nights[key]}"
-        for key, label in (
-            ("sol_over_30", "SOL>30"),
-            ("waso_over_30", "WASO>30"),
-            ("se_under_85", "SE<85%"),
-        )
-        if week.flag_nights.get(key)
-    ]
+    counts = [week.flag_nights.get(k, 0) for k in ("sol_over_30", "waso_over_30", "se_under_85")]
+    flags = [" · ".join(str(n) for n in counts)] if any(counts) else []
     tst = stats["tst_min"].mean
     if tst is not None and tst < TST_FLAG_MIN:
-        flags.append("mean TST<6 h")
+        flags.append("TST<6 h")
     return {
         "label": _week_label(week.start, week.end),
         "n": f"{week.nights_valid}/{week.nights_expected}",
