@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
+
+from sqlalchemy import distinct, func, select
 
 from kratom_journal import __version__
 from kratom_journal.domain.entries import (
@@ -37,6 +38,7 @@ from kratom_journal.services.questionnaires import (
 from kratom_journal.sleep.regularity import sleep_regularity_index
 from kratom_journal.sleep.summary import clock_label, weekly_summaries
 from kratom_journal.store.journal import Journal, StoredEntry
+from kratom_journal.store.tables import DoseRow, MoodRow, SleepDiaryRow
 
 DEFAULT_DAYS = 28
 """Default report period: the last four weeks, ending on the latest journal day."""
@@ -198,20 +200,25 @@ def resolve_period(journal: Journal, start: date | None, end: date | None) -> Pe
 def build_report(journal: Journal, period: Period, now: datetime | None = None) -> ClinicianReport:
     """Gather every section of the clinician report for ``period``."""
     zone = journal_zone(journal)
-    nights = _nights(journal, period)
-    doses = _entries(journal, Kind.DOSE, period, extra_days=1)
+    # Only the nights the table and the sleep log show are read in full; longer periods are
+    # counted and summarised from a few columns, so a report over years stays quick.
+    detail = Period(
+        max(period.start, period.end - timedelta(days=7 * MAX_TABLE_WEEKS - 1)), period.end
+    )
+    nights = _nights(journal, detail)
+    all_doses = _dose_facts(journal, period, extra_days=1)
     effects = [e for e in _entries(journal, Kind.SIDE_EFFECT, period) if isinstance(e, SideEffect)]
-    moods = [e for e in _entries(journal, Kind.MOOD, period) if isinstance(e, MoodCheckin)]
-    all_doses = [d for d in doses if isinstance(d, Dose)]
+    moods = _mood_values(journal, period)
     in_period = [d for d in all_doses if period.start <= _local_day(d.taken_at) <= period.end]
     administrations = _administrations(journal, period)
+    nights_logged = _count_nights(journal, period)
     return ClinicianReport(
         period=period,
         generated_at=(now or datetime.now(UTC)).astimezone(zone),
         zone=journal_zone_name(journal),
         person=person_details(journal),
-        nights_logged=len(nights),
-        sources=_sources(journal, nights, period),
+        nights_logged=nights_logged,
+        sources=_sources(journal, nights_logged, period),
         crisis=_crisis_section(journal, administrations),
         sleep=_sleep_section(nights, all_doses, period),
         questionnaires=_questionnaire_series(administrations, period),
@@ -290,7 +297,86 @@ def _nights(journal: Journal, period: Period) -> list[SleepDiaryEntry]:
     return [by_night[night] for night in sorted(by_night)]
 
 
-def _sources(journal: Journal, nights: Sequence[SleepDiaryEntry], period: Period) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class DoseFact:
+    """What the report needs of a dose (read from a few columns, not the full entry)."""
+
+    taken_at: datetime
+    substance: str
+    form: Form | None
+    strain: str | None
+
+
+_OFFSETS: dict[int, timezone] = {}
+
+
+def _aware(utc_naive: datetime, offset_s: int) -> datetime:
+    zone = _OFFSETS.get(offset_s)
+    if zone is None:
+        zone = _OFFSETS[offset_s] = timezone(timedelta(seconds=offset_s))
+    return (utc_naive + timedelta(seconds=offset_s)).replace(tzinfo=zone)
+
+
+def _form(value: str | None) -> Form | None:
+    try:
+        return Form(value) if value else None
+    except ValueError:
+        return Form.OTHER
+
+
+def _dose_facts(journal: Journal, period: Period, extra_days: int = 0) -> list[DoseFact]:
+    since, until = _bounds(period, 0, extra_days)
+    stmt = (
+        select(
+            DoseRow.taken_at_utc,
+            DoseRow.taken_at_offset_s,
+            DoseRow.substance,
+            DoseRow.form,
+            DoseRow.strain,
+        )
+        .where(DoseRow.deleted_at_utc.is_(None))
+        .where(DoseRow.taken_at_utc >= since.replace(tzinfo=None))
+        .where(DoseRow.taken_at_utc < until.replace(tzinfo=None))
+        .order_by(DoseRow.taken_at_utc)
+    )
+    last = period.end + timedelta(days=extra_days)
+    with journal.session() as session:
+        rows = session.execute(stmt).all()
+    facts = [
+        DoseFact(_aware(at, offset), substance, _form(form), strain)
+        for at, offset, substance, form, strain in rows
+    ]
+    return [f for f in facts if period.start <= _local_day(f.taken_at) <= last]
+
+
+def _mood_values(journal: Journal, period: Period) -> list[int]:
+    since, until = _bounds(period, 0, 0)
+    stmt = (
+        select(MoodRow.at_utc, MoodRow.at_offset_s, MoodRow.mood)
+        .where(MoodRow.deleted_at_utc.is_(None))
+        .where(MoodRow.at_utc >= since.replace(tzinfo=None))
+        .where(MoodRow.at_utc < until.replace(tzinfo=None))
+    )
+    with journal.session() as session:
+        rows = session.execute(stmt).all()
+    return [
+        mood
+        for at, offset, mood in rows
+        if period.start <= _local_day(_aware(at, offset)) <= period.end
+    ]
+
+
+def _count_nights(journal: Journal, period: Period) -> int:
+    stmt = select(func.count(distinct(SleepDiaryRow.night))).where(
+        SleepDiaryRow.deleted_at_utc.is_(None),
+        SleepDiaryRow.night >= period.start,
+        SleepDiaryRow.night <= period.end,
+    )
+    with journal.session() as session:
+        return int(session.execute(stmt).scalar_one())
+
+
+def _sources(journal: Journal, nights: int, period: Period) -> list[str]:
     sources = ["sleep diary (Consensus Sleep Diary, self-report)"] if nights else []
     sources.extend(_wearable_sources(journal, period))
     return sources or ["no sleep data in this period"]
@@ -437,7 +523,7 @@ def _series_summary(instrument: Any, points: list[tuple[date, int]]) -> str:
 
 
 def _sleep_section(
-    nights: list[SleepDiaryEntry], doses: list[Dose], period: Period
+    nights: list[SleepDiaryEntry], doses: list[DoseFact], period: Period
 ) -> SleepSection:
     log_nights = [n for n in nights if n.night > period.end - timedelta(days=SLEEP_LOG_NIGHTS)]
     log_svg = sleep_log_chart(_log_rows(log_nights, doses, period))
@@ -516,7 +602,7 @@ def substance_group(substance: str) -> str:
 
 
 def _log_rows(
-    nights: list[SleepDiaryEntry], doses: list[Dose], period: Period
+    nights: list[SleepDiaryEntry], doses: list[DoseFact], period: Period
 ) -> list[SleepLogRow]:
     by_night: dict[date, list[tuple[float, str]]] = defaultdict(list)
     for dose in doses:
@@ -549,9 +635,9 @@ def _log_rows(
 
 def _kratom_section(
     journal: Journal,
-    doses: list[Dose],
+    doses: list[DoseFact],
     effects: list[SideEffect],
-    moods: list[MoodCheckin],
+    moods: list[int],
     period: Period,
 ) -> KratomSection:
     kratom = [d for d in doses if d.substance == "kratom"]
@@ -576,7 +662,7 @@ def _kratom_section(
         other_substances=others.most_common(),
         side_effects=_side_effect_rows(effects),
         mood_checkins=len(moods),
-        mood_mean=round(statistics.fmean(m.mood for m in moods), 1) if moods else None,
+        mood_mean=round(statistics.fmean(moods), 1) if moods else None,
     )
     _add_safety_signals(journal, section, period)
     return section
@@ -657,7 +743,7 @@ def _add_safety_signals(journal: Journal, section: KratomSection, period: Period
 # --- medications and analyses --------------------------------------------------------------
 
 
-def _medication_section(journal: Journal, doses: list[Dose]) -> MedicationSection:
+def _medication_section(journal: Journal, doses: list[DoseFact]) -> MedicationSection:
     logged = Counter(
         d.substance.split(":", 1)[1] for d in doses if d.substance.startswith("medication:")
     )
