@@ -460,7 +460,7 @@ def _questionnaire_series(
 def _series(administrations: list[Administration], period: Period) -> InstrumentSeries:
     instrument = administrations[0].instrument
     scored = [a for a in administrations if a.result.total is not None]
-    points = [(_local_day(a.administered_at), int(a.result.total)) for a in scored]
+    points = [(_local_day(a.administered_at), int(a.result.total or 0)) for a in scored]
     baseline = points[0][1] if points else None
     rule = instrument.change
     response = (
@@ -671,7 +671,8 @@ def _kratom_section(
 def _trend(per_day: Counter[date], period: Period) -> tuple[list[str], list[float | None], str]:
     """Doses per day averaged by week (periods up to 16 weeks) or by month."""
     if period.days <= 16 * 7:
-        labels, values = [], []
+        labels: list[str] = []
+        values: list[float | None] = []
         start = period.start
         while start <= period.end:
             end = min(start + timedelta(days=6), period.end)
@@ -689,9 +690,10 @@ def _trend(per_day: Counter[date], period: Period) -> tuple[list[str], list[floa
         spans[(day.year, day.month)] += 1
         day += timedelta(days=1)
     keys = sorted(spans)
+    monthly: list[float | None] = [round(totals[k] / spans[k], 2) for k in keys]
     return (
         [f"{date(y, m, 1):%b %Y}" for y, m in keys],
-        [round(totals[k] / spans[k], 2) for k in keys],
+        monthly,
         "kratom doses per day, by month",
     )
 
