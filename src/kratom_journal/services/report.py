@@ -384,12 +384,12 @@ def _sources(journal: Journal, nights: int, period: Period) -> list[str]:
 
 def _wearable_sources(journal: Journal, period: Period) -> list[str]:
     try:
-        from kratom_journal.services.wearable_import import wearable_nights
-    except ImportError:
+        from kratom_journal.services.wearable_import import list_nights
+    except ImportError:  # wearable import is an optional part of an installation
         return []
     names: Counter[str] = Counter()
-    for night in wearable_nights(journal, period.start, period.end):
-        names[str(getattr(night, "source", "wearable"))] += 1
+    for chosen, _others in list_nights(journal, period.start, period.end):
+        names[chosen.source.label] += 1
     return [f"{name} (wearable, {count} nights)" for name, count in sorted(names.items())]
 
 
@@ -751,7 +751,7 @@ def _medication_section(journal: Journal, doses: list[DoseFact]) -> MedicationSe
     )
     try:
         from kratom_journal.services.safety import journal_checks, list_medicines
-    except ImportError:
+    except ImportError:  # the interaction checker is an optional part of an installation
         return MedicationSection(
             None,
             logged.most_common(),
@@ -764,30 +764,64 @@ def _medication_section(journal: Journal, doses: list[DoseFact]) -> MedicationSe
     ]
     warnings = []
     for item in journal_checks(journal):
-        data = item.to_dict()
-        warnings.append({"origin": item.origin, **data})
+        result = item.result
+        if not result.listed:
+            continue
+        warnings.append(
+            {
+                "name": result.query,
+                "origin": item.origin,
+                "severity": result.severity.value if result.severity else "",
+                "summary": "; ".join(f"{c.name}: {c.mechanism}" for c in result.classes),
+            }
+        )
     return MedicationSection(declared, logged.most_common(), warnings)
 
 
+MAX_INSIGHTS = 8
+"""At most this many analysis results in the report: clear associations first."""
+
+_VERDICT_ORDER = {
+    "associated_worse": 0,
+    "associated_better": 1,
+    "inconclusive": 2,
+    "no_clear_association": 3,
+    "insufficient_data": 4,
+}
+
+
 def _analysis_section(journal: Journal) -> AnalysisSection:
-    insights = experiments = None
-    notes = []
     try:
         from kratom_journal.analysis.errors import AnalysisError
+        from kratom_journal.services.experiments import experiment_result
         from kratom_journal.services.insights import run_insights
-    except ImportError:
-        notes.append(_SECTION_UNAVAILABLE.format(what="analysis module"))
-    else:
-        try:
-            report = run_insights(journal)
-        except AnalysisError as exc:
-            notes.append(f"No analysis yet: {exc}")
-        else:
-            insights = [r.as_dict() for r in report.results]
+    except ImportError:  # the analysis module is an optional part of an installation
+        return AnalysisSection(None, None, _SECTION_UNAVAILABLE.format(what="analysis module"))
+    notes = []
+    insights = None
     try:
-        from kratom_journal.services.experiments import report_rows
-    except ImportError:
+        report = run_insights(journal)
+    except AnalysisError as exc:
+        notes.append(f"No analysis yet: {exc}")
+    else:
+        rows = [r.as_dict() for r in report.results]
+        rows.sort(
+            key=lambda r: (
+                _VERDICT_ORDER.get(str(r["verdict"]), 5),
+                r["q_value"] if r["q_value"] is not None else 1.0,
+            )
+        )
+        insights = rows[:MAX_INSIGHTS]
+        if len(rows) > MAX_INSIGHTS:
+            notes.append(
+                f"{MAX_INSIGHTS} of {len(rows)} results shown ({report.n_tests} tests, "
+                "adjusted together); clear associations first."
+            )
+    experiments = None
+    try:
+        result = experiment_result(journal)
+    except AnalysisError:
         pass
     else:
-        experiments = report_rows(journal)
+        experiments = [{"title": result.plan.summary(), "result": result.summary()}]
     return AnalysisSection(insights, experiments, " ".join(notes) or None)
