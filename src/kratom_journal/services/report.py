@@ -772,7 +772,7 @@ def _medication_section(journal: Journal, doses: list[DoseFact]) -> MedicationSe
                 "name": result.query,
                 "origin": item.origin,
                 "severity": result.severity.value if result.severity else "",
-                "summary": "; ".join(f"{c.name}: {c.mechanism}" for c in result.classes),
+                "summary": "; ".join(c.name for c in result.classes),
             }
         )
     return MedicationSection(declared, logged.most_common(), warnings)
