@@ -778,7 +778,7 @@ def _medication_section(journal: Journal, doses: list[DoseFact]) -> MedicationSe
     return MedicationSection(declared, logged.most_common(), warnings)
 
 
-MAX_INSIGHTS = 8
+MAX_INSIGHTS = 6
 """At most this many analysis results in the report: clear associations first."""
 
 _VERDICT_ORDER = {
