@@ -27,6 +27,7 @@ from kratom_journal.domain.entries import (
     SideEffect,
     SleepDiaryEntry,
 )
+from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.reports.svg import Band, SleepLogRow, bar_trend, score_chart, sleep_log_chart
 from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
@@ -35,6 +36,7 @@ from kratom_journal.services.questionnaires import (
     crisis_notice_for,
     list_administrations,
 )
+from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.sleep.regularity import sleep_regularity_index
 from kratom_journal.sleep.summary import clock_label, weekly_summaries
 from kratom_journal.store.journal import Journal, StoredEntry
@@ -100,7 +102,7 @@ class SleepSection:
     log_svg: str
     se_denominator: str = "time in bed"
     regularity: str | None = None
-    caveat: str | None = None
+    diary_vs_device: str | None = None
 
 
 @dataclass
@@ -220,7 +222,7 @@ def build_report(journal: Journal, period: Period, now: datetime | None = None) 
         nights_logged=nights_logged,
         sources=_sources(journal, nights_logged, period),
         crisis=_crisis_section(journal, administrations),
-        sleep=_sleep_section(nights, all_doses, period),
+        sleep=_sleep_section(journal, nights, all_doses, period),
         questionnaires=_questionnaire_series(administrations, period),
         kratom=_kratom_section(journal, in_period, effects, moods, period),
         medications=_medication_section(journal, in_period),
@@ -523,14 +525,53 @@ def _series_summary(instrument: Any, points: list[tuple[date, int]]) -> str:
 
 
 def _sleep_section(
-    nights: list[SleepDiaryEntry], doses: list[DoseFact], period: Period
+    journal: Journal, nights: list[SleepDiaryEntry], doses: list[DoseFact], period: Period
 ) -> SleepSection:
     log_nights = [n for n in nights if n.night > period.end - timedelta(days=SLEEP_LOG_NIGHTS)]
     log_svg = sleep_log_chart(_log_rows(log_nights, doses, period))
     weeks = min(MAX_TABLE_WEEKS, max(1, math.ceil(period.days / 7)))
     summaries = weekly_summaries(nights, weeks, period.end)
     rows = [_week_row(week) for week in summaries if week.start <= period.end]
-    return SleepSection(rows, None, len(nights), log_svg, regularity=_regularity(nights))
+    return SleepSection(
+        rows,
+        None,
+        len(nights),
+        log_svg,
+        regularity=_regularity(nights),
+        diary_vs_device=_diary_vs_device(journal, nights),
+    )
+
+
+def _diary_vs_device(journal: Journal, nights: list[SleepDiaryEntry]) -> str | None:
+    """Mean diary and wearable total sleep time on the nights that have both."""
+    if not nights:
+        return None
+    try:
+        from kratom_journal.services.wearable_import import list_nights
+    except ImportError:  # wearable import is an optional part of an installation
+        return None
+    device = {
+        chosen.night: chosen
+        for chosen, _ in list_nights(journal, nights[0].night, nights[-1].night)
+    }
+    pairs = []
+    for entry in nights:
+        chosen = device.get(entry.night)
+        if chosen is None or chosen.total_sleep_min is None:
+            continue
+        try:
+            pairs.append((night_metrics(entry).tst_min, float(chosen.total_sleep_min)))
+        except InvalidEntry:
+            continue
+    if not pairs:
+        return None
+    diary = statistics.fmean(p[0] for p in pairs)
+    measured = statistics.fmean(p[1] for p in pairs)
+    return (
+        f"On {len(pairs)} nights with both, diary total sleep time averaged {diary:.0f} min "
+        f"and the wearable's {measured:.0f} min (diary minus wearable {diary - measured:+.0f}"
+        " min)."
+    )
 
 
 def _regularity(nights: list[SleepDiaryEntry]) -> str | None:
