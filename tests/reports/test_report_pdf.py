@@ -80,3 +80,26 @@ def test_cli_writes_pdf_and_html(kj, journal: Journal, tmp_path: Path) -> None: 
     assert bad_date.exit_code == 1
     assert "expected a date YYYY-MM-DD" in bad_date.output
     assert "Traceback" not in bad_date.output
+
+
+def test_crisis_note_is_the_first_section_of_the_pdf(three_nights: Journal, tmp_path: Path) -> None:
+    from datetime import date
+
+    from kratom_journal.instruments import shipped_instrument
+    from kratom_journal.services.questionnaires import record_administration
+    from tests.reports.conftest import at
+
+    answers = {str(i): 1 for i in range(1, 10)} | {"9": 3}
+    record_administration(
+        three_nights,
+        shipped_instrument("phq9"),
+        answers,
+        at(date(2025, 6, 4), "09:00", "Europe/Berlin"),
+        "Europe/Berlin",
+    )
+    pdf = tmp_path / "crisis.pdf"
+    write_report(build_report(three_nights, default_period(three_nights)), pdf)
+    text = " ".join(pdf_text(pdf).split())
+    crisis = text.index("Safety: thoughts of death or self-harm were reported")
+    assert crisis < text.index("Sleep diary (Consensus Sleep Diary)")
+    assert "PHQ-9 item 9" in text and "Nearly every day" in text

@@ -62,3 +62,33 @@ def test_cli_formats_and_a_file_name_is_refused(kj, three_nights: Journal, tmp_p
 def test_unknown_tidy_format(three_nights: Journal, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="parquet or csv"):
         export_tidy(three_nights, tmp_path, "xlsx")
+
+
+def test_questionnaire_items_one_row_per_item(three_nights: Journal, tmp_path: Path) -> None:
+    from datetime import date
+
+    from kratom_journal.instruments import shipped_instrument
+    from kratom_journal.services.questionnaires import record_administration
+    from tests.reports.conftest import at
+
+    answers = {str(i): 2 for i in range(1, 8)}
+    record_administration(
+        three_nights,
+        shipped_instrument("gad7"),
+        answers,
+        at(date(2025, 6, 4), "09:00", "Europe/Berlin"),
+        "Europe/Berlin",
+    )
+    export_tidy(three_nights, tmp_path, "parquet")
+    items = pq.read_table(tmp_path / "questionnaire_items.parquet").to_pylist()
+    assert len(items) == 8  # seven scored items and the unanswered difficulty item
+    first = items[0]
+    assert (first["item_id"], first["item_loinc"], first["value"], first["answer_loinc"]) == (
+        "1",
+        "69725-0",
+        2,
+        "LA6570-1",
+    )
+    assert items[-1]["item_id"] == "difficulty" and items[-1]["value"] is None
+    (total,) = pq.read_table(tmp_path / "questionnaires.parquet").to_pylist()
+    assert total["total"] == 14 and total["band"] == "moderate" and not total["safety_flag"]
