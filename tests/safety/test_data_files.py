@@ -24,6 +24,7 @@ LIST_KEYS = {
     "legal_status.json": "entries",
     "evidence.json": "claims",
     "helplines.json": "helplines",
+    "signal_notes.json": "notes",
 }
 
 

@@ -15,6 +15,7 @@ from kratom_journal.safety.schemas import (
     HelplinesFile,
     InteractionsFile,
     LegalFile,
+    SignalNotesFile,
 )
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -25,6 +26,7 @@ DATA_FILES: dict[str, type[BaseModel]] = {
     "legal_status.json": LegalFile,
     "evidence.json": EvidenceFile,
     "helplines.json": HelplinesFile,
+    "signal_notes.json": SignalNotesFile,
 }
 """Every safety data file and the schema it must satisfy."""
 
@@ -79,3 +81,8 @@ def evidence() -> EvidenceFile:
 @cache
 def helplines() -> HelplinesFile:
     return _load("helplines.json", HelplinesFile)
+
+
+@cache
+def signal_notes() -> SignalNotesFile:
+    return _load("signal_notes.json", SignalNotesFile)

@@ -19,7 +19,9 @@ from kratom_journal.safety.schemas import LegalEntry
 LAWS_CHANGE_LINE = "Laws change; check local law before relying on this."
 OUTDATED_AFTER_MONTHS = 12
 
-_CODE = re.compile(r"^(?P<country>[A-Z]{2})(?:-(?P<sub>[A-Z0-9]{1,3}))?(?::(?P<place>[a-z0-9-]+))?$")
+_CODE = re.compile(
+    r"^(?P<country>[A-Z]{2})(?:-(?P<sub>[A-Z0-9]{1,3}))?(?::(?P<place>[a-z0-9-]+))?$"
+)
 
 
 class LegalCodeError(ValueError):

@@ -12,7 +12,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -287,6 +294,26 @@ class Helpline(Sourced):
 
 class HelplinesFile(Strict):
     helplines: list[Helpline] = Field(min_length=1)
+
+
+# --- signal explanations --------------------------------------------------------
+
+
+class SignalNote(Sourced):
+    """Why a dependence or withdrawal signal matters, with its sources."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+    title: NonEmpty
+    why: NonEmpty
+
+
+class SignalNotesFile(Strict):
+    notes: list[SignalNote] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> SignalNotesFile:
+        _require_unique([n.id for n in self.notes], "signal id")
+        return self
 
 
 def _require_unique(values: list[str], what: str) -> None:
