@@ -19,7 +19,7 @@ from kratom_journal.safety import data
 from kratom_journal.safety.schemas import SEVERITY_ORDER, DrugName, InteractionClass, Severity
 
 NOT_LISTED_MESSAGE = (
-    "not in our list — ask a pharmacist. This does not mean it is safe to combine with kratom."
+    "not in our list — ask a pharmacist. Not being listed does not make a combination safe."
 )
 ASK_LINE = (
     "Talk to a pharmacist or clinician about combining these; do not change prescribed "
