@@ -103,3 +103,23 @@ def test_normalize_is_idempotent_and_check_never_crashes(text: str) -> None:
     assert normalize_drug_name(once) == once
     result = check(text)
     assert result.listed or NOT_LISTED_MESSAGE in result.headline()
+
+
+def test_explanation_says_why_and_cites() -> None:
+    from kratom_journal.safety.interactions import explain_lines
+
+    text = "\n".join(explain_lines(check("Xanax")))
+    assert "[dangerous] Benzodiazepines" in text
+    assert "Why: " in text and "breathing" in text
+    assert "Source: " in text and "As of " in text
+    assert "pharmacist or clinician" in text
+
+
+def test_substance_to_check() -> None:
+    from kratom_journal.safety.interactions import substance_to_check
+
+    assert substance_to_check("medication:sertraline") == "sertraline"
+    assert substance_to_check("other:gbl") == "gbl"
+    assert substance_to_check("alcohol") == "alcohol"
+    assert substance_to_check("kratom") is None
+    assert substance_to_check("other") is None

@@ -63,6 +63,12 @@ def test_malformed_code(bad: str) -> None:
         normalize_code(bad)
 
 
+def test_exact_name_is_accepted_and_unknown_name_is_an_error() -> None:
+    assert lookup("alabama", TODAY).entries[0].code == "US-AL"
+    with pytest.raises(LegalCodeError):
+        lookup("Atlantis", TODAY)
+
+
 def test_normalize_code() -> None:
     assert normalize_code(" us_al ") == "US-AL"
     assert normalize_code("US-FL:Sarasota County") == "US-FL:sarasota-county"

@@ -192,3 +192,43 @@ def _suggest(key: str) -> tuple[str, ...]:
     index = _index()
     close = difflib.get_close_matches(key, list(index.exact), n=3, cutoff=0.85)
     return tuple(index.display[c] for c in close)
+
+
+def explain_lines(result: InteractionCheck) -> list[str]:
+    """Plain-text explanation: each class with its severity, the why, evidence and sources."""
+    lines = [result.headline()]
+    if not result.listed:
+        return lines
+    if result.matched and result.matched != (result.query,):
+        lines.append(f"  Matched: {', '.join(result.matched)}")
+    for cls in result.classes:
+        lines.append(f"  [{cls.severity.value}] {cls.name}")
+        lines.append(f"    Why: {cls.mechanism}")
+        lines.append(f"    Evidence ({cls.evidence_level.value}): {cls.evidence_note}")
+        lines.extend(f"    Source: {s.cite()}" for s in cls.sources)
+        lines.append(f"    As of {cls.as_of.isoformat()}, confidence {cls.confidence.value}")
+    lines.append(f"  {ASK_LINE}")
+    return lines
+
+
+def result_dict(result: InteractionCheck) -> dict[str, object]:
+    """JSON-ready form of a check; ``severity`` is null when the name is not listed."""
+    return {
+        "query": result.query,
+        "listed": result.listed,
+        "message": None if result.listed else NOT_LISTED_MESSAGE,
+        "matched": list(result.matched),
+        "generics": list(result.generics),
+        "severity": result.severity.value if result.severity else None,
+        "classes": [c.model_dump(mode="json") for c in result.classes],
+        "suggestions": list(result.suggestions),
+    }
+
+
+def substance_to_check(substance: str) -> str | None:
+    """Name to check for a logged substance (``medication:x`` -> ``x``); None for kratom."""
+    text = substance.strip().casefold()
+    for prefix in ("medication:", "other:"):
+        if text.startswith(prefix):
+            return text[len(prefix) :].strip() or None
+    return None if text in {"kratom", "other", ""} else text

@@ -139,9 +139,15 @@ def _entry_lines(entry: LegalEntry, today: date) -> list[str]:
 
 
 def lookup(code: str, today: date) -> LegalLookup:
-    """Look up a jurisdiction code, falling back to enclosing jurisdictions."""
-    normalized = normalize_code(code)
+    """Look up a jurisdiction code (or an exact name such as "Alabama"), with fallback."""
     by_code = {e.code: e for e in data.legal().entries}
+    try:
+        normalized = normalize_code(code)
+    except LegalCodeError:
+        by_name = {e.name.casefold(): e.code for e in by_code.values()}
+        if code.strip().casefold() not in by_name:
+            raise
+        normalized = by_name[code.strip().casefold()]
     chain = [by_code[c] for c in _parents(normalized) if c in by_code]
     return LegalLookup(normalized, tuple(chain), today)
 
