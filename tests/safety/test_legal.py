@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kratom_journal.safety.legal import (
     LAWS_CHANGE_LINE,
@@ -82,3 +84,12 @@ def test_months_between_and_outdated_boundary() -> None:
     stale = entry.model_copy(update={"as_of": date(2025, 11, 25)})
     assert not is_outdated(fresh, TODAY)
     assert is_outdated(stale, TODAY)
+
+
+@given(st.from_regex(r"\A[A-Za-z]{2}([-_ ][A-Za-z0-9]{1,3})?(:[A-Za-z0-9 ]{1,12})?\Z"))
+def test_normalize_code_is_idempotent(text: str) -> None:
+    try:
+        once = normalize_code(text)
+    except LegalCodeError:
+        return
+    assert normalize_code(once) == once

@@ -90,3 +90,11 @@ def test_legal_uses_region_then_country(journal: Journal) -> None:
     journal.settings.set("region", "US-AL")
     assert legal_status(journal, None, TODAY).entries[0].code == "US-AL"
     assert legal_status(journal, "th", TODAY).entries[0].code == "TH"
+
+
+def test_demo_medicines_are_idempotent(journal: Journal) -> None:
+    from kratom_journal.services.safety_demo import add_demo_medicines
+
+    add_demo_medicines(journal)
+    add_demo_medicines(journal)
+    assert [(m.name, m.daily) for m in list_medicines(journal)] == [("sertraline", True)]
