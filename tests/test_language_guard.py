@@ -53,7 +53,7 @@ _PATTERNS: dict[str, str] = {
         r"\b(?:starting|maintenance|effective|therapeutic|standard|right|proper)\s+"
         r"(?:dose|dosage)s?\b"
     ),
-    "dosing guide": r"\bdos(?:age|ing)\s+(?:guide|chart|recommendations?|advice|tips?)\b",
+    "dosing guide": r"\bdos(?:age|ing)\s+(?:guide|chart|recommendations?|tips?)\b",
     "how much to take": r"\bhow\s+much\s+(?:kratom\s+)?to\s+take\b",
     "tolerance break": r"\btolerance[\s-]+break\b",
     "daily limit": r"\bdaily\s+limit\b",
