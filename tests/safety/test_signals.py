@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from kratom_journal.domain.entries import Dose, Form, SideEffect, Symptom, Unit
@@ -175,3 +177,16 @@ def test_other_substances_are_ignored() -> None:
     coffee = Dose(taken_at=datetime(2026, 3, 1, 9, tzinfo=UTC), amount=1, unit=Unit.CUP,
                   substance="caffeine")
     assert build_report([coffee], TODAY).signals[0].values["dosing_days"] == 0
+
+
+@given(st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=60))
+@settings(max_examples=40, deadline=None)
+def test_signal_values_stay_in_range(per_day: list[int]) -> None:
+    report = build_report(_doses(per_day), TODAY)
+    freq, run = report.signals[0].values, report.signals[1].values
+    assert 0 <= freq["days_per_week"] <= 7
+    assert 0 <= freq["dosing_days"] <= min(len(per_day), 28)
+    assert run["current"] <= run["longest"] <= len(per_day)
+    trend = report.signals[2].values["trend"]
+    if trend is not None:
+        assert trend["ci_low"] <= trend["slope_per_week"] <= trend["ci_high"]
