@@ -117,5 +117,6 @@ def test_evidence(kj) -> None:  # type: ignore[no-untyped-def]
     text = kj("evidence")
     assert text.exit_code == 0
     assert "Grade D" in text.output and "evening_kratom x sol_min" in text.output
+    assert "sleep_quality_last_night x mood_next_day" in text.output
     data = json.loads(kj("evidence", "--json").output)
     assert len(data["claims"]) >= 10
