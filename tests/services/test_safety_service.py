@@ -98,3 +98,32 @@ def test_demo_medicines_are_idempotent(journal: Journal) -> None:
     add_demo_medicines(journal)
     add_demo_medicines(journal)
     assert [(m.name, m.daily) for m in list_medicines(journal)] == [("sertraline", True)]
+
+
+def test_questionnaire_scores_feed_the_signals(journal: Journal, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The questionnaire store's administrations (sows, kud) become signal inputs."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class _Result:
+        total: int | None
+
+    @dataclass
+    class _Administration:
+        administered_at: datetime
+        result: _Result
+
+    stored = {
+        "sows": [_Administration(datetime(2026, 2, d, 9, tzinfo=UTC), _Result(t))
+                 for d, t in ((1, 10), (8, 14), (15, None), (22, 18))],
+        "kud": [_Administration(datetime(2026, 2, 20, 9, tzinfo=UTC), _Result(3))],
+    }
+    fake = types.ModuleType("kratom_journal.services.questionnaires")
+    fake.list_administrations = lambda _journal, instrument: stored[instrument]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kratom_journal.services.questionnaires", fake)
+    by_id = {s.id: s for s in safety_report(journal, TODAY).signals}
+    assert "Latest SOWS score 18 of 64 on 2026-02-22" in by_id["withdrawal_scores"].observed
+    assert len(by_id["withdrawal_scores"].values["scores"]) == 3  # the unscored one is left out
+    assert by_id["self_check"].values["latest"] == 3
