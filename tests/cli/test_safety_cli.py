@@ -120,3 +120,24 @@ def test_evidence(kj) -> None:  # type: ignore[no-untyped-def]
     assert "sleep_quality_last_night x mood_next_day" in text.output
     data = json.loads(kj("evidence", "--json").output)
     assert len(data["claims"]) >= 10
+
+
+def test_every_safety_command_is_documented_with_help() -> None:
+    from pathlib import Path
+
+    import typer
+
+    from kratom_journal.cli import safety
+
+    app = typer.Typer()
+    safety.register(app)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "safety.md").read_text()
+    for command in ("kj safety", "kj interactions", "kj meds add", "kj meds list",
+                    "kj meds remove", "kj legal", "kj evidence"):
+        assert command in docs, command
+    for info in app.registered_commands:
+        assert info.callback is not None and "Example: kj" in (info.callback.__doc__ or "")
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        for info in group.typer_instance.registered_commands:
+            assert info.callback is not None and "Example: kj" in (info.callback.__doc__ or "")
