@@ -127,3 +127,13 @@ def test_questionnaire_scores_feed_the_signals(journal: Journal, monkeypatch) ->
     assert "Latest SOWS score 18 of 64 on 2026-02-22" in by_id["withdrawal_scores"].observed
     assert len(by_id["withdrawal_scores"].values["scores"]) == 3  # the unscored one is left out
     assert by_id["self_check"].values["latest"] == 3
+
+
+def test_interaction_note_for_logged_substance() -> None:
+    from kratom_journal.services.safety import interaction_note_for
+
+    assert interaction_note_for("kratom") is None
+    note = interaction_note_for("medication:xanax")
+    assert note is not None and "benzodiazepines" in note and "dangerous" in note
+    unknown = interaction_note_for("other:moonflower")
+    assert unknown is not None and "not in our list — ask a pharmacist" in unknown

@@ -226,3 +226,15 @@ def legal_status(journal: Journal | None, code: str | None, today: date) -> Lega
 def evidence_panel() -> list[dict[str, Any]]:
     """Every graded claim in JSON-ready form."""
     return [evidence_rules.claim_dict(c) for c in evidence_rules.claims()]
+
+
+def interaction_note_for(substance: str) -> str | None:
+    """One line to show after logging a non-kratom substance, or ``None`` for kratom.
+
+    Example: ``'xanax' -> alprazolam -> benzodiazepines, cyp3a4_substrates: dangerous``,
+    or the "not in our list — ask a pharmacist" line for an unlisted name.
+    """
+    name = substance_to_check(substance)
+    if name is None:
+        return None
+    return f"Interaction check: {check(name).headline()} (details: kj interactions {name!r})"
