@@ -123,3 +123,17 @@ def test_substance_to_check() -> None:
     assert substance_to_check("alcohol") == "alcohol"
     assert substance_to_check("kratom") is None
     assert substance_to_check("other") is None
+
+
+def test_every_shipped_name_finds_its_own_medicine() -> None:
+    from kratom_journal.safety import data
+
+    for drug in data.drug_names().drugs:
+        for name in (drug.generic, *drug.brands, *drug.aliases):
+            assert check(name).generics == (drug.generic,), name
+
+
+def test_shortened_brand_does_not_shadow_another() -> None:
+    assert check("Tylenol").generics == ("acetaminophen",)
+    assert check("Tylenol 3").generics == ("codeine/acetaminophen",)
+    assert "acetaminophen" in check("tylenol cold").generics

@@ -82,15 +82,27 @@ def _index() -> _Index:
     exact: dict[str, DrugName] = {}
     compact: dict[str, DrugName] = {}
     display: dict[str, str] = {}
-    for drug in data.drug_names().drugs:
-        for name in (drug.generic, *drug.brands, *drug.aliases):
-            key = normalize_drug_name(name)
-            for variant in (key, _strip_all(key)):
-                if variant and variant not in exact:
-                    exact[variant] = drug
-                    display[variant] = name
-                    compact.setdefault(variant.replace(" ", ""), drug)
-                    display.setdefault(variant.replace(" ", ""), name)
+
+    def put(key: str, drug: DrugName, name: str) -> None:
+        if key and key not in exact:
+            exact[key] = drug
+            display[key] = name
+        squeezed = key.replace(" ", "")
+        if squeezed and squeezed not in compact:
+            compact[squeezed] = drug
+            display.setdefault(squeezed, name)
+
+    names = [
+        (normalize_drug_name(name), drug, name)
+        for drug in data.drug_names().drugs
+        for name in (drug.generic, *drug.brands, *drug.aliases)
+    ]
+    # Every name as written first, so that a shortened form never shadows a real name
+    # ("Tylenol 3" must not claim "Tylenol").
+    for key, drug, name in names:
+        put(key, drug, name)
+    for key, drug, name in names:
+        put(_without(_FORM_WORDS | _SALT_AND_RELEASE_WORDS, key), drug, name)
     return _Index(exact, compact, display)
 
 
