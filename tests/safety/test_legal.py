@@ -38,6 +38,7 @@ def test_us_al_is_banned_dated_and_carries_federal_context() -> None:
 def test_thailand_is_age_restricted_with_date() -> None:
     text = "\n".join(lookup("th", TODAY).lines())
     assert "Thailand (TH): age-restricted, 18+ — as of 2022-08-27" in text
+    assert "psychotropic" in text
     assert LAWS_CHANGE_LINE in text
 
 
