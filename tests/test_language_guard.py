@@ -32,9 +32,7 @@ DOCSTRINGS_ARE_USER_FACING = ("cli",)  # Typer turns command docstrings into --h
 EXEMPT_FIELD = ("evidence.json", "claim")  # (file name, key directly under claims[i])
 
 _AMOUNT = r"\d+(?:[.,]\d+)?\s*(?:-|to)?\s*(?:\d+(?:[.,]\d+)?)?\s*"
-_UNITS = (
-    r"(?:g|grams?|gr|mg|milligrams?|capsules?|caps|pills?|teaspoons?|tsp|tablespoons?|tbsp)"
-)
+_UNITS = r"(?:g|grams?|gr|mg|milligrams?|capsules?|caps|pills?|teaspoons?|tsp|tablespoons?|tbsp)"
 _CONDITIONS = r"(?:depression|anxiety|insomnia|pain|addiction|withdrawal|sleep\s+problems?)"
 _PATTERNS: dict[str, str] = {
     "recommended amount": (

@@ -132,8 +132,15 @@ def test_every_safety_command_is_documented_with_help() -> None:
     app = typer.Typer()
     safety.register(app)
     docs = (Path(__file__).resolve().parents[2] / "docs" / "safety.md").read_text()
-    for command in ("kj safety", "kj interactions", "kj meds add", "kj meds list",
-                    "kj meds remove", "kj legal", "kj evidence"):
+    for command in (
+        "kj safety",
+        "kj interactions",
+        "kj meds add",
+        "kj meds list",
+        "kj meds remove",
+        "kj legal",
+        "kj evidence",
+    ):
         assert command in docs, command
     for info in app.registered_commands:
         assert info.callback is not None and "Example: kj" in (info.callback.__doc__ or "")

@@ -76,9 +76,21 @@ def test_drug_classes_exist_and_names_are_unique() -> None:
 
 def test_interaction_vocabulary_and_required_classes() -> None:
     by_id = {c.id: c for c in data.interactions().classes}
-    for required in ("opioids", "benzodiazepines", "z_drugs", "alcohol", "gabapentinoids",
-                     "ghb_gbl", "cyp3a4_substrates", "cyp2d6_substrates", "serotonergic",
-                     "stimulants", "qt_prolonging", "seizure_threshold", "hepatotoxic"):
+    for required in (
+        "opioids",
+        "benzodiazepines",
+        "z_drugs",
+        "alcohol",
+        "gabapentinoids",
+        "ghb_gbl",
+        "cyp3a4_substrates",
+        "cyp2d6_substrates",
+        "serotonergic",
+        "stimulants",
+        "qt_prolonging",
+        "seizure_threshold",
+        "hepatotoxic",
+    ):
         assert required in by_id
     assert by_id["benzodiazepines"].severity is Severity.DANGEROUS
 
@@ -90,10 +102,19 @@ def test_us_helpline_is_samhsa() -> None:
 
 def test_every_seed_claim_names_a_journal_test() -> None:
     claims = {c.id: c for c in data.evidence().claims}
-    for required in ("faster_sleep_onset", "deeper_uninterrupted_sleep", "longer_sleep",
-                     "bali_indo_sedating", "anxiolytic", "depression_support",
-                     "mood_sleep_loop", "dependence_risk", "lack_of_long_term_research",
-                     "legality_varies", "improves_sleep_quality"):
+    for required in (
+        "faster_sleep_onset",
+        "deeper_uninterrupted_sleep",
+        "longer_sleep",
+        "bali_indo_sedating",
+        "anxiolytic",
+        "depression_support",
+        "mood_sleep_loop",
+        "dependence_risk",
+        "lack_of_long_term_research",
+        "legality_varies",
+        "improves_sleep_quality",
+    ):
         assert claims[required].journal_tests
     onset = claims["faster_sleep_onset"].journal_tests[0]
     assert onset.analysis_id == "evening_kratom x sol_min"

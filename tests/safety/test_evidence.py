@@ -34,7 +34,10 @@ def test_analysis_ids_exist_in_the_analysis_area() -> None:
     import pytest
 
     insights = pytest.importorskip("kratom_journal.analysis.insights")
-    exposures = set(insights.BASE_EXPOSURES) | {insights.SLEEP_TO_MOOD[0], insights.MOOD_TO_SLEEP[0]}
+    exposures = set(insights.BASE_EXPOSURES) | {
+        insights.SLEEP_TO_MOOD[0],
+        insights.MOOD_TO_SLEEP[0],
+    }
     raw = resources.files("kratom_journal").joinpath("data", "meaningful_change.json").read_text()
     outcomes = set(json.loads(raw)["outcomes"])
     for claim in claims():

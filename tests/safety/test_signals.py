@@ -146,8 +146,12 @@ def test_sows_and_self_check_inputs() -> None:
 def test_side_effect_trend() -> None:
     start = TODAY - timedelta(days=27)
     effects = [
-        SideEffect(at=datetime.combine(start + timedelta(days=i), datetime.min.time(), UTC)
-                   + timedelta(hours=12), symptom=Symptom.CONSTIPATION, severity=1 + i // 10)
+        SideEffect(
+            at=datetime.combine(start + timedelta(days=i), datetime.min.time(), UTC)
+            + timedelta(hours=12),
+            symptom=Symptom.CONSTIPATION,
+            severity=1 + i // 10,
+        )
         for i in range(28)
     ]
     signal = build_report([], TODAY, side_effects=effects).signals[7]
@@ -165,17 +169,31 @@ def test_actions_name_helpline_and_withdrawal_caution() -> None:
 
 
 def test_no_directive_or_diagnostic_language() -> None:
-    report = build_report(_doses(rising_1_to_3_over_8_weeks(), form=Form.SEVEN_OH), TODAY,
-                          sows=[(TODAY, 30.0)], self_checks=[(TODAY, 7)], country="US")
+    report = build_report(
+        _doses(rising_1_to_3_over_8_weeks(), form=Form.SEVEN_OH),
+        TODAY,
+        sows=[(TODAY, 30.0)],
+        self_checks=[(TODAY, 7)],
+        country="US",
+    )
     text = "\n".join(report_lines(report)).lower()
-    for banned in ("stop now", "stop taking", "you have a", "you are addicted", "diagnosed",
-                   "recommended dose", "you should take", "reduce to"):
+    for banned in (
+        "stop now",
+        "stop taking",
+        "you have a",
+        "you are addicted",
+        "diagnosed",
+        "recommended dose",
+        "you should take",
+        "reduce to",
+    ):
         assert banned not in text
 
 
 def test_other_substances_are_ignored() -> None:
-    coffee = Dose(taken_at=datetime(2026, 3, 1, 9, tzinfo=UTC), amount=1, unit=Unit.CUP,
-                  substance="caffeine")
+    coffee = Dose(
+        taken_at=datetime(2026, 3, 1, 9, tzinfo=UTC), amount=1, unit=Unit.CUP, substance="caffeine"
+    )
     assert build_report([coffee], TODAY).signals[0].values["dosing_days"] == 0
 
 

@@ -116,8 +116,10 @@ def test_questionnaire_scores_feed_the_signals(journal: Journal, monkeypatch) ->
         result: _Result
 
     stored = {
-        "sows": [_Administration(datetime(2026, 2, d, 9, tzinfo=UTC), _Result(t))
-                 for d, t in ((1, 10), (8, 14), (15, None), (22, 18))],
+        "sows": [
+            _Administration(datetime(2026, 2, d, 9, tzinfo=UTC), _Result(t))
+            for d, t in ((1, 10), (8, 14), (15, None), (22, 18))
+        ],
         "kud": [_Administration(datetime(2026, 2, 20, 9, tzinfo=UTC), _Result(3))],
     }
     fake = types.ModuleType("kratom_journal.services.questionnaires")

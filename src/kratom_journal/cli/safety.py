@@ -10,8 +10,9 @@ import typer
 
 from kratom_journal.cli.common import JsonFlag, fail, open_from_context
 
-meds_app = typer.Typer(help="Regular medicines you take, checked against kratom.",
-                       no_args_is_help=True)
+meds_app = typer.Typer(
+    help="Regular medicines you take, checked against kratom.", no_args_is_help=True
+)
 
 
 def _echo_json(value: Any) -> None:
@@ -44,8 +45,10 @@ def safety_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     _echo_lines(report_lines(report))
     typer.echo("")
     if not checks:
-        typer.echo("Interactions: no medicines declared or other substances logged "
-                   "(declare one with: kj meds add NAME --daily).")
+        typer.echo(
+            "Interactions: no medicines declared or other substances logged "
+            "(declare one with: kj meds add NAME --daily)."
+        )
     for item in checks:
         typer.echo(f"Interactions, {item.origin}:")
         _echo_lines(explain_lines(item.result))
@@ -53,8 +56,12 @@ def safety_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 def interactions_command(
     ctx: typer.Context,
-    names: Annotated[list[str] | None, typer.Argument(
-        help="Medicine or substance names, generic or brand; none checks your journal.")] = None,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Medicine or substance names, generic or brand; none checks your journal."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """How medicines and substances combine with kratom, and why.
@@ -79,8 +86,10 @@ def interactions_command(
         _echo_json([c.to_dict() for c in checks])
         return
     if not checks:
-        typer.echo("Nothing to check: no medicines declared and no other substances logged. "
-                   "Example: kj interactions Xanax, or kj meds add sertraline --daily")
+        typer.echo(
+            "Nothing to check: no medicines declared and no other substances logged. "
+            "Example: kj interactions Xanax, or kj meds add sertraline --daily"
+        )
     for item in checks:
         typer.echo(f"{item.origin}:")
         _echo_lines(explain_lines(item.result))
@@ -137,9 +146,13 @@ def meds_remove(
 
 def legal_command(
     ctx: typer.Context,
-    code: Annotated[str | None, typer.Argument(
-        help="Country (TH), state or province (US-AL), or city/county (US-CA:san-diego). "
-             "Default: the journal's region, then country.")] = None,
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            help="Country (TH), state or province (US-AL), or city/county (US-CA:san-diego). "
+            "Default: the journal's region, then country."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Legal status of kratom where you are, dated, with sources.

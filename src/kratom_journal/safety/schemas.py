@@ -54,9 +54,7 @@ class Source(Strict):
 
     def cite(self) -> str:
         """One-line citation for display."""
-        locator = (
-            f"PMID {self.pmid}" if self.pmid else f"doi:{self.doi}" if self.doi else self.url
-        )
+        locator = f"PMID {self.pmid}" if self.pmid else f"doi:{self.doi}" if self.doi else self.url
         return f"{self.label} ({locator})"
 
 

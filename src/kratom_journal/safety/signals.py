@@ -182,8 +182,12 @@ def frequency_signal(doses: Sequence[Dose], today: date) -> Signal:
     )
     level = Level.NOTICE if days_per_week >= 6 or per_dosing_day >= 3 else Level.INFO
     return _signal(
-        "frequency", observed, level,
-        days=n_days, dosing_days=dosing_days, days_per_week=round(days_per_week, 2),
+        "frequency",
+        observed,
+        level,
+        days=n_days,
+        dosing_days=dosing_days,
+        days_per_week=round(days_per_week, 2),
         doses_per_dosing_day=round(per_dosing_day, 2),
     )
 
@@ -204,14 +208,17 @@ def _trend_signal(signal_id: str, series: list[float], unit: str) -> Signal:
     if usable < MIN_DAYS_FOR_TREND:
         more = MIN_DAYS_FOR_TREND - usable
         return _signal(
-            signal_id, f"Not enough data yet for a trend ({more} more days needed).",
+            signal_id,
+            f"Not enough data yet for a trend ({more} more days needed).",
             trend=None,
         )
     trend: TrendEstimate = linear_trend(series)
     level = Level.NOTICE if trend.direction.value == "rising" else Level.INFO
     observed = f"{unit.capitalize()}: {trend.summary(unit)}. Method: {trend.method}."
     return _signal(
-        signal_id, observed, level,
+        signal_id,
+        observed,
+        level,
         trend={
             "direction": trend.direction.value,
             "slope_per_week": round(trend.slope_per_week, 4),
@@ -265,8 +272,13 @@ def withdrawal_signal(sows: Sequence[tuple[date, float]]) -> Signal:
             f" Change over time: {slope:+.1f} points per week (95% CI {low:+.1f} to {high:+.1f})."
         )
     scores = [{"date": d.isoformat(), "score": s} for d, s in ordered]
-    return _signal("withdrawal_scores", observed, scores=scores, latest=last,
-                   trend_per_week=None if trend is None else [round(v, 3) for v in trend])
+    return _signal(
+        "withdrawal_scores",
+        observed,
+        scores=scores,
+        latest=last,
+        trend_per_week=None if trend is None else [round(v, 3) for v in trend],
+    )
 
 
 def score_trend(scores: Sequence[tuple[date, float]]) -> tuple[float, float, float] | None:

@@ -82,8 +82,9 @@ def today_for(journal: Journal) -> date:
 
 def _medicine(row: DeclaredMedicineRow) -> DeclaredMedicine:
     removed = row.removed_at_utc.replace(tzinfo=UTC) if row.removed_at_utc else None
-    return DeclaredMedicine(row.id, row.name, row.daily, row.added_at_utc.replace(tzinfo=UTC),
-                            removed)
+    return DeclaredMedicine(
+        row.id, row.name, row.daily, row.added_at_utc.replace(tzinfo=UTC), removed
+    )
 
 
 def declare_medicine(journal: Journal, name: str, daily: bool = False) -> DeclaredMedicine:
@@ -102,8 +103,12 @@ def declare_medicine(journal: Journal, name: str, daily: bool = False) -> Declar
         ).first()
         if row is None:
             row = DeclaredMedicineRow(
-                id=uuid.uuid4().hex, name=cleaned, normalized=key, daily=daily,
-                added_at_utc=datetime.now(UTC).replace(tzinfo=None), removed_at_utc=None,
+                id=uuid.uuid4().hex,
+                name=cleaned,
+                normalized=key,
+                daily=daily,
+                added_at_utc=datetime.now(UTC).replace(tzinfo=None),
+                removed_at_utc=None,
             )
             session.add(row)
         else:
@@ -125,9 +130,11 @@ def remove_medicine(journal: Journal, name_or_id: str) -> DeclaredMedicine:
     """Mark a declared medicine as no longer taken (kept in the journal's history)."""
     key = normalize_drug_name(name_or_id)
     with journal.session() as session:
-        active = list(session.scalars(
-            select(DeclaredMedicineRow).where(DeclaredMedicineRow.removed_at_utc.is_(None))
-        ))
+        active = list(
+            session.scalars(
+                select(DeclaredMedicineRow).where(DeclaredMedicineRow.removed_at_utc.is_(None))
+            )
+        )
         matches = [r for r in active if r.normalized == key] or [
             r for r in active if len(name_or_id) >= 4 and r.id.startswith(name_or_id.strip())
         ]
@@ -171,8 +178,7 @@ def journal_checks(journal: Journal) -> list[SubstanceCheck]:
         if normalize_drug_name(name) in seen:
             continue
         times = "once" if count == 1 else f"{count} times"
-        checks.append(SubstanceCheck(f"logged {times}, last {last[name].isoformat()}",
-                                     check(name)))
+        checks.append(SubstanceCheck(f"logged {times}, last {last[name].isoformat()}", check(name)))
     return checks
 
 
@@ -198,11 +204,13 @@ def safety_report(journal: Journal, today: date | None = None) -> SafetyReport:
     day = today or today_for(journal)
     doses = [s.entry for s in journal.entries.list(kind=Kind.DOSE) if isinstance(s.entry, Dose)]
     effects = [
-        s.entry for s in journal.entries.list(kind=Kind.SIDE_EFFECT)
+        s.entry
+        for s in journal.entries.list(kind=Kind.SIDE_EFFECT)
         if isinstance(s.entry, SideEffect)
     ]
     return build_report(
-        doses, day,
+        doses,
+        day,
         sows=questionnaire_scores(journal, SOWS_ID),
         self_checks=[(d, int(v)) for d, v in questionnaire_scores(journal, SELF_CHECK_ID)],
         side_effects=effects,
