@@ -165,7 +165,7 @@ def test_actions_name_helpline_and_withdrawal_caution() -> None:
     assert "clinician or pharmacist" in text
     assert "stopping suddenly after regular use can cause withdrawal" in text
     assert build_report([], TODAY, country="FR").helpline is None
-    assert "Set your country" in " ".join(build_report([], TODAY).actions)
+    assert "kj config set country" in " ".join(build_report([], TODAY).actions)
 
 
 def test_no_directive_or_diagnostic_language() -> None:

@@ -38,7 +38,7 @@ ACTION_NO_HELPLINE = (
     "point you to local services."
 )
 ACTION_SET_COUNTRY = (
-    "Set your country (kj settings set country XX) to see a national helpline where we have one."
+    "Set your country (kj config set country XX) to see a national helpline where we have one."
 )
 NOT_A_DIAGNOSIS = "These are observations from your own journal, not a diagnosis."
 
