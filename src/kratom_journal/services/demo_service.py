@@ -9,6 +9,7 @@ from pathlib import Path
 from kratom_journal.demo import DEMO_ZONE, generate_demo_entries
 from kratom_journal.domain.entries import Dose, kind_of
 from kratom_journal.services.questionnaire_demo import add_demo_administrations
+from kratom_journal.services.safety_demo import add_demo_medicines
 from kratom_journal.store.journal import Journal, bulk_add, list_entries, new_id, open_journal
 
 MIN_DEMO_DAYS = 120
@@ -39,6 +40,7 @@ def build_demo_journal(
     with journal.session() as session:
         bulk_add(session, [(new_id(), e) for e in entries], source="demo")
     add_demo_administrations(journal, last - timedelta(days=days), last, DEMO_ZONE, seed)
+    add_demo_medicines(journal)
     for extend in DEMO_EXTENSIONS:
         extend(journal, seed)
     return journal, target

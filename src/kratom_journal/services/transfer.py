@@ -110,12 +110,15 @@ class Section:
 
 def export_sections() -> dict[str, Section]:
     """The record kinds beyond entries that a lossless export must carry."""
-    from kratom_journal.services import questionnaire_transfer
+    from kratom_journal.services import medicine_transfer, questionnaire_transfer
 
     return {
         "questionnaires": Section(
             questionnaire_transfer.export_administrations,
             questionnaire_transfer.import_administrations,
+        ),
+        "medicines": Section(
+            medicine_transfer.export_medicines, medicine_transfer.import_medicines
         ),
     }
 
