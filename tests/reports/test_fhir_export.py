@@ -254,3 +254,17 @@ def test_json_export_import_then_fhir_keeps_every_answer(tmp_path_factory, items
     finally:
         source.close()
         target.close()
+
+
+def test_declared_medicine_is_a_medication_statement(three_nights: Journal) -> None:
+    from kratom_journal.services.safety import declare_medicine, remove_medicine
+
+    declare_medicine(three_nights, "sertraline", daily=True)
+    declare_medicine(three_nights, "ibuprofen")
+    remove_medicine(three_nights, "ibuprofen")
+    statements = _resources(build_bundle(three_nights), "MedicationStatement")
+    by_name = {s["medicationCodeableConcept"]["text"]: s for s in statements}
+    assert by_name["sertraline"]["status"] == "active"
+    assert by_name["sertraline"]["dosage"][0]["text"] == "taken daily"
+    assert by_name["ibuprofen"]["status"] == "completed"
+    assert "end" in by_name["ibuprofen"]["effectivePeriod"]

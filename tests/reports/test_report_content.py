@@ -146,3 +146,19 @@ def test_item_nine_outside_the_period_shows_no_crisis_note(three_nights: Journal
     )
     report = build_report(three_nights, default_period(three_nights))
     assert report.crisis is None
+
+
+def test_declared_medicines_and_interaction_warnings(three_nights: Journal) -> None:
+    from kratom_journal.services.safety import declare_medicine
+
+    declare_medicine(three_nights, "tramadol", daily=True)
+    report = build_report(three_nights, default_period(three_nights))
+    assert report.medications.declared is not None
+    assert [m["name"] for m in report.medications.declared] == ["tramadol"]
+    warnings = report.medications.warnings or []
+    tramadol = next(w for w in warnings if w["name"] == "tramadol")
+    assert tramadol["origin"] == "declared (daily)"
+    assert tramadol["severity"] == "dangerous"
+    assert "Opioids" in tramadol["summary"]
+    html = render_html(report)
+    assert "tramadol (daily)" in html

@@ -37,6 +37,7 @@ from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.services.questionnaires import list_administrations
 from kratom_journal.services.report import person_details
+from kratom_journal.services.safety import list_medicines
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal
 
@@ -392,10 +393,6 @@ def medication_statements(
 def _declared_statements(
     journal: Journal, patient: dict[str, Any], now: datetime
 ) -> Iterable[dict[str, Any]]:
-    try:
-        from kratom_journal.services.safety import list_medicines
-    except ImportError:
-        return
     for medicine in list_medicines(journal, include_removed=True):
         period: dict[str, str] = {"start": _when(medicine.added_at)}
         if medicine.removed_at:

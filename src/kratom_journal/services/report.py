@@ -36,6 +36,12 @@ from kratom_journal.services.questionnaires import (
     crisis_notice_for,
     list_administrations,
 )
+from kratom_journal.services.safety import (
+    journal_checks,
+    list_medicines,
+    questionnaire_scores,
+    safety_report,
+)
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.sleep.regularity import sleep_regularity_index
 from kratom_journal.sleep.summary import clock_label, weekly_summaries
@@ -769,10 +775,6 @@ def _side_effect_rows(effects: list[SideEffect]) -> list[dict[str, Any]]:
 
 
 def _add_safety_signals(journal: Journal, section: KratomSection, period: Period) -> None:
-    try:
-        from kratom_journal.services.safety import questionnaire_scores, safety_report
-    except ImportError:
-        return
     report = safety_report(journal, today=period.end)
     section.signals = [
         {"title": s.title, "observed": s.observed, "level": s.level.value} for s in report.signals
@@ -790,15 +792,6 @@ def _medication_section(journal: Journal, doses: list[DoseFact]) -> MedicationSe
     logged = Counter(
         d.substance.split(":", 1)[1] for d in doses if d.substance.startswith("medication:")
     )
-    try:
-        from kratom_journal.services.safety import journal_checks, list_medicines
-    except ImportError:  # the interaction checker is an optional part of an installation
-        return MedicationSection(
-            None,
-            logged.most_common(),
-            None,
-            _SECTION_UNAVAILABLE.format(what="interaction checker"),
-        )
     declared = [
         {"name": m.name, "daily": m.daily, "since": m.added_at.date()}
         for m in list_medicines(journal)
