@@ -13,6 +13,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from kratom_journal.reports.svg import bar_trend, score_chart, sleep_log_chart
+from kratom_journal.services.report import ClinicianReport
+
 _ENVIRONMENT: Environment | None = None
 
 
@@ -31,12 +34,35 @@ def _environment() -> Environment:
     return _ENVIRONMENT
 
 
-def render_html(report: Any) -> str:
+def figures(report: ClinicianReport) -> dict[str, Any]:
+    """The report's figures as inline SVG: the sleep log, one chart per questionnaire, the trend."""
+    period = report.period
+    return {
+        "sleep_log": sleep_log_chart(report.sleep.log_rows),
+        "scores": {
+            series.instrument_id: score_chart(
+                series.points,
+                series.bands,
+                max_score=series.max_score,
+                start=period.start,
+                end=period.end,
+                response_line=series.response_line,
+                remission_line=series.remission_line,
+                title=f"{series.name} totals",
+            )
+            for series in report.questionnaires
+        },
+        "trend": bar_trend(report.kratom.trend, report.kratom.trend_label),
+    }
+
+
+def render_html(report: ClinicianReport) -> str:
     """The report as one self-contained HTML page."""
-    return _environment().get_template("report.html.j2").render(report=report)
+    template = _environment().get_template("report.html.j2")
+    return template.render(report=report, figures=figures(report))
 
 
-def render_pdf(report: Any) -> bytes:
+def render_pdf(report: ClinicianReport) -> bytes:
     """The report as PDF bytes (WeasyPrint)."""
     from weasyprint import HTML
 
@@ -44,7 +70,7 @@ def render_pdf(report: Any) -> bytes:
     return pdf
 
 
-def write_report(report: Any, path: Path) -> str:
+def write_report(report: ClinicianReport, path: Path) -> str:
     """Write HTML or PDF by the path's suffix, atomically; returns the format written."""
     suffix = path.suffix.lower()
     if suffix in {".html", ".htm"}:

@@ -8,9 +8,10 @@ escaped; nothing is fetched from the network.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from html import escape
+
+from kratom_journal.services.report import ScoreBand, SleepLogRow
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -24,20 +25,6 @@ MARKER_STYLES: dict[str, tuple[str, str]] = {
     "other": ("#555555", "O"),
 }
 """Colour and one- or two-letter label of each substance group on the sleep log."""
-
-
-@dataclass(frozen=True)
-class SleepLogRow:
-    """One night on the 24-hour sleep log, as minutes after noon of the night's date.
-
-    ``asleep`` is the window from sleep onset (tried to sleep + SOL) to the
-    final awakening; awakenings during the night cannot be placed from a diary.
-    """
-
-    night: date
-    in_bed: tuple[float, float] | None
-    asleep: tuple[float, float] | None
-    markers: tuple[tuple[float, str], ...] = field(default=())
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -124,21 +111,12 @@ def _bar(
     )
 
 
-@dataclass(frozen=True)
-class Band:
-    """A shaded score range with its label."""
-
-    low: float
-    high: float
-    label: str
-
-
 BAND_COLOURS = ("#eef6ee", "#fbf6e2", "#fcebd9", "#f9dcd3", "#f3c9c9", "#eec0c0")
 
 
 def score_chart(
     points: Sequence[tuple[date, int]],
-    bands: Sequence[Band],
+    bands: Sequence[ScoreBand],
     max_score: int,
     start: date,
     end: date,

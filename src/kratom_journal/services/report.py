@@ -28,7 +28,6 @@ from kratom_journal.domain.entries import (
     SleepDiaryEntry,
 )
 from kratom_journal.domain.errors import InvalidEntry
-from kratom_journal.reports.svg import Band, SleepLogRow, bar_trend, score_chart, sleep_log_chart
 from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
 from kratom_journal.services.questionnaires import (
@@ -100,12 +99,36 @@ class CrisisSection:
     resources: CrisisNotice
 
 
+@dataclass(frozen=True)
+class SleepLogRow:
+    """One night on the 24-hour sleep log, as minutes after noon of the night's date.
+
+    ``asleep`` is the window from sleep onset (tried to sleep + SOL) to the
+    final awakening; awakenings during the night cannot be placed from a diary.
+    ``markers`` are (minute, substance group) pairs.
+    """
+
+    night: date
+    in_bed: tuple[float, float] | None
+    asleep: tuple[float, float] | None
+    markers: tuple[tuple[float, str], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """A severity range of a questionnaire total, with its label."""
+
+    low: float
+    high: float
+    label: str
+
+
 @dataclass
 class SleepSection:
     weeks: list[dict[str, Any]] | None
     unavailable: str | None
     nights_logged: int
-    log_svg: str
+    log_rows: list[SleepLogRow]
     se_denominator: str = "time in bed"
     regularity: str | None = None
     diary_vs_device: str | None = None
@@ -116,8 +139,12 @@ class InstrumentSeries:
     instrument_id: str
     name: str
     rows: list[dict[str, Any]]
-    svg: str
     summary: str
+    points: list[tuple[date, int]]
+    bands: list[ScoreBand]
+    max_score: int
+    response_line: float | None
+    remission_line: float | None
 
 
 @dataclass
@@ -131,7 +158,7 @@ class KratomSection:
     strains: list[tuple[str, int]]
     seven_oh_doses: int
     extract_doses: int
-    trend_svg: str
+    trend: list[tuple[str, float | None]]
     trend_label: str
     trend_text: str
     other_substances: list[tuple[str, int]]
@@ -476,16 +503,6 @@ def _series(administrations: list[Administration], period: Period) -> Instrument
         if baseline and rule.response_drop_fraction
         else None
     )
-    svg = score_chart(
-        points,
-        [Band(b.min, b.max, b.label) for b in instrument.bands],
-        max_score=int(instrument.score_range[1]),
-        start=period.start,
-        end=period.end,
-        response_line=response,
-        remission_line=rule.remission_below,
-        title=f"{instrument.short_name} totals",
-    )
     rows = []
     for administration in administrations:
         result = administration.result
@@ -501,7 +518,15 @@ def _series(administrations: list[Administration], period: Period) -> Instrument
             }
         )
     return InstrumentSeries(
-        instrument.id, instrument.short_name, rows, svg, _series_summary(instrument, points)
+        instrument.id,
+        instrument.short_name,
+        rows,
+        _series_summary(instrument, points),
+        points,
+        [ScoreBand(b.min, b.max, b.label) for b in instrument.bands],
+        int(instrument.score_range[1]),
+        response,
+        rule.remission_below,
     )
 
 
@@ -534,7 +559,7 @@ def _sleep_section(
     journal: Journal, nights: list[SleepDiaryEntry], doses: list[DoseFact], period: Period
 ) -> SleepSection:
     log_nights = [n for n in nights if n.night > period.end - timedelta(days=SLEEP_LOG_NIGHTS)]
-    log_svg = sleep_log_chart(_log_rows(log_nights, doses, period))
+    log_rows = _log_rows(log_nights, doses, period)
     weeks = min(MAX_TABLE_WEEKS, max(1, math.ceil(period.days / 7)))
     summaries = weekly_summaries(nights, weeks, period.end)
     rows = [_week_row(week) for week in summaries if week.start <= period.end]
@@ -542,7 +567,7 @@ def _sleep_section(
         rows,
         None,
         len(nights),
-        log_svg,
+        log_rows,
         regularity=_regularity(nights),
         diary_vs_device=_diary_vs_device(journal, nights),
     )
@@ -703,7 +728,7 @@ def _kratom_section(
         strains=strains.most_common(6),
         seven_oh_doses=sum(1 for d in kratom if d.form is Form.SEVEN_OH),
         extract_doses=sum(1 for d in kratom if d.form is Form.EXTRACT),
-        trend_svg=bar_trend(list(zip(labels, values, strict=True)), unit),
+        trend=list(zip(labels, values, strict=True)),
         trend_label=unit,
         trend_text=_trend_text(values),
         other_substances=others.most_common(),
