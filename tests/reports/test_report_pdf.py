@@ -103,3 +103,38 @@ def test_crisis_note_is_the_first_section_of_the_pdf(three_nights: Journal, tmp_
     crisis = text.index("Safety: thoughts of death or self-harm were reported")
     assert crisis < text.index("Sleep diary (Consensus Sleep Diary)")
     assert "PHQ-9 item 9" in text and "Nearly every day" in text
+
+
+def _pages(pdf: Path) -> int:
+    done = subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True, timeout=30
+    )
+    return int(
+        next(line.split()[-1] for line in done.stdout.splitlines() if line.startswith("Pages:"))
+    )
+
+
+def test_small_journals_render_readable_pdfs(three_nights: Journal, tmp_path: Path) -> None:
+    """Three nights without questionnaires, then a night across the spring DST change."""
+    from datetime import date
+
+    from kratom_journal.services.report import Period
+    from tests.reports.conftest import diary_night
+
+    pdf = tmp_path / "three.pdf"
+    write_report(build_report(three_nights, default_period(three_nights)), pdf)
+    text = " ".join(pdf_text(pdf).split())
+    assert _pages(pdf) <= 2
+    assert "Nights logged 3 of 28" in text
+    assert "No PHQ-9 or GAD-7 was completed in this period." in text
+    assert "Mon 02 Jun" in text and "Wed 04 Jun" in text
+
+    three_nights.entries.add(
+        diary_night(date(2024, 3, 30), bed="23:00", out="07:00", sol=0, waso=0)
+    )
+    dst = tmp_path / "dst.pdf"
+    write_report(build_report(three_nights, Period(date(2024, 3, 25), date(2024, 3, 31))), dst)
+    text = " ".join(pdf_text(dst).split())
+    assert _pages(dst) <= 2
+    assert "Sat 30 Mar" in text
+    assert " 420 410 " in text  # TIB and TST in real minutes across the change
