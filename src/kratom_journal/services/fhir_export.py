@@ -81,6 +81,7 @@ def build_bundle(journal: Journal, now: datetime | None = None) -> dict[str, Any
     resources: list[dict[str, Any]] = [patient]
     resources.extend(questionnaire_resources(journal, patient))
     resources.extend(sleep_observations(journal, patient))
+    resources.extend(wearable_observations(journal, patient))
     resources.extend(medication_statements(journal, patient, moment))
     bundle = {
         "resourceType": "Bundle",
@@ -359,6 +360,53 @@ def sleep_observations(journal: Journal, patient: dict[str, Any]) -> list[dict[s
                 },
                 "valueQuantity": {
                     "value": round(minutes, 1),
+                    "unit": "min",
+                    "system": UCUM,
+                    "code": "min",
+                },
+            }
+        )
+    return observations
+
+
+def wearable_observations(journal: Journal, patient: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sleep duration as estimated by a wearable, one Observation per night (preferred source)."""
+    try:
+        from kratom_journal.services.wearable_import import list_nights
+    except ImportError:  # wearable import is an optional part of an installation
+        return []
+    observations = []
+    for night, _others in list_nights(journal):
+        if night.total_sleep_min is None:
+            continue
+        label = night.source.label
+        observations.append(
+            {
+                "resourceType": "Observation",
+                "id": resource_id("wearable", night.night.isoformat(), label),
+                "status": "final",
+                "category": [
+                    {
+                        "coding": [
+                            {
+                                "system": OBSERVATION_CATEGORY,
+                                "code": "activity",
+                                "display": "Activity",
+                            }
+                        ]
+                    }
+                ],
+                "code": {
+                    "coding": [
+                        {"system": LOINC, "code": SLEEP_DURATION, "display": "Sleep duration"}
+                    ]
+                },
+                "subject": _ref(patient),
+                "device": {"display": label},
+                "method": {"text": f"Wearable estimate ({label})"},
+                "effectivePeriod": {"start": _when(night.bed_at), "end": _when(night.out_at)},
+                "valueQuantity": {
+                    "value": round(float(night.total_sleep_min), 1),
                     "unit": "min",
                     "system": UCUM,
                     "code": "min",

@@ -154,6 +154,23 @@ TABLES: dict[str, list[Column]] = {
         _c("answer_label", pa.string(), "", "Answer wording"),
         _c("answer_loinc", pa.string(), "", "LOINC answer code (LA...), where one exists"),
     ],
+    "wearable_nights": [
+        _c("night", pa.date32(), "date", "Date of the evening the night began"),
+        _c("source", pa.string(), "", "Device or app the night comes from (the preferred one)"),
+        _c("other_sources", pa.string(), "", "Other sources with the same night, ; separated"),
+        _c("bed_at", pa.string(), "ISO 8601 local", "Start of the recorded sleep period"),
+        _c("out_at", pa.string(), "ISO 8601 local", "End of the recorded sleep period"),
+        _c("time_in_bed_min", pa.float64(), "min", "Recorded period length (device estimate)"),
+        _c("total_sleep_min", pa.float64(), "min", "Total sleep (device estimate)"),
+        _c("sleep_onset_latency_min", pa.float64(), "min", "Sleep onset latency (device)"),
+        _c("waso_min", pa.float64(), "min", "Wake after sleep onset (device estimate)"),
+        _c("awakenings", pa.int32(), "count", "Awakenings (device estimate)"),
+        _c("deep_min", pa.float64(), "min", "Deep sleep (device estimate)"),
+        _c("light_min", pa.float64(), "min", "Light sleep (device estimate)"),
+        _c("rem_min", pa.float64(), "min", "REM sleep (device estimate)"),
+        _c("heart_rate_mean_bpm", pa.float64(), "1/min", "Mean heart rate during the night"),
+        _c("hrv_rmssd_ms", pa.float64(), "ms", "Mean heart-rate variability (RMSSD)"),
+    ],
 }
 """Every table and column the tidy export writes; the data dictionary is built from it."""
 
@@ -327,6 +344,36 @@ def questionnaire_item_rows(journal: Journal) -> list[dict[str, Any]]:
     return rows
 
 
+def wearable_night_rows(journal: Journal) -> list[dict[str, Any]]:
+    try:
+        from kratom_journal.services.wearable_import import list_nights
+    except ImportError:  # wearable import is an optional part of an installation
+        return []
+    rows = []
+    for night, others in list_nights(journal):
+        stages = night.stages
+        rows.append(
+            {
+                "night": night.night,
+                "source": night.source.label,
+                "other_sources": "; ".join(o.source.label for o in others) or None,
+                "bed_at": night.bed_at.isoformat(),
+                "out_at": night.out_at.isoformat(),
+                "time_in_bed_min": night.time_in_bed_min,
+                "total_sleep_min": night.total_sleep_min,
+                "sleep_onset_latency_min": night.sleep_onset_latency_min,
+                "waso_min": night.waso_min,
+                "awakenings": night.awakenings,
+                "deep_min": stages.deep if stages else None,
+                "light_min": stages.light if stages else None,
+                "rem_min": stages.rem if stages else None,
+                "heart_rate_mean_bpm": night.heart_rate_mean,
+                "hrv_rmssd_ms": night.hrv_rmssd_mean,
+            }
+        )
+    return rows
+
+
 ROW_BUILDERS: dict[str, Callable[[Journal], list[dict[str, Any]]]] = {
     "nights": night_rows,
     "doses": dose_rows,
@@ -334,6 +381,7 @@ ROW_BUILDERS: dict[str, Callable[[Journal], list[dict[str, Any]]]] = {
     "side_effects": side_effect_rows,
     "questionnaires": questionnaire_rows,
     "questionnaire_items": questionnaire_item_rows,
+    "wearable_nights": wearable_night_rows,
 }
 
 
