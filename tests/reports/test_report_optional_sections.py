@@ -1,0 +1,41 @@
+"""Sections filled by the analysis and wearable modules, where they are installed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kratom_journal.reports.render import render_html
+from kratom_journal.services.report import build_report, default_period
+from kratom_journal.store.journal import Journal
+
+
+def test_analysis_results_with_intervals_and_caveat(demo_journal: Journal) -> None:
+    pytest.importorskip("kratom_journal.services.insights")
+    report = build_report(demo_journal, default_period(demo_journal))
+    insights = report.analysis.insights
+    assert insights is not None and 0 < len(insights) <= 6
+    assert all("95% CI" in row["sentence"] and row["n_days"] > 0 for row in insights)
+    html = render_html(report)
+    assert "Association, not proof" in html
+    assert "causes" not in html
+
+
+def test_wearable_nights_in_report_fhir_and_tables(demo_journal: Journal, tmp_path: Path) -> None:
+    wearables = pytest.importorskip("kratom_journal.services.wearable_import")
+    from kratom_journal.services.fhir_export import build_bundle
+    from kratom_journal.services.tidy_export import export_tidy
+
+    period = default_period(demo_journal)
+    wearables.add_demo_wearable(demo_journal, period.start - timedelta(days=3), 40)
+    report = build_report(demo_journal, period)
+    assert any("wearable" in source for source in report.sources)
+    assert report.sleep.diary_vs_device is not None
+    assert "diary minus wearable" in render_html(report)
+    bundle = build_bundle(demo_journal)
+    devices = [e["resource"] for e in bundle["entry"] if e["resource"].get("device")]
+    assert devices and all(d["code"]["coding"][0]["code"] == "93832-4" for d in devices)
+    counts = export_tidy(demo_journal, tmp_path, "csv")
+    assert counts["wearable_nights"] > 0
