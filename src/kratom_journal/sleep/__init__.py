@@ -1,0 +1,1 @@
+"""Sleep measures: wearable samples, derived nights and diary metrics (pure, no I/O)."""
