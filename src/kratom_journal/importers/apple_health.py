@@ -71,14 +71,17 @@ MAX_DOCTYPE: Final = 4 * 1024 * 1024
 MAX_TAG: Final = 64 * 1024
 MAX_REPORTED_CONTROL: Final = 20
 
+# One scan finds the kept types in Apple's own spelling (``type="HK…"``) and any
+# other spelling of a ``type`` attribute, which sends the file to the full parser.
 _KEPT_TYPE_ATTR = re.compile(
-    rb"""\stype\s*=\s*(["'])(?:HKCategoryTypeIdentifierSleepAnalysis|"""
+    rb"""type(?:="(HKCategoryTypeIdentifierSleepAnalysis|"""
     rb"""HKQuantityTypeIdentifier(?:HeartRate(?:VariabilitySDNN)?|RestingHeartRate|"""
-    rb"""RespiratoryRate))\1"""
+    rb"""RespiratoryRate))"|\s*=\s*'|\s+=|=\s)"""
 )
 _ATTRIBUTE = rb"""\s+([A-Za-z_:][-\w.:]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
 _TAG = re.compile(rb"<([A-Za-z_:][-\w.:]*)(?:" + _ATTRIBUTE + rb")*\s*(/?)>")
-_ATTRIBUTES = re.compile(_ATTRIBUTE)
+_ATTRIBUTES_TEXT = re.compile(_ATTRIBUTE.decode())
+_DOUBLE_QUOTED = re.compile(r'\s([A-Za-z_:][-\w.:]*)\s*=\s*"([^"<]*)"')
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNSAFE_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?|<!DOCTYPE|<!ENTITY")
 _ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
@@ -172,6 +175,7 @@ class _RecordBuilder:
     def __init__(self, label: str) -> None:
         self.label = label
         self._sources: dict[tuple[str, str | None, str | None], SourceRef] = {}
+        self.entity_cache: dict[str, str] = {}
 
     def source(self, name: str, version: str | None, device: str | None) -> SourceRef:
         key = (name, version, device)
@@ -229,6 +233,30 @@ def parse_time(text: str) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"date {text!r} has no UTC offset")
     return value
+
+
+def _attributes(tag: bytes, cache: dict[str, str]) -> dict[str, str]:
+    """Attributes of one start tag, unescaped and normalized as an XML parser would."""
+    text = tag.decode("utf-8", "replace")
+    if "'" in text:
+        attrs = {}
+        for match in _ATTRIBUTES_TEXT.finditer(text, 7):
+            attrs[match.group(1)] = match.group(2) if match.group(2) is not None else match.group(3)
+    else:
+        attrs = dict(_DOUBLE_QUOTED.findall(text, 7))
+    if "\t" in text or "\n" in text or "\r" in text:
+        # XML attribute-value normalization turns these into spaces.
+        attrs = {k: re.sub(r"\r\n|[\t\n\r]", " ", v) for k, v in attrs.items()}
+    if "&" in text:
+        for key, value in attrs.items():
+            if "&" in value:
+                clean = cache.get(value)
+                if clean is None:
+                    clean = _unescape(value)
+                    if len(cache) < 10_000:
+                        cache[value] = clean
+                attrs[key] = clean
+    return attrs
 
 
 def _unescape(value: str) -> str:
@@ -304,15 +332,12 @@ def scan_records(stream: CountingReader, label: str) -> Iterator[Record | ParseI
             carry = b""
         if _UNSAFE_MARKUP.search(chunk):
             raise _NeedsFullParser
-        if _CONTROL.search(chunk):
-            for match in _CONTROL.finditer(chunk):
+        for item in _records_in(chunk, builder, line_base):
+            if isinstance(item, ParseIssue) and item.message.startswith("illegal control"):
                 control_seen += 1
-                if control_seen <= MAX_REPORTED_CONTROL:
-                    yield _control_issue(label, chunk, match.start(), line_base)
-            chunk_clean = _CONTROL.sub(b"", chunk)
-        else:
-            chunk_clean = chunk
-        yield from _records_in(chunk_clean, builder, line_base)
+                if control_seen > MAX_REPORTED_CONTROL:
+                    continue
+            yield item
         line_base += chunk.count(b"\n")
         if chunk.strip():
             last_tail = (last_tail + chunk)[-64:]
@@ -349,6 +374,8 @@ def _records_in(
 ) -> Iterator[Record | ParseIssue]:
     last_tag = -1
     for hit in _KEPT_TYPE_ATTR.finditer(chunk):
+        if hit.group(1) is None:
+            raise _NeedsFullParser
         tag_start = chunk.rfind(b"<", 0, hit.start())
         if tag_start <= last_tag:
             continue
@@ -362,23 +389,18 @@ def _records_in(
             continue
         if match.group(1) != b"Record" or match.end() < hit.end():
             continue
-        attrs: dict[str, str] = {}
-        for attribute in _ATTRIBUTES.finditer(chunk, match.start() + 7, match.end()):
-            raw = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
-            attrs[attribute.group(1).decode("ascii", "replace")] = raw.decode("utf-8", "replace")
-        if attrs.get("type") not in KEPT_TYPES:
-            continue
+        tag = match.group(0)
+        if _CONTROL.search(tag):
+            for bad in _CONTROL.finditer(chunk, tag_start, match.end()):
+                yield _control_issue(builder.label, chunk, bad.start(), line_base)
+            tag = _CONTROL.sub(b"", tag)
         try:
-            for key, value in attrs.items():
-                if "\t" in value or "\n" in value or "\r" in value:
-                    # XML attribute-value normalization turns these into spaces.
-                    value = re.sub(r"\r\n|[\t\n\r]", " ", value)
-                    attrs[key] = value
-                if "&" in value:
-                    attrs[key] = _unescape(value)
+            attrs = _attributes(tag, builder.entity_cache)
         except ValueError as error:
             line = line_base + chunk.count(b"\n", 0, tag_start) + 1
             yield builder.issue(f"Record: {error}", line)
+            continue
+        if attrs.get("type") not in KEPT_TYPES:
             continue
         result = builder.build(attrs, None)
         if isinstance(result, ParseIssue):
