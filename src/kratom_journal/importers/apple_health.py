@@ -146,10 +146,13 @@ def parse_member(
             yield from parse_full(stream, label)
         return
     yielded = 0
+    reported: set[tuple[int | None, str]] = set()
     with bundle.open(member) as stream:
         try:
             for item in scan_records(stream, label):
-                if not isinstance(item, ParseIssue):
+                if isinstance(item, ParseIssue):
+                    reported.add((item.line, item.severity))
+                else:
                     yielded += 1
                 yield item
             return
@@ -157,9 +160,10 @@ def parse_member(
             pass
     with bundle.open(member) as stream:
         skipped = 0
-        for item in parse_full(stream, label, report_control=False):
+        for item in parse_full(stream, label, report_control=not reported):
             if isinstance(item, ParseIssue):
-                yield item
+                if (item.line, item.severity) not in reported:
+                    yield item
             elif skipped < yielded:
                 skipped += 1
             else:
@@ -423,11 +427,12 @@ class SanitizedStream:
         self._stream = stream
         self._label = label
         self._prolog_done = False
-        self._line_base = 0
+        self.line_base = 0
         self._carry = b""
         self._report = report_control
         self.control_seen = 0
         self.issues: list[ParseIssue] = []
+        self.eof = False
 
     def read(self, size: int = -1) -> bytes:
         if not self._prolog_done:
@@ -450,6 +455,8 @@ class SanitizedStream:
                 head = head[:start] + blank + head[end:]
             return self._clean(head)
         data = self._stream.read(READ_SIZE if size is None or size < 0 else max(size, 65536))
+        if not data:
+            self.eof = True
         return self._clean(data)
 
     def _clean(self, data: bytes) -> bytes:
@@ -459,10 +466,10 @@ class SanitizedStream:
                     self.control_seen += 1
                     if self.control_seen <= MAX_REPORTED_CONTROL:
                         self.issues.append(
-                            _control_issue(self._label, data, match.start(), self._line_base)
+                            _control_issue(self._label, data, match.start(), self.line_base)
                         )
             data = _CONTROL.sub(b"", data)
-        self._line_base += data.count(b"\n")
+        self.line_base += data.count(b"\n")
         return data
 
 
@@ -472,6 +479,7 @@ def parse_full(
     """Full, validating XML parse with hardened lxml (no DTD, no entities, no network)."""
     builder = _RecordBuilder(label)
     sanitized = SanitizedStream(stream, label, report_control)
+    etree.clear_error_log()
     events = etree.iterparse(
         sanitized,
         events=("end",),
@@ -498,10 +506,16 @@ def parse_full(
                     del parent[0]
     except etree.XMLSyntaxError as error:
         yield from sanitized.issues
-        line, column = error.position if error.position else (None, None)
-        message = str(error.msg) if error.msg else str(error)
+        logged = list(error.error_log)
+        if logged:
+            line, column, message = logged[0].line, logged[0].column, str(logged[0].message)
+        else:
+            line, column = error.position if error.position else (None, None)
+            message = str(error.msg) if error.msg else str(error)
+        message = message.strip()
         message = re.sub(r",? line \d+, column \d+$", "", message)
-        if "Premature end" in message or "EndTag" in message or "end of data" in message.lower():
+        at_end = sanitized.eof and line is not None and line >= sanitized.line_base
+        if at_end or "Premature end" in message:
             message += " (the export looks truncated; records before this point were read)"
         yield ParseIssue(label, f"XML error: {message}", line=line, column=column)
         return
