@@ -216,7 +216,8 @@ def test_bad_values_are_issues_not_crashes(tmp_path):
 def test_attribute_order_quotes_and_comments_fall_back_to_full_parser(tmp_path):
     body = (
         ' <!-- <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="ghost" '
-        'startDate="2024-01-01 23:00:00 +0100" endDate="2024-01-01 23:00:00 +0100" value="1"/> -->\n'
+        'startDate="2024-01-01 23:00:00 +0100" endDate="2024-01-01 23:00:00 +0100" '
+        'value="1"/> -->\n'
         " <Record sourceName='A &amp; B' value='61' type='HKQuantityTypeIdentifierHeartRate' "
         "endDate='2024-01-01 23:00:00 +0100' startDate='2024-01-01 23:00:00 +0100'/>\n"
     )

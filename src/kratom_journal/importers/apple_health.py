@@ -145,29 +145,30 @@ def parse_member(
         with bundle.open(member) as stream:
             yield from parse_full(stream, label)
         return
-    yielded = 0
-    reported: set[tuple[int | None, str]] = set()
+    # If the pre-filter hands over mid-file, the full parser starts again from the
+    # top and what was already yielded is skipped (both read in document order).
+    yielded_records = yielded_issues = 0
     with bundle.open(member) as stream:
         try:
             for item in scan_records(stream, label):
                 if isinstance(item, ParseIssue):
-                    reported.add((item.line, item.severity))
+                    yielded_issues += 1
                 else:
-                    yielded += 1
+                    yielded_records += 1
                 yield item
             return
         except _NeedsFullParser:
             pass
     with bundle.open(member) as stream:
-        skipped = 0
-        for item in parse_full(stream, label, report_control=not reported):
+        for item in parse_full(stream, label):
             if isinstance(item, ParseIssue):
-                if (item.line, item.severity) not in reported:
-                    yield item
-            elif skipped < yielded:
-                skipped += 1
-            else:
-                yield item
+                if yielded_issues:
+                    yielded_issues -= 1
+                    continue
+            elif yielded_records:
+                yielded_records -= 1
+                continue
+            yield item
 
 
 # ------------------------------------------------------------------------ records
