@@ -189,9 +189,11 @@ def _seconds(segments: Iterable[Segment], stages: Iterable[Stage]) -> float:
 
 def night_from_samples(
     night: date, source: SourceRef, samples: Sequence[SleepSample], metrics: MetricLookup
-) -> Night:
-    """Measures of one source's night, from its samples."""
+) -> Night | None:
+    """Measures of one source's night, from its samples (``None`` if they span no time)."""
     timeline = [s for s in flatten(samples) if s[0] is not Stage.OUT_OF_BED]
+    if not timeline:
+        return None
     stages_present = {s[0] for s in timeline}
     asleep = [s for s in timeline if s[0] in ASLEEP_STAGES]
     staged = bool(stages_present & STAGED)
@@ -423,7 +425,9 @@ def derive_nights(
         timelines = [s for s in found if s.summary is None]
         if timelines:
             merged = [sample for s in timelines for sample in s.samples]
-            per_night[night].append(night_from_samples(night, source, merged, lookup))
+            derived = night_from_samples(night, source, merged, lookup)
+            if derived is not None:
+                per_night[night].append(derived)
         else:
             summaries = [s.summary for s in found if s.summary is not None]
             longest = max(summaries, key=lambda s: s.end - s.start)
