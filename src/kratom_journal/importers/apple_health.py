@@ -121,13 +121,17 @@ def find_export(bundle: InputBundle) -> Member:
     )
 
 
-def parse(path: Path, *, full: bool = False) -> Iterator[Record | ParseIssue]:
+def parse(
+    path: Path, *, zone: str | None = None, full: bool = False
+) -> Iterator[Record | ParseIssue]:
     """Yield sleep and heart samples from an Apple Health export.
 
     Parameters
     ----------
     path
         ``export.zip`` (any name), the unzipped folder, or the bare XML file.
+    zone
+        Unused: Apple writes each time with its UTC offset.
     full
         Use the full XML parser instead of the byte-level pre-filter.
     """
