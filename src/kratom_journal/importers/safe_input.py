@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -41,6 +42,9 @@ class ZipLimits:
 
 
 DEFAULT_LIMITS = ZipLimits()
+
+progress_sink: ContextVar[Callable[[int], None] | None] = ContextVar("progress_sink", default=None)
+"""Receives the number of bytes on disk consumed by each read, for progress bars."""
 ARCHIVE_SUFFIXES = (".zip", ".jar", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz")
 CHUNK = 1024 * 1024
 
@@ -109,17 +113,12 @@ class CountingReader:
     progress bar compares with the size of the file on disk.
     """
 
-    def __init__(
-        self,
-        raw: IO[bytes],
-        label: str,
-        cap: int,
-        position: Callable[[], int] | None = None,
-    ) -> None:
+    def __init__(self, raw: IO[bytes], label: str, cap: int, disk_ratio: float = 1.0) -> None:
         self._raw = raw
         self._label = label
         self._cap = cap
-        self._position = position
+        self._disk_ratio = disk_ratio
+        self._sink = progress_sink.get()
         self.delivered = 0
 
     def read(self, size: int = -1) -> bytes:
@@ -132,12 +131,9 @@ class CountingReader:
             raise InputRejected(
                 self._label, f"member is larger than its archive header says ({self._cap} bytes)"
             )
+        if self._sink is not None and data:
+            self._sink(round(len(data) * self._disk_ratio))
         return data
-
-    @property
-    def consumed(self) -> int:
-        """Bytes of the file on disk read so far (compressed bytes for archives)."""
-        return self._position() if self._position else self.delivered
 
     def close(self) -> None:
         self._raw.close()
@@ -230,17 +226,16 @@ class InputBundle:
                 raw: IO[bytes] = self._zip.open(info)
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as error:
                 raise InputRejected(self.label, f"cannot read {member.name!r} ({error})") from None
-            outer = self._zip.fp
             reader = CountingReader(
                 raw,
                 f"{self.label}:{member.name}",
                 min(info.file_size, self._limits.max_total_bytes),
-                position=(lambda: outer.tell()) if outer is not None else None,
+                disk_ratio=info.compress_size / max(info.file_size, 1),
             )
         else:
             full = self.path if self.kind == "file" else self.path / member.name
             raw = open(full, "rb")  # noqa: SIM115 - closed by the context manager below
-            reader = CountingReader(raw, member.name, 1 << 62, position=raw.tell)
+            reader = CountingReader(raw, member.name, 1 << 62)
         try:
             yield reader
         finally:
