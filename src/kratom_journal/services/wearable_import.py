@@ -695,3 +695,18 @@ def list_nights(
         ranked = choose(per_date[night_date], wanted)
         result.append((ranked[0], ranked[1:]))
     return result
+
+
+def add_demo_wearable(
+    journal: Any, first_night: date, count: int, seed: int = 7, zone: str = "America/Los_Angeles"
+) -> ImportSummary:
+    """Fill a (demo) journal with generated watch and phone nights, saved like an import."""
+    from kratom_journal.importers.demo_wearable import demo_wearable_records
+
+    summary = ImportSummary("demo", "generated")
+    records = list(demo_wearable_records(first_night, count, seed, zone))
+    summary.records_read = len(records)
+    with journal.session() as session:
+        touched = save_records(session, records, None, summary)
+        _derive_and_store(session, touched, source_priority(journal), summary)
+    return summary
