@@ -81,7 +81,7 @@ _KEPT_TYPE_ATTR = re.compile(
 _ATTRIBUTE = rb"""\s+([A-Za-z_:][-\w.:]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
 _TAG = re.compile(rb"<([A-Za-z_:][-\w.:]*)(?:" + _ATTRIBUTE + rb")*\s*(/?)>")
 _ATTRIBUTES_TEXT = re.compile(_ATTRIBUTE.decode())
-_DOUBLE_QUOTED = re.compile(r'\s([A-Za-z_:][-\w.:]*)\s*=\s*"([^"<]*)"')
+_NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNSAFE_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?|<!DOCTYPE|<!ENTITY")
 _ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
@@ -244,15 +244,36 @@ def parse_time(text: str) -> datetime:
     return value
 
 
+def _split_attributes(text: str) -> dict[str, str] | None:
+    """Attributes of a ``<Record a="…" b="…"/>`` tag by splitting on quotes (fast path).
+
+    Returns ``None`` for anything but plain double-quoted attributes, which the
+    regular-expression reader then handles.
+    """
+    parts = text.split('"')
+    if len(parts) % 2 == 0 or parts[-1].strip() not in ("/>", ">"):
+        return None
+    names = parts[0:-1:2]
+    names[0] = names[0][7:]
+    keys = [name.strip() for name in names]
+    for key in keys:
+        if not key.endswith("="):
+            return None
+    keys = [key[:-1].rstrip() for key in keys]
+    for key in keys:
+        if not key.isidentifier() and not _NAME.fullmatch(key):
+            return None
+    return dict(zip(keys, parts[1::2], strict=True))
+
+
 def _attributes(tag: bytes, cache: dict[str, str]) -> dict[str, str]:
     """Attributes of one start tag, unescaped and normalized as an XML parser would."""
     text = tag.decode("utf-8", "replace")
-    if "'" in text:
+    attrs = _split_attributes(text)
+    if attrs is None:
         attrs = {}
         for match in _ATTRIBUTES_TEXT.finditer(text, 7):
             attrs[match.group(1)] = match.group(2) if match.group(2) is not None else match.group(3)
-    else:
-        attrs = dict(_DOUBLE_QUOTED.findall(text, 7))
     if "\t" in text or "\n" in text or "\r" in text:
         # XML attribute-value normalization turns these into spaces.
         attrs = {k: re.sub(r"\r\n|[\t\n\r]", " ", v) for k, v in attrs.items()}
@@ -389,18 +410,28 @@ def _records_in(
         if tag_start <= last_tag:
             continue
         last_tag = tag_start
-        match = _TAG.match(chunk, tag_start)
-        if match is None:
-            if chunk.startswith(b"<Record", tag_start):
-                yield builder.issue(
-                    "malformed <Record> tag", line_base + chunk.count(b"\n", 0, tag_start) + 1
-                )
-            continue
-        if match.group(1) != b"Record" or match.end() < hit.end():
-            continue
-        tag = match.group(0)
+        # Apple's own layout: the tag ends at the first ">" and its quotes pair up.
+        tag_end = chunk.find(b">", hit.end()) + 1
+        tag = chunk[tag_start:tag_end]
+        if not (
+            tag_end
+            and tag.startswith(b"<Record ")
+            and tag.count(b'"') % 2 == 0
+            and b"'" not in tag
+            and b"<" not in tag[1:]
+        ):
+            match = _TAG.match(chunk, tag_start)
+            if match is None:
+                if chunk.startswith(b"<Record", tag_start):
+                    yield builder.issue(
+                        "malformed <Record> tag", line_base + chunk.count(b"\n", 0, tag_start) + 1
+                    )
+                continue
+            if match.group(1) != b"Record" or match.end() < hit.end():
+                continue
+            tag, tag_end = match.group(0), match.end()
         if _CONTROL.search(tag):
-            for bad in _CONTROL.finditer(chunk, tag_start, match.end()):
+            for bad in _CONTROL.finditer(chunk, tag_start, tag_end):
                 yield _control_issue(builder.label, chunk, bad.start(), line_base)
             tag = _CONTROL.sub(b"", tag)
         try:

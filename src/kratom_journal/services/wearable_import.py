@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import struct
 import time as clock
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,13 +20,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from kratom_journal.importers import REGISTRY
 from kratom_journal.importers import detect_source as _detect
 from kratom_journal.importers.safe_input import InputRejected, progress_sink
-from kratom_journal.sleep.nights import choose, derive_nights, metric_lookup, parse_priority
+from kratom_journal.sleep.nights import MetricIndex, choose, derive_nights, parse_priority
 from kratom_journal.sleep.samples import (
     Metric,
     MetricSample,
@@ -314,10 +315,26 @@ def _offset_min(moment: datetime) -> int:
     return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
+_KEY = struct.Struct(">qBBqqd")
+_KIND_CODES = {"sleep": 1, "summary": 2, **{m.value: 10 + i for i, m in enumerate(Metric)}}
+_STAGE_CODES = {stage.value: i + 1 for i, stage in enumerate(Stage)}
+
+
 def _sample_id(
-    source_id: int, kind: str, stage: str | None, start: int, end: int, value: object
+    source_id: int,
+    kind: str,
+    stage: str | None,
+    start: int,
+    end: int,
+    value: float | None,
+    detail: str | None,
 ) -> int:
-    key = f"{source_id}|{kind}|{stage}|{start}|{end}|{value}".encode()
+    """A 63-bit content hash: the same sample always gets the same key."""
+    key = _KEY.pack(
+        source_id, _KIND_CODES[kind], _STAGE_CODES.get(stage or "", 0), start, end, value or 0.0
+    )
+    if detail:
+        key += detail.encode()
     return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big", signed=True)
 
 
@@ -347,6 +364,8 @@ class _Sources:
         self._connection = connection
         self._ids: dict[SourceRef, int] = {}
         self.refs: dict[int, SourceRef] = {}
+        self._last_ref: SourceRef | None = None
+        self._last_id = 0
         table = WearableSource.__table__
         for row in connection.execute(select(table)):
             ref = SourceRef(row.vendor, row.name, row.version or None, row.device or None)
@@ -354,7 +373,12 @@ class _Sources:
             self.refs[row.id] = ref
 
     def id(self, ref: SourceRef) -> int:
+        # Parsers reuse one SourceRef object per source, so identity is a cheap first test.
+        if ref is self._last_ref:
+            return self._last_id
         found = self._ids.get(ref)
+        if found is not None:
+            self._last_ref, self._last_id = ref, found
         if found is None:
             result = self._connection.execute(
                 insert(WearableSource.__table__).values(
@@ -373,10 +397,23 @@ class _Sources:
         return found
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+_MINUTE = timedelta(minutes=1)
+
+
 def _row(record: Record, source_id: int, import_id: int | None) -> tuple[Any, ...]:
-    start, end = _ms(record.start), _ms(record.end)
-    start_off, end_off = _offset_min(record.start), _offset_min(record.end)
-    if isinstance(record, SleepSample):
+    start_at, end_at = record.start, record.end
+    start = (start_at - _EPOCH) // _MILLISECOND
+    start_off = (start_at.utcoffset() or timedelta()) // _MINUTE
+    if end_at is start_at or (end_at == start_at and end_at.tzinfo is start_at.tzinfo):
+        end, end_off = start, start_off
+    else:
+        end = (end_at - _EPOCH) // _MILLISECOND
+        end_off = (end_at.utcoffset() or timedelta()) // _MINUTE
+    if type(record) is MetricSample or isinstance(record, MetricSample):
+        kind, stage, value, detail = record.metric.value, None, record.value, None
+    elif isinstance(record, SleepSample):
         kind, stage, value, detail = "sleep", record.stage.value, None, None
     elif isinstance(record, MetricSample):
         kind, stage, value, detail = record.metric.value, None, record.value, None
@@ -389,8 +426,7 @@ def _row(record: Record, source_id: int, import_id: int | None) -> tuple[Any, ..
             },
             sort_keys=True,
         )
-    key_value = detail if detail is not None else value
-    sample_id = _sample_id(source_id, kind, stage, start, end, key_value)
+    sample_id = _sample_id(source_id, kind, stage, start, end, value, detail)
     return (
         sample_id,
         source_id,
@@ -433,7 +469,15 @@ def save_records(
             return
         keys = list(pending)
         known: set[int] = set()
-        for at in range(0, len(keys), 500):
+        lowest = min(row[4] for row in pending.values())
+        highest = max(row[4] for row in pending.values())
+        # A first import into an empty stretch of time needs no per-key check.
+        overlapping = connection.execute(
+            select(id_column)
+            .where(WearableSample.__table__.c.start_ms.between(lowest, highest))
+            .limit(1)
+        ).first()
+        for at in range(0, len(keys) if overlapping else 0, 500):
             chunk = keys[at : at + 500]
             known.update(
                 connection.execute(select(id_column).where(id_column.in_(chunk))).scalars()
@@ -442,7 +486,7 @@ def save_records(
         summary.samples_known += len(pending) - len(fresh)
         summary.samples_added += len(fresh)
         if fresh:
-            connection.exec_driver_sql(sql, fresh)  # type: ignore[arg-type]
+            connection.exec_driver_sql(sql, fresh)
         for row in fresh:
             first, last = _night_span(row[4], row[6], row[5], row[7])
             touched.update(range(first, last + 1))
@@ -462,25 +506,22 @@ def save_records(
 
 def _load_window(
     connection: Connection, sources: _Sources, start_ms: int, end_ms: int
-) -> tuple[list[SleepSample | SleepSummary], list[MetricSample]]:
-    table = WearableSample.__table__
-    rows = connection.execute(
-        select(
-            table.c.source_id,
-            table.c.kind,
-            table.c.stage,
-            table.c.start_ms,
-            table.c.end_ms,
-            table.c.start_offset_min,
-            table.c.end_offset_min,
-            table.c.value,
-            table.c.detail,
-        ).where(and_(table.c.start_ms >= start_ms, table.c.start_ms < end_ms))
-    )
+) -> tuple[list[SleepSample | SleepSummary], MetricIndex]:
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    rows = connection.exec_driver_sql(
+        "SELECT source_id, kind, stage, start_ms, end_ms, start_offset_min, end_offset_min, "
+        f"value, detail FROM wearable_sample WHERE start_ms >= {mark} AND start_ms < {mark}",
+        (start_ms, end_ms),
+    ).fetchall()
     sleep: list[SleepSample | SleepSummary] = []
-    metrics: list[MetricSample] = []
+    metric_rows: list[tuple[int, Metric, float]] = []
     metric_names = {m.value: m for m in Metric}
     for source_id, kind, stage, s_ms, e_ms, s_off, e_off, value, detail in rows:
+        metric = metric_names.get(kind)
+        if metric is not None:
+            if value is not None:
+                metric_rows.append((s_ms, metric, float(value)))
+            continue
         ref = sources.refs[source_id]
         start = datetime.fromtimestamp(s_ms / 1000, _tz(s_off))
         end = datetime.fromtimestamp(e_ms / 1000, _tz(e_off))
@@ -490,9 +531,7 @@ def _load_window(
             info = json.loads(detail or "{}")
             seconds = tuple((Stage(k), int(v)) for k, v in info.get("stage_seconds", {}).items())
             sleep.append(SleepSummary(ref, start, end, seconds, info.get("awakenings")))
-        elif kind in metric_names and value is not None:
-            metrics.append(MetricSample(ref, metric_names[kind], start, end, float(value)))
-    return sleep, metrics
+    return sleep, MetricIndex(metric_rows)
 
 
 def _night_values(night: Night, source_id: int) -> dict[str, Any]:
@@ -545,7 +584,7 @@ def _derive_and_store(
         window_start = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
         window_end = datetime.combine(last + timedelta(days=3), datetime.min.time(), UTC)
         sleep, metrics = _load_window(connection, sources, _ms(window_start), _ms(window_end))
-        derived = derive_nights(sleep, metric_lookup(metrics), priority, only=days)
+        derived = derive_nights(sleep, metrics, priority, only=days)
         ids = {ref: source_id for source_id, ref in sources.refs.items()}
         stored = {
             (row.night, row.source_id): (row.id, row.content_hash)
@@ -558,17 +597,20 @@ def _derive_and_store(
         dates_before = {key[0] for key in stored}
         changed: set[date] = set()
         seen: set[date] = set()
+        fresh: list[dict[str, Any]] = []
         for night in derived:
             values = _night_values(night, ids[night.source])
             key = (night.night, values["source_id"])
             seen.add(night.night)
             existing = stored.get(key)
             if existing is None:
-                connection.execute(insert(table).values(**values))
+                fresh.append(values)
                 changed.add(night.night)
             elif existing[1] != values["content_hash"]:
                 connection.execute(update(table).where(table.c.id == existing[0]).values(**values))
                 changed.add(night.night)
+        if fresh:
+            connection.execute(insert(table), fresh)
         for night_date in seen:
             if night_date not in dates_before:
                 summary.nights_added += 1

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from kratom_journal.domain.entries import night_of
 from kratom_journal.sleep.samples import (
@@ -69,7 +69,8 @@ TIER_ASLEEP = 3
 TIER_IN_BED = 4
 
 Segment = tuple[Stage, datetime, datetime]
-MetricLookup = Callable[[datetime, datetime], Sequence[MetricSample]]
+MetricLookup = Callable[[Sequence[tuple[datetime, datetime]]], Mapping[Metric, list[float]]]
+"""Values of each metric measured within any of the given time windows."""
 
 
 def is_wearable(source: SourceRef) -> bool:
@@ -231,7 +232,7 @@ def night_from_samples(
         tier = TIER_STAGED_WEARABLE if is_wearable(source) else TIER_STAGED
     else:
         tier = TIER_ASLEEP if asleep else TIER_IN_BED
-    windows = [(s[1], s[2]) for s in asleep] or [(bed_at, out_at)]
+    windows = _merge_windows([(s[1], s[2]) for s in asleep]) or [(bed_at, out_at)]
     result = Night(
         night=night,
         source=source,
@@ -247,6 +248,19 @@ def night_from_samples(
         samples=len(samples),
     )
     return _with_metrics(result, windows, metrics)
+
+
+def _merge_windows(
+    windows: list[tuple[datetime, datetime]],
+) -> list[tuple[datetime, datetime]]:
+    """Join windows that touch, so a reading on a shared edge is counted once."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in windows:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def night_from_summary(night: date, summary: SleepSummary, metrics: MetricLookup) -> Night:
@@ -290,15 +304,9 @@ def _with_metrics(
     result: Night, windows: Sequence[tuple[datetime, datetime]], metrics: MetricLookup
 ) -> Night:
     """Add heart rate, HRV and breathing rate measured while asleep."""
-    found = metrics(windows[0][0], windows[-1][1])
-    if not found:
+    values = metrics(windows)
+    if not values:
         return result
-    starts = [w[0] for w in windows]
-    values: dict[Metric, list[float]] = defaultdict(list)
-    for sample in found:
-        index = bisect.bisect_right(starts, sample.start) - 1
-        if index >= 0 and sample.start <= windows[index][1]:
-            values[sample.metric].append(sample.value)
 
     def mean(metric: Metric) -> float | None:
         items = values.get(metric)
@@ -335,25 +343,45 @@ def _fixed_sample(item: SleepSample | SleepSummary) -> SleepSample | SleepSummar
     return replace(item, start=fixed_offset(item.start), end=fixed_offset(item.end))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Milliseconds since 1970-01-01 UTC."""
+    return (moment - _EPOCH) // _MILLISECOND
+
+
+class MetricIndex:
+    """Metric readings sorted by time, queried by windows without building objects.
+
+    ``rows`` are ``(epoch milliseconds, metric, value)``.
+    """
+
+    def __init__(self, rows: list[tuple[int, Metric, float]]) -> None:
+        rows.sort(key=lambda row: row[0])
+        self._rows = rows
+        self._starts = [row[0] for row in rows]
+
+    def __call__(self, windows: Sequence[tuple[datetime, datetime]]) -> dict[Metric, list[float]]:
+        values: dict[Metric, list[float]] = defaultdict(list)
+        rows, starts = self._rows, self._starts
+        for start, end in windows:
+            low = bisect.bisect_left(starts, epoch_ms(start))
+            high = bisect.bisect_right(starts, epoch_ms(end))
+            for index in range(low, high):
+                _at, metric, value = rows[index]
+                values[metric].append(value)
+        return values
+
+
 def metric_lookup(samples: Iterable[MetricSample]) -> MetricLookup:
-    """A lookup over an in-memory list of metric samples (sorted once)."""
-    ordered = sorted(
-        (
-            s if type(s.start.tzinfo) is timezone else replace(s, start=fixed_offset(s.start))
-            for s in samples
-        ),
-        key=lambda s: s.start,
-    )
-    starts = [s.start for s in ordered]
-
-    def lookup(start: datetime, end: datetime) -> Sequence[MetricSample]:
-        return ordered[bisect.bisect_left(starts, start) : bisect.bisect_right(starts, end)]
-
-    return lookup
+    """A lookup over an in-memory list of metric samples."""
+    return MetricIndex([(epoch_ms(s.start), s.metric, s.value) for s in samples])
 
 
-def _no_metrics(start: datetime, end: datetime) -> Sequence[MetricSample]:
-    return ()
+def _no_metrics(windows: Sequence[tuple[datetime, datetime]]) -> Mapping[Metric, list[float]]:
+    return {}
 
 
 # ------------------------------------------------------------------- choosing

@@ -1,0 +1,143 @@
+"""Command-line face of wearable imports: progress bar, summary line, night listing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from kratom_journal.services.wearable_import import (
+    ImportSummary,
+    WearableImportError,
+    import_wearable,
+    list_nights,
+    night_dict,
+    source_priority,
+    sources,
+)
+
+WEARABLE_SOURCES = tuple(sources())
+
+
+def import_with_progress(
+    journal: Any,
+    source: str | None,
+    path: Path,
+    skip_bad: bool = False,
+    console: Console | None = None,
+) -> ImportSummary:
+    """Run :func:`import_wearable`, with a Rich progress bar when on a terminal.
+
+    Raises :class:`WearableImportError` (one line) when nothing could be imported.
+    """
+    console = console or Console(stderr=True)
+    if not console.is_terminal:
+        return import_wearable(journal, source, path, skip_bad=skip_bad)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"Importing {path.name}", total=None, records=0)
+
+        def on_bytes(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        def on_records(count: int) -> None:
+            bar.update(task, records=count)
+
+        return import_wearable(
+            journal, source, path, progress=on_bytes, skip_bad=skip_bad, on_records=on_records
+        )
+
+
+def print_nights(
+    journal: Any,
+    since: date | None = None,
+    until: date | None = None,
+    as_json: bool = False,
+    console: Console | None = None,
+) -> None:
+    """``kj list --kind night``: one row (or JSON object) per night with its chosen source."""
+    console = console or Console()
+    nights = list_nights(journal, since, until)
+    if as_json:
+        payload = [night_dict(chosen, others) for chosen, others in nights]
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if not nights:
+        console.print("No nights yet. Import an export with: kj import PATH")
+        return
+    table = Table("night", "source", "in bed", "asleep", "SOL", "WASO", "wake-ups", "HR", "others")
+    for chosen, others in nights:
+        table.add_row(
+            chosen.night.isoformat(),
+            chosen.source.name,
+            _minutes(chosen.time_in_bed_min),
+            _minutes(chosen.total_sleep_min),
+            _minutes(chosen.sleep_onset_latency_min),
+            _minutes(chosen.waso_min),
+            "" if chosen.awakenings is None else str(chosen.awakenings),
+            "" if chosen.heart_rate_mean is None else f"{chosen.heart_rate_mean:.0f}",
+            str(len(others)) if others else "",
+        )
+    console.print(table)
+
+
+def _minutes(value: float | None) -> str:
+    if value is None:
+        return ""
+    hours, minutes = divmod(round(value), 60)
+    return f"{hours}h{minutes:02d}" if hours else f"{minutes}m"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kj sleep-sources`` (which sources recorded nights, and the priority in use)."""
+
+    @app.command("sleep-sources")
+    def sleep_sources(ctx: typer.Context) -> None:
+        """Show the wearable sources with nights and the sleep-source-priority setting."""
+        from kratom_journal.cli.common import open_from_context
+
+        journal = open_from_context(ctx)
+        counts: dict[str, list[int]] = {}
+        for chosen, others in list_nights(journal):
+            counts.setdefault(chosen.source.label, [0, 0])[0] += 1
+            for other in others:
+                counts.setdefault(other.source.label, [0, 0])[1] += 1
+        priority = source_priority(journal)
+        console = Console()
+        console.print(
+            "sleep-source-priority: "
+            + (", ".join(priority) if priority else "default (staged watch/ring first)")
+        )
+        table = Table("source", "nights chosen", "nights not chosen")
+        for label, (chosen_count, other_count) in sorted(counts.items()):
+            table.add_row(label, str(chosen_count), str(other_count))
+        console.print(table)
+
+
+__all__ = [
+    "WEARABLE_SOURCES",
+    "WearableImportError",
+    "import_with_progress",
+    "print_nights",
+    "register",
+]
