@@ -253,22 +253,18 @@ def _split_attributes(text: str) -> dict[str, str] | None:
     parts = text.split('"')
     if len(parts) % 2 == 0 or parts[-1].strip() not in ("/>", ">"):
         return None
-    names = parts[0:-1:2]
-    names[0] = names[0][7:]
-    keys = [name.strip() for name in names]
-    for key in keys:
-        if not key.endswith("="):
-            return None
-    keys = [key[:-1].rstrip() for key in keys]
-    for key in keys:
-        if not key.isidentifier() and not _NAME.fullmatch(key):
-            return None
+    names = "\0".join(parts[0:-1:2])[7:]
+    keys = names.replace(" ", "").split("\0")
+    if names.count("=") != len(keys) or not all(key.endswith("=") for key in keys):
+        return None
+    keys = [key[:-1] for key in keys]
+    if not all(map(str.isidentifier, keys)) and not all(map(_NAME.fullmatch, keys)):
+        return None
     return dict(zip(keys, parts[1::2], strict=True))
 
 
-def _attributes(tag: bytes, cache: dict[str, str]) -> dict[str, str]:
+def _attributes(text: str, cache: dict[str, str]) -> dict[str, str]:
     """Attributes of one start tag, unescaped and normalized as an XML parser would."""
-    text = tag.decode("utf-8", "replace")
     attrs = _split_attributes(text)
     if attrs is None:
         attrs = {}
@@ -430,12 +426,14 @@ def _records_in(
             if match.group(1) != b"Record" or match.end() < hit.end():
                 continue
             tag, tag_end = match.group(0), match.end()
-        if _CONTROL.search(tag):
+        text = tag.decode("utf-8", "replace")
+        # isprintable() is a fast C test; only unusual tags get the exact scan.
+        if not text.isprintable() and _CONTROL.search(tag):
             for bad in _CONTROL.finditer(chunk, tag_start, tag_end):
                 yield _control_issue(builder.label, chunk, bad.start(), line_base)
-            tag = _CONTROL.sub(b"", tag)
+            text = _CONTROL.sub(b"", tag).decode("utf-8", "replace")
         try:
-            attrs = _attributes(tag, builder.entity_cache)
+            attrs = _attributes(text, builder.entity_cache)
         except ValueError as error:
             line = line_base + chunk.count(b"\n", 0, tag_start) + 1
             yield builder.issue(f"Record: {error}", line)
