@@ -74,6 +74,7 @@ class ImportSummary:
     warnings: int = 0
     already_imported: bool = False
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def records_skipped(self) -> int:
@@ -96,6 +97,8 @@ class ImportSummary:
             text += f"; {self.records_skipped} skipped ({reasons})"
         if self.warnings:
             text += f"; {self.warnings} warnings"
+        for note in self.notes:
+            text += f"; {note}"
         return text
 
     def as_dict(self) -> dict[str, Any]:
@@ -230,6 +233,11 @@ def import_wearable(
         session.add(run)
         session.flush()
         zone = _setting(journal, "timezone")
+        if zone is None and REGISTRY[name].naive_times:
+            summary.notes.append(
+                "times without an offset were read as UTC (set one with: kj config set timezone "
+                "Area/City)"
+            )
         records = _read(name, path, zone, size, progress, on_records, summary, skip_bad)
         touched = save_records(session, records, run.id, summary)
         if summary.records_read == 0:
