@@ -255,3 +255,23 @@ def test_find_export_requires_healthdata(tmp_path: Path):
         archive.writestr("apple_health_export/notes.xml", "<notes/>")
     with pytest.raises(InputRejected):
         list(apple_health.parse(path))
+
+
+@pytest.mark.parametrize("read_size", [61, 97, 4096])
+def test_tiny_reads_split_tags_anywhere(tmp_path, three_nights, monkeypatch, read_size):
+    path = synthetic.write_apple_health(
+        tmp_path / "export.xml",
+        three_nights,
+        synthetic.AppleOptions(
+            extra_body=(
+                ' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="a>b" '
+                'startDate="2024-01-01 23:00:00 +0100" endDate="2024-01-01 23:00:00 +0100" '
+                'value="61"/>\n'
+            )
+        ),
+    )
+    expected, _ = split(apple_health.parse(path, full=True))
+    monkeypatch.setattr(apple_health, "READ_SIZE", read_size)
+    found, problems = split(apple_health.parse(path))
+    assert problems == []
+    assert found == expected

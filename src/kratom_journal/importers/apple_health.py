@@ -347,12 +347,16 @@ def scan_records(stream: CountingReader, label: str) -> Iterator[Record | ParseI
         at_end = not data
         chunk = carry + data
         if not at_end:
-            cut = chunk.rfind(b">") + 1
+            # Cut after a tag that ends a line (Apple's layout), so a ">" inside an
+            # attribute value cannot split a tag between chunks.
+            cut = chunk.rfind(b">\n") + 1
             if cut == 0:
-                if len(chunk) > MAX_TAG:
+                if len(chunk) <= MAX_TAG:
+                    carry = chunk
+                    continue
+                cut = chunk.rfind(b">") + 1
+                if cut == 0:
                     raise InputRejected(label, f"line {line_base + 1}: markup too long")
-                carry = chunk
-                continue
             chunk, carry = chunk[:cut], chunk[cut:]
         else:
             carry = b""

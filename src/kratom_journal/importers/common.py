@@ -45,10 +45,10 @@ def from_epoch_ms(value: float, offset_seconds: float) -> datetime:
     return datetime.fromtimestamp(value / 1000, tz)
 
 
-def read_bytes(bundle: InputBundle, member: Member) -> bytes:
-    """A whole member, refused above :data:`MAX_JSON_BYTES`."""
-    if member.size > MAX_JSON_BYTES:
-        raise InputRejected(bundle.display(member), f"file is larger than {MAX_JSON_BYTES} bytes")
+def read_bytes(bundle: InputBundle, member: Member, cap: int = MAX_JSON_BYTES) -> bytes:
+    """A whole member, refused above ``cap`` bytes."""
+    if member.size > cap:
+        raise InputRejected(bundle.display(member), f"file is larger than {cap} bytes")
     with bundle.open(member) as stream:
         chunks = []
         total = 0
@@ -57,7 +57,7 @@ def read_bytes(bundle: InputBundle, member: Member) -> bytes:
             if not data:
                 break
             total += len(data)
-            if total > MAX_JSON_BYTES:
+            if total > cap:
                 raise InputRejected(bundle.display(member), "file is too large")
             chunks.append(data)
     return b"".join(chunks)

@@ -77,7 +77,7 @@ def _connect(bundle: InputBundle, member: Member, label: str) -> sqlite3.Connect
             if member.size > MAX_DB_BYTES:
                 raise InputRejected(label, f"database larger than {MAX_DB_BYTES} bytes")
             db = sqlite3.connect(":memory:")
-            db.deserialize(read_bytes(bundle, member))
+            db.deserialize(read_bytes(bundle, member, MAX_DB_BYTES))
         db.execute("PRAGMA trusted_schema=OFF")
         db.execute("PRAGMA query_only=ON")
     except sqlite3.Error as error:
