@@ -121,7 +121,12 @@ def measure(kind: str, export: Path, db: Path) -> dict[str, object]:
     process = subprocess.Popen(
         [sys.executable, __file__, "--child", kind, str(export), str(db)],
         stdout=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(HERE.parent / "src"), os.environ.get("PYTHONPATH")])
+            ),
+        },
     )
     assert process.stdout is not None
     output = process.stdout.read()
