@@ -71,9 +71,8 @@ def xml_size(path: Path) -> int:
 
 
 def run_ours(export: Path, db: Path) -> dict[str, object]:
-    from kratom_journal.store.db import open_journal
-
     from kratom_journal.services.wearable_import import import_wearable
+    from kratom_journal.store.journal import open_journal
 
     journal = open_journal(str(db))
     started = time.perf_counter()

@@ -164,7 +164,7 @@ KILLER = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from kratom_journal.store.db import open_journal
+    from kratom_journal.store.journal import open_journal
     from kratom_journal.services.wearable_import import import_wearable
 
     journal = open_journal(sys.argv[1])
@@ -182,7 +182,7 @@ KILLER = textwrap.dedent(
 
 
 def test_sigkill_mid_import_leaves_journal_as_before(tmp_path):
-    from kratom_journal.store.db import open_journal
+    from kratom_journal.store.journal import open_journal
 
     db = tmp_path / "journal.sqlite"
     journal = open_journal(str(db))

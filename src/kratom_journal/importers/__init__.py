@@ -53,6 +53,9 @@ REGISTRY: dict[str, Importer] = {
     ),
 }
 
+IMPORTERS = REGISTRY
+"""The registry under the name the core's import dispatch looks for."""
+
 _FITBIT_JSON = re.compile(rb'"(?:logId|dateOfSleep)"')
 _GARMIN_JSON = re.compile(rb'"sleepStartTimestampGMT"')
 
@@ -117,4 +120,4 @@ def detect_source(path: Path) -> str | None:
         return _detect_bundle(bundle)
 
 
-__all__ = ["REGISTRY", "Importer", "InputRejected", "detect_source"]
+__all__ = ["IMPORTERS", "REGISTRY", "Importer", "InputRejected", "detect_source"]

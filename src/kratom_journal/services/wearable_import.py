@@ -54,8 +54,11 @@ DERIVE_DAYS = 62
 ProgressCallback = Callable[[int, int], None]
 
 
-class WearableImportError(Exception):
-    """An import that could not be done; ``str()`` is one line for the person."""
+class WearableImportError(ValueError):
+    """An import that could not be done; ``str()`` is one line for the person.
+
+    A ``ValueError`` so that both faces report it as a one-line error.
+    """
 
 
 @dataclass(slots=True)
@@ -389,7 +392,7 @@ class _Sources:
             self._last_ref, self._last_id = ref, found
         if found is None:
             result = self._connection.execute(
-                insert(WearableSource.__table__).values(
+                insert(WearableSource).values(
                     vendor=ref.vendor[:40],
                     name=ref.name[:200],
                     version=(ref.version or "")[:100],
@@ -615,10 +618,12 @@ def _derive_and_store(
                 fresh.append(values)
                 changed.add(night.night)
             elif existing[1] != values["content_hash"]:
-                connection.execute(update(table).where(table.c.id == existing[0]).values(**values))
+                connection.execute(
+                    update(WearableNight).where(WearableNight.id == existing[0]).values(**values)
+                )
                 changed.add(night.night)
         if fresh:
-            connection.execute(insert(table), fresh)
+            connection.execute(insert(WearableNight), fresh)
         for night_date in seen:
             if night_date not in dates_before:
                 summary.nights_added += 1

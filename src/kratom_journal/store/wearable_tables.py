@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kratom_journal.store.db import Base
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -25,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+
+from kratom_journal.store.db import Base
 
 # SQLite only treats a column declared exactly INTEGER PRIMARY KEY as the row id.
 RowId = BigInteger().with_variant(Integer(), "sqlite")
