@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,9 @@ def print_nights(
     console: Console | None = None,
 ) -> None:
     """``kj list --kind night``: one row (or JSON object) per night with its chosen source."""
-    console = console or Console()
+    from kratom_journal.cli.common import console as shared_console
+
+    console = console or shared_console
     nights = list_nights(journal, since, until)
     if as_json:
         payload = [night_dict(chosen, others) for chosen, others in nights]
@@ -85,8 +87,8 @@ def print_nights(
     if not nights:
         console.print("No nights yet. Import an export with: kj import PATH")
         return
-    table = Table("night", "source", "in bed", "asleep", "SOL", "WASO", "wake-ups", "HR", "others")
-    for chosen, others in nights:
+    table = Table("night", "source", "in bed", "asleep", "SOL", "WASO", "wake", "HR", box=None)
+    for chosen, _others in nights:
         table.add_row(
             chosen.night.isoformat(),
             chosen.source.name,
@@ -96,7 +98,6 @@ def print_nights(
             _minutes(chosen.waso_min),
             "" if chosen.awakenings is None else str(chosen.awakenings),
             "" if chosen.heart_rate_mean is None else f"{chosen.heart_rate_mean:.0f}",
-            str(len(others)) if others else "",
         )
     console.print(table)
 
@@ -134,10 +135,35 @@ def register(app: typer.Typer) -> None:
         console.print(table)
 
 
+def run_wearable_import(journal: Any, source: str | None, path: Path, skip_bad: bool) -> None:
+    """``kj import [SOURCE] PATH`` for a wearable export: progress bar, then one summary line."""
+    summary = import_with_progress(journal, source, path, skip_bad)
+    Console(highlight=False).print(summary.line(), soft_wrap=True)
+
+
+def list_nights_command(
+    journal: Any, kinds: list[str], since: str | None, until: str | None, as_json: bool
+) -> None:
+    """``kj list --kind night``: derived nights (other kinds cannot be mixed in)."""
+    from kratom_journal.cli.common import fail
+
+    if any(k.strip().lower() != "night" for k in kinds):
+        fail("--kind night lists wearable nights and cannot be combined with other kinds")
+    try:
+        first = date.fromisoformat(since) if since else None
+        last = date.fromisoformat(until) if until else None
+    except ValueError as error:
+        fail(f"expected a date as YYYY-MM-DD ({error})")
+    # --until is exclusive, as for the other kinds.
+    print_nights(journal, first, last - timedelta(days=1) if last else None, as_json)
+
+
 __all__ = [
     "WEARABLE_SOURCES",
     "WearableImportError",
     "import_with_progress",
+    "list_nights_command",
     "print_nights",
     "register",
+    "run_wearable_import",
 ]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from kratom_journal.importers import REGISTRY
 from kratom_journal.importers import detect_source as _detect
 from kratom_journal.importers.safe_input import InputRejected, progress_sink
+from kratom_journal.services.clock import system_zone_name
 from kratom_journal.sleep.nights import MetricIndex, choose, derive_nights, parse_priority
 from kratom_journal.sleep.samples import (
     Metric,
@@ -235,11 +236,11 @@ def import_wearable(
         )
         session.add(run)
         session.flush()
-        zone = _setting(journal, "timezone")
-        if zone is None and REGISTRY[name].naive_times:
+        zone = _setting(journal, "timezone") or system_zone_name()
+        if REGISTRY[name].naive_times and _setting(journal, "timezone") is None:
             summary.notes.append(
-                "times without an offset were read as UTC (set one with: kj config set timezone "
-                "Area/City)"
+                f"times without an offset were read in {zone} (set the journal's zone with: "
+                "kj config set timezone Area/City)"
             )
         records = _read(name, path, zone, size, progress, on_records, summary, skip_bad)
         touched = save_records(session, records, run.id, summary)
