@@ -201,3 +201,14 @@ def test_sigkill_mid_import_leaves_journal_as_before(tmp_path):
     assert result.returncode == -signal.SIGKILL
     reopened = open_journal(str(db))
     assert counts(reopened) == before
+
+
+def test_import_on_sqlite_and_postgresql(any_journal, tmp_path):
+    path = synthetic.write_apple_health(tmp_path / "export.zip", nights_of(3))
+    first = import_wearable(any_journal, None, path)
+    assert first.nights_added == 3
+    bare = synthetic.write_apple_health(tmp_path / "export.xml", nights_of(3))
+    again = import_wearable(any_journal, None, bare)
+    assert again.samples_added == 0 and again.nights_unchanged == 3
+    listed = list_nights(any_journal)
+    assert [chosen.source.name for chosen, _ in listed] == ["Apple Watch"] * 3

@@ -16,8 +16,9 @@ DB_ENV = "KRATOM_JOURNAL_DB"
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar=DB_ENV, help="Journal file path or SQLAlchemy URL.",
-                 show_envvar=True),
+    typer.Option(
+        "--db", envvar=DB_ENV, help="Journal file path or SQLAlchemy URL.", show_envvar=True
+    ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Accept unusual values without asking.")]
@@ -52,8 +53,10 @@ def open_from_context(ctx: typer.Context):  # type: ignore[no-untyped-def]
     except JournalOpenError as exc:
         fail(str(exc))
     except Exception as exc:  # a server that refuses, a driver error: one line, no traceback
-        fail(f"cannot open the journal {journal_target(ctx)}: {exc.__class__.__name__}: "
-             f"{str(exc).splitlines()[0] if str(exc) else ''}")
+        fail(
+            f"cannot open the journal {journal_target(ctx)}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}"
+        )
     ctx.call_on_close(journal.close)
     return journal
 

@@ -24,10 +24,12 @@ from kratom_journal.domain.entries import Kind
 from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
 
-log_app = typer.Typer(help="Log a dose, a night's sleep, a mood check-in, a side effect.",
-                      no_args_is_help=True)
-config_app = typer.Typer(help="Journal settings (time zone, country, region, ...).",
-                         no_args_is_help=True)
+log_app = typer.Typer(
+    help="Log a dose, a night's sleep, a mood check-in, a side effect.", no_args_is_help=True
+)
+config_app = typer.Typer(
+    help="Journal settings (time zone, country, region, ...).", no_args_is_help=True
+)
 
 At = Annotated[str | None, typer.Option("--at", help="When: HH:MM (most recent) or ISO 8601.")]
 Note = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
@@ -48,8 +50,10 @@ def _confirming(store, yes: bool):  # type: ignore[no-untyped-def]
 
 
 def _saved(stored) -> None:  # type: ignore[no-untyped-def]
-    console.print(f"Saved {stored.kind.value} [bold]{stored.short_id}[/]: "
-                  f"{entry_service.summary_text(stored)}")
+    console.print(
+        f"Saved {stored.kind.value} [bold]{stored.short_id}[/]: "
+        f"{entry_service.summary_text(stored)}"
+    )
 
 
 @log_app.command("dose")
@@ -57,27 +61,40 @@ def log_dose(
     ctx: typer.Context,
     amount: Annotated[str, typer.Argument(help="Amount with unit: 3.5g, 500mg, 4capsules.")],
     strain: Annotated[str | None, typer.Option(help="Strain label as on the pack.")] = None,
-    form: Annotated[str | None, typer.Option(
-        help="powder, capsule, extract, tea, 7-oh, other.")] = None,
+    form: Annotated[
+        str | None, typer.Option(help="powder, capsule, extract, tea, 7-oh, other.")
+    ] = None,
     product: Annotated[str | None, typer.Option(help="Product or vendor name.")] = None,
-    grams_per_capsule: Annotated[float | None, typer.Option(
-        help="Grams of kratom per capsule.")] = None,
+    grams_per_capsule: Annotated[
+        float | None, typer.Option(help="Grams of kratom per capsule.")
+    ] = None,
     at: At = None,
     note: Note = None,
     yes: YesFlag = False,
 ) -> None:
     """Log a kratom dose. Example: kj log dose 3.5g --strain "Red Bali" --form powder --at 21:30"""
     journal = open_from_context(ctx)
-    data = entry_service.DoseInput(amount=amount, strain=strain, form=form, product=product,
-                                   at=at, grams_per_capsule=grams_per_capsule, note=note)
+    data = entry_service.DoseInput(
+        amount=amount,
+        strain=strain,
+        form=form,
+        product=product,
+        at=at,
+        grams_per_capsule=grams_per_capsule,
+        note=note,
+    )
     _saved(_confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes))
 
 
 @log_app.command("substance")
 def log_substance(
     ctx: typer.Context,
-    substance: Annotated[str, typer.Argument(
-        help="caffeine, alcohol, melatonin, cannabis, medication:<name>, other:<name>.")],
+    substance: Annotated[
+        str,
+        typer.Argument(
+            help="caffeine, alcohol, melatonin, cannabis, medication:<name>, other:<name>."
+        ),
+    ],
     amount: Annotated[str, typer.Argument(help="Amount with unit: 200mg, 2standard_drink.")],
     at: At = None,
     note: Note = None,
@@ -92,8 +109,9 @@ def log_substance(
 @log_app.command("sleep")
 def log_sleep(
     ctx: typer.Context,
-    night: Annotated[str | None, typer.Option(
-        help="Date of the evening the night began (default: last night).")] = None,
+    night: Annotated[
+        str | None, typer.Option(help="Date of the evening the night began (default: last night).")
+    ] = None,
     bed: Annotated[str | None, typer.Option(help="Time into bed, HH:MM.")] = None,
     tried: Annotated[str | None, typer.Option(help="Time you tried to sleep, HH:MM.")] = None,
     sol: Annotated[int | None, typer.Option(help="Minutes to fall asleep.")] = None,
@@ -109,13 +127,30 @@ def log_sleep(
     """Log last night's Consensus Sleep Diary. Example: kj log sleep --bed 22:30 --tried 23:00
     --sol 20 --awakenings 2 --waso 25 --final-wake 06:40 --out 07:00 --quality 3"""
     journal = open_from_context(ctx)
-    values = _ask_missing_sleep(bed=bed, tried=tried, sol=sol, awakenings=awakenings, waso=waso,
-                                final_wake=final_wake, out=out, quality=quality)
+    values = _ask_missing_sleep(
+        bed=bed,
+        tried=tried,
+        sol=sol,
+        awakenings=awakenings,
+        waso=waso,
+        final_wake=final_wake,
+        out=out,
+        quality=quality,
+    )
     data = entry_service.SleepInput(
-        night=night, bed_at=values["bed"], tried_at=values["tried"], sol_min=values["sol"],
-        awakenings=values["awakenings"], waso_min=values["waso"],
-        final_wake_at=values["final_wake"], out_of_bed_at=values["out"],
-        quality=values["quality"], nap_count=naps, nap_min=nap_min, note=note)
+        night=night,
+        bed_at=values["bed"],
+        tried_at=values["tried"],
+        sol_min=values["sol"],
+        awakenings=values["awakenings"],
+        waso_min=values["waso"],
+        final_wake_at=values["final_wake"],
+        out_of_bed_at=values["out"],
+        quality=values["quality"],
+        nap_count=naps,
+        nap_min=nap_min,
+        note=note,
+    )
     _saved(entry_service.log_sleep(journal, data))
 
 
@@ -161,9 +196,13 @@ def log_mood(
 @log_app.command("side-effect")
 def log_side_effect(
     ctx: typer.Context,
-    symptom: Annotated[str, typer.Argument(
-        help="constipation, nausea, itching, sweating, dizziness, headache, restlessness, "
-             "low_appetite, other.")],
+    symptom: Annotated[
+        str,
+        typer.Argument(
+            help="constipation, nausea, itching, sweating, dizziness, headache, restlessness, "
+            "low_appetite, other."
+        ),
+    ],
     severity: Annotated[int, typer.Option(help="0 none, 1 mild, 2 moderate, 3 severe.")] = 1,
     at: At = None,
     note: Note = None,
@@ -173,8 +212,12 @@ def log_side_effect(
     _saved(entry_service.log_side_effect(journal, symptom, severity, at, note))
 
 
-KindOption = Annotated[list[str] | None, typer.Option(
-    "--kind", help="dose, sleep, mood, side-effect (repeatable), or night (wearables).")]
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", help="dose, sleep, mood, side-effect (repeatable), or night (wearables)."
+    ),
+]
 
 
 def list_command(
@@ -195,8 +238,9 @@ def list_command(
     kinds = [_kind(k) for k in kind] if kind else None
     stored = entry_service.list_entries(journal, kinds, since, until, deleted)
     if as_json:
-        typer.echo(json.dumps([entry_service.entry_view(s) for s in stored], ensure_ascii=False,
-                              indent=1))
+        typer.echo(
+            json.dumps([entry_service.entry_view(s) for s in stored], ensure_ascii=False, indent=1)
+        )
         return
     table = Table("id", "when", "kind", "entry", box=None)
     for item in stored:
@@ -220,9 +264,15 @@ def show_command(ctx: typer.Context, entry_id: str, as_json: JsonFlag = False) -
     history = journal.entries.history(stored.id)
     view = entry_service.entry_view(stored)
     if as_json:
-        view["history"] = [{"version": r.version, "action": r.action,
-                            "changed_at": r.changed_at.isoformat(), "data": r.data}
-                           for r in history]
+        view["history"] = [
+            {
+                "version": r.version,
+                "action": r.action,
+                "changed_at": r.changed_at.isoformat(),
+                "data": r.data,
+            }
+            for r in history
+        ]
         typer.echo(json.dumps(view, ensure_ascii=False, indent=1))
         return
     for key, value in view.items():
@@ -235,8 +285,12 @@ def show_command(ctx: typer.Context, entry_id: str, as_json: JsonFlag = False) -
 def edit_command(
     ctx: typer.Context,
     entry_id: str,
-    changes: Annotated[list[str] | None, typer.Option(
-        "--set", help="field=value (repeatable); without it you are asked in a terminal.")] = None,
+    changes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="field=value (repeatable); without it you are asked in a terminal."
+        ),
+    ] = None,
     yes: YesFlag = False,
 ) -> None:
     """Change an entry; the previous version stays in its history.
@@ -248,8 +302,10 @@ def edit_command(
     if not raw:
         raw = _ask_changes(journal, entry_id)
     stored = _confirming(lambda ok: entry_service.edit(journal, entry_id, raw, ok), yes)
-    console.print(f"Updated {stored.short_id} (version {stored.version}): "
-                  f"{entry_service.summary_text(stored)}")
+    console.print(
+        f"Updated {stored.short_id} (version {stored.version}): "
+        f"{entry_service.summary_text(stored)}"
+    )
 
 
 def _parse_assignments(items: list[str]) -> dict[str, str]:
@@ -268,8 +324,18 @@ def _ask_changes(journal, entry_id: str) -> dict[str, str]:  # type: ignore[no-u
     view = entry_service.entry_view(journal.entries.get(entry_id))
     raw: dict[str, str] = {}
     for name, value in view.items():
-        if name in {"id", "kind", "version", "created_at", "updated_at", "deleted_at", "source",
-                    "strain_key", "grams", "zone"}:
+        if name in {
+            "id",
+            "kind",
+            "version",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+            "source",
+            "strain_key",
+            "grams",
+            "zone",
+        }:
             continue
         answer = Prompt.ask(name, default="" if value is None else str(value))
         if answer != ("" if value is None else str(value)):
@@ -312,8 +378,9 @@ def export_command(
         return
     if fmt == "csv":
         counts = transfer.export_csv(journal, path, [_kind(k) for k in kind] if kind else None)
-        console.print("Wrote " + ", ".join(f"{n} {k.value}" for k, n in counts.items())
-                      + f" rows to {path}")
+        console.print(
+            "Wrote " + ", ".join(f"{n} {k.value}" for k, n in counts.items()) + f" rows to {path}"
+        )
         return
     exporters[fmt](journal, path)
 
@@ -327,11 +394,14 @@ def _exporters() -> dict[str, Any]:
 
 def import_command(
     ctx: typer.Context,
-    source_or_path: Annotated[str, typer.Argument(
-        metavar="[SOURCE]", help="csv, json or a wearable source; may be left out.")],
+    source_or_path: Annotated[
+        str,
+        typer.Argument(metavar="[SOURCE]", help="csv, json or a wearable source; may be left out."),
+    ],
     path: Annotated[Path | None, typer.Argument(help="File or folder to import.")] = None,
-    skip_bad: Annotated[bool, typer.Option(
-        "--skip-bad", help="Import the good rows and report each bad one.")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Import the good rows and report each bad one.")
+    ] = False,
     yes: YesFlag = False,
 ) -> None:
     """Import a journal export or CSV files. Example: kj import csv doses.csv"""
@@ -345,8 +415,14 @@ def import_command(
 
         run_wearable_import(journal, chosen.strip().lower(), target, skip_bad)
         return
-    summary = imports.run_import(journal, source, target, skip_bad=skip_bad, confirmed=yes,
-                                 progress=console_progress(err_console))
+    summary = imports.run_import(
+        journal,
+        source,
+        target,
+        skip_bad=skip_bad,
+        confirmed=yes,
+        progress=console_progress(err_console),
+    )
     for problem in summary.skipped:
         err_console.print(f"[yellow]skipped:[/] {problem}", soft_wrap=True)
     console.print(f"Imported {target}: {summary.line()}")
@@ -409,10 +485,15 @@ def config_unset(ctx: typer.Context, key: str) -> None:
 def demo_command(
     days: Annotated[int, typer.Option(help="Days of journal to generate (at least 120).")] = 150,
     seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 7,
-    path: Annotated[Path | None, typer.Option(
-        help="Demo journal file (default: a demo file beside, never in, your journal).")] = None,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve",
-                                        help="Open the demo in the web app.")] = True,
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            help="Demo journal file (default: a demo file beside, never in, your journal)."
+        ),
+    ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Open the demo in the web app.")
+    ] = True,
     port: Annotated[int, typer.Option(help="Port of the web app.")] = 8000,
 ) -> None:
     """Build a realistic demo journal in its own database and show it. Example: kj demo"""

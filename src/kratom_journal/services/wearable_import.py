@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kratom_journal.importers import REGISTRY
@@ -243,12 +243,12 @@ def import_wearable(
                 "kj config set timezone Area/City)"
             )
         records = _read(name, path, zone, size, progress, on_records, summary, skip_bad)
-        touched = save_records(session, records, run.id, summary)
+        touched, covered = save_records(session, records, run.id, summary)
         if summary.records_read == 0:
             raise WearableImportError(
                 f"{path.name}: nothing could be imported (no sleep data found)"
             )
-        _derive_and_store(session, touched, source_priority(journal), summary)
+        _derive_and_store(session, touched, source_priority(journal), summary, covered)
         run.records_read = summary.records_read
         run.samples_added = summary.samples_added
         run.nights = summary.nights_added + summary.nights_updated + summary.nights_unchanged
@@ -467,13 +467,18 @@ def _insert_sql(connection: Connection) -> str:
 
 def save_records(
     session: Session, records: Iterable[Record], import_id: int | None, summary: ImportSummary
-) -> set[int]:
-    """Insert new samples in batches; return the ordinal days of nights they touch."""
+) -> tuple[set[int], set[int]]:
+    """Insert new samples in batches.
+
+    Returns the ordinal days of nights the new samples touch, and of nights that
+    samples already in the journal belong to.
+    """
     connection = session.connection()
     sources = _Sources(connection)
     sql = _insert_sql(connection)
     id_column = WearableSample.__table__.c.id
     touched: set[int] = set()
+    covered: set[int] = set()
     pending: dict[int, tuple[Any, ...]] = {}
 
     def flush() -> None:
@@ -502,6 +507,10 @@ def save_records(
         for row in fresh:
             first, last = _night_span(row[4], row[6], row[5], row[7])
             touched.update(range(first, last + 1))
+        if len(fresh) < len(pending):
+            for key in known:
+                row = pending[key]
+                covered.add(_night_span(row[4], row[6], row[4], row[6])[0] + 1)
         pending.clear()
 
     for record in records:
@@ -510,7 +519,7 @@ def save_records(
         if len(pending) >= BATCH:
             flush()
     flush()
-    return touched
+    return touched, covered
 
 
 # -------------------------------------------------------------------- nights
@@ -581,6 +590,31 @@ def _night_values(night: Night, source_id: int) -> dict[str, Any]:
 
 
 def _derive_and_store(
+    session: Session,
+    touched: set[int],
+    priority: Sequence[str],
+    summary: ImportSummary,
+    covered: set[int] | None = None,
+) -> None:
+    """Derive the touched nights again and store what changed; count covered nights too."""
+    _derive_touched(session, touched, priority, summary)
+    already = {date.fromordinal(o) for o in (covered or set()) - touched}
+    if already:
+        table = WearableNight.__table__
+        ordered = sorted(already)
+        for at in range(0, len(ordered), 500):
+            summary.nights_unchanged += (
+                session.connection()
+                .execute(
+                    select(func.count(func.distinct(table.c.night))).where(
+                        table.c.night.in_(ordered[at : at + 500])
+                    )
+                )
+                .scalar_one()
+            )
+
+
+def _derive_touched(
     session: Session, touched: set[int], priority: Sequence[str], summary: ImportSummary
 ) -> None:
     if not touched:
@@ -763,6 +797,6 @@ def add_demo_wearable(
     records = list(demo_wearable_records(first_night, count, seed, zone))
     summary.records_read = len(records)
     with journal.session() as session:
-        touched = save_records(session, records, None, summary)
-        _derive_and_store(session, touched, source_priority(journal), summary)
+        touched, covered = save_records(session, records, None, summary)
+        _derive_and_store(session, touched, source_priority(journal), summary, covered)
     return summary
