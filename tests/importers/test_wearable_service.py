@@ -212,3 +212,24 @@ def test_import_on_sqlite_and_postgresql(any_journal, tmp_path):
     assert again.samples_added == 0 and again.nights_unchanged == 3
     listed = list_nights(any_journal)
     assert [chosen.source.name for chosen, _ in listed] == ["Apple Watch"] * 3
+
+
+def test_demo_extension_matches_the_diary(tmp_path):
+    from kratom_journal.services import demo_service
+    from kratom_journal.services.wearable_import import extend_demo_journal
+
+    journal, _path = demo_service.build_demo_journal(tmp_path / "demo.sqlite3", days=120)
+    extend_demo_journal(journal, 7)
+    diary = {
+        e.entry.night: e.entry
+        for e in journal.entries.list()
+        if type(e.entry).__name__ == "SleepDiaryEntry"
+    }
+    nights = list_nights(journal)
+    assert len(nights) == len(diary) > 0
+    for chosen, _others in nights:
+        entry = diary[chosen.night]
+        assert chosen.source.name == "Apple Watch"
+        assert chosen.bed_at == entry.tried_at
+        assert chosen.total_sleep_min <= chosen.time_in_bed_min
+    journal.close()

@@ -6,10 +6,16 @@ shows night derivation choosing one source and counting each night once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
-from kratom_journal.importers.synthetic import NightPlan, generate_nights
+from kratom_journal.domain.entries import SleepDiaryEntry
+from kratom_journal.importers.synthetic import (
+    NightPlan,
+    SyntheticNight,
+    generate_nights,
+    night_like,
+)
 from kratom_journal.sleep.samples import (
     Metric,
     MetricSample,
@@ -32,7 +38,29 @@ def demo_wearable_records(
     first_night: date, count: int, seed: int = 7, zone: str = "America/Los_Angeles"
 ) -> Iterator[Record]:
     """Samples for ``count`` nights from ``first_night``: staged watch, phone in-bed, heart."""
-    for night in generate_nights(seed, NightPlan(first_night, count, zone=zone)):
+    yield from _records(generate_nights(seed, NightPlan(first_night, count, zone=zone)))
+
+
+def demo_records_for_diary(
+    diary: Iterable[SleepDiaryEntry], seed: int = 7, zone: str = "America/Los_Angeles"
+) -> Iterator[Record]:
+    """Watch and phone samples that agree with each diary night (bed time, latency, wake)."""
+    nights = [
+        night_like(
+            seed,
+            entry.night,
+            entry.zone or zone,
+            entry.tried_at,
+            float(entry.sol_min),
+            entry.final_wake_at - entry.tried_at,
+        )
+        for entry in diary
+    ]
+    yield from _records(nights)
+
+
+def _records(nights: Iterable[SyntheticNight]) -> Iterator[Record]:
+    for night in nights:
         for stage, start, end in night.segments:
             yield SleepSample(DEMO_WATCH, start, end, stage)
         yield SleepSample(

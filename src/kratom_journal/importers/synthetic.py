@@ -66,6 +66,13 @@ def _local(night: date, clock: time, zone: ZoneInfo, minutes: int) -> datetime:
     return (base + timedelta(minutes=minutes)).astimezone(zone)
 
 
+def night_like(
+    seed: int, night: date, zone: str, bed_at: datetime, latency_min: float, length: timedelta
+) -> SyntheticNight:
+    """A generated night that starts at ``bed_at`` and lasts about ``length``."""
+    return _one_night(random.Random(f"{seed}-{night}"), night, zone, bed_at, latency_min, length)
+
+
 def generate_nights(seed: int, plan: NightPlan) -> list[SyntheticNight]:
     """Generate ``plan.count`` nights deterministically from ``seed``.
 
@@ -81,9 +88,19 @@ def generate_nights(seed: int, plan: NightPlan) -> list[SyntheticNight]:
     return nights
 
 
-def _one_night(rng: random.Random, night: date, zone_name: str) -> SyntheticNight:
+def _one_night(
+    rng: random.Random,
+    night: date,
+    zone_name: str,
+    bed_at: datetime | None = None,
+    latency_min: float | None = None,
+    length: timedelta | None = None,
+) -> SyntheticNight:
     zone = ZoneInfo(zone_name)
-    bed = _local(night, time(22, 0), zone, rng.randint(0, 120)).astimezone(UTC)
+    if bed_at is None:
+        bed = _local(night, time(22, 0), zone, rng.randint(0, 120)).astimezone(UTC)
+    else:
+        bed = bed_at.astimezone(UTC)
     segments: list[tuple[Stage, datetime, datetime]] = []
     cursor = bed
 
@@ -93,8 +110,8 @@ def _one_night(rng: random.Random, night: date, zone_name: str) -> SyntheticNigh
         segments.append((stage, _fixed(cursor, zone), _fixed(end, zone)))
         cursor = end
 
-    add(Stage.AWAKE, rng.uniform(4, 30))
-    target = timedelta(hours=rng.uniform(6.2, 8.4))
+    add(Stage.AWAKE, rng.uniform(4, 30) if latency_min is None else max(latency_min, 0.5))
+    target = length or timedelta(hours=rng.uniform(6.2, 8.4))
     cycle = 0
     while cursor - bed < target - timedelta(minutes=50):
         add(Stage.LIGHT, rng.uniform(15, 40))

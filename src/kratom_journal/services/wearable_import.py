@@ -800,3 +800,21 @@ def add_demo_wearable(
         touched, covered = save_records(session, records, None, summary)
         _derive_and_store(session, touched, source_priority(journal), summary, covered)
     return summary
+
+
+def extend_demo_journal(journal: Any, seed: int) -> None:
+    """Demo hook ``(journal, seed)``: watch and phone nights matching the demo's sleep diary."""
+    from kratom_journal.domain.entries import Kind, SleepDiaryEntry
+    from kratom_journal.importers.demo_wearable import demo_records_for_diary
+
+    diary = [
+        stored.entry
+        for stored in journal.entries.list(kind=Kind.SLEEP)
+        if isinstance(stored.entry, SleepDiaryEntry)
+    ]
+    zone = _setting(journal, "timezone") or system_zone_name()
+    records = list(demo_records_for_diary(diary, seed, zone))
+    summary = ImportSummary("demo", "generated", records_read=len(records))
+    with journal.session() as session:
+        touched, covered = save_records(session, records, None, summary)
+        _derive_and_store(session, touched, source_priority(journal), summary, covered)
