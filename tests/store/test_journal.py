@@ -131,3 +131,14 @@ def test_reopening_does_not_migrate_again(journal_path: Path) -> None:
     journal = open_journal(journal_path)
     assert journal.entries.list() == []
     journal.close()
+
+
+def test_cheap_heads_agree_with_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from kratom_journal.store.db import MIGRATIONS_DIR, shipped_heads
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert shipped_heads() == set(ScriptDirectory.from_config(config).get_heads())
