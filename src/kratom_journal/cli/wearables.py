@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -19,17 +19,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from kratom_journal.services.wearable_import import (
-    ImportSummary,
-    WearableImportError,
-    import_wearable,
-    list_nights,
-    night_dict,
-    source_priority,
-    sources,
-)
+if TYPE_CHECKING:
+    from kratom_journal.services.wearable_import import ImportSummary
 
-WEARABLE_SOURCES = tuple(sources())
+# The import machinery (and lxml) loads only when a wearable command runs, so that
+# `kj log` starts fast.
 
 
 def import_with_progress(
@@ -43,6 +37,8 @@ def import_with_progress(
 
     Raises :class:`WearableImportError` (one line) when nothing could be imported.
     """
+    from kratom_journal.services.wearable_import import import_wearable
+
     console = console or Console(stderr=True)
     if not console.is_terminal:
         return import_wearable(journal, source, path, skip_bad=skip_bad)
@@ -77,6 +73,7 @@ def print_nights(
 ) -> None:
     """``kj list --kind night``: one row (or JSON object) per night with its chosen source."""
     from kratom_journal.cli.common import console as shared_console
+    from kratom_journal.services.wearable_import import list_nights, night_dict
 
     console = console or shared_console
     nights = list_nights(journal, since, until)
@@ -116,6 +113,7 @@ def register(app: typer.Typer) -> None:
     def sleep_sources(ctx: typer.Context) -> None:
         """Show the wearable sources with nights and the sleep-source-priority setting."""
         from kratom_journal.cli.common import open_from_context
+        from kratom_journal.services.wearable_import import list_nights, source_priority
 
         journal = open_from_context(ctx)
         counts: dict[str, list[int]] = {}
@@ -159,8 +157,6 @@ def list_nights_command(
 
 
 __all__ = [
-    "WEARABLE_SOURCES",
-    "WearableImportError",
     "import_with_progress",
     "list_nights_command",
     "print_nights",

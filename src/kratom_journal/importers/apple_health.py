@@ -25,8 +25,6 @@ from html import unescape as _html_unescape
 from pathlib import Path
 from typing import Final
 
-from lxml import etree
-
 from kratom_journal.importers.safe_input import CountingReader, InputBundle, InputRejected, Member
 from kratom_journal.sleep.samples import (
     Metric,
@@ -515,6 +513,8 @@ def parse_full(
     stream: CountingReader, label: str, *, report_control: bool = True
 ) -> Iterator[Record | ParseIssue]:
     """Full, validating XML parse with hardened lxml (no DTD, no entities, no network)."""
+    from lxml import etree
+
     builder = _RecordBuilder(label)
     sanitized = SanitizedStream(stream, label, report_control)
     etree.clear_error_log()
