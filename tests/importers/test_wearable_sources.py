@@ -159,3 +159,30 @@ def test_unknown_file_is_not_detected(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("hello")
     assert detect_source(path) is None
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize("source", sorted(WRITERS))
+def test_golden_snapshot(tmp_path, nights, source):
+    """Derived nights for the seeded fixture, field by field, as stored in golden/.
+
+    Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest …``.
+    """
+    import os
+
+    from kratom_journal.services.wearable_import import night_dict
+
+    path = WRITERS[source](tmp_path, nights)
+    items = list(REGISTRY[source].parse(path, zone=ZONE))
+    sleep = [i for i in items if isinstance(i, SleepSample | SleepSummary)]
+    metrics = [i for i in items if isinstance(i, MetricSample)]
+    derived = derive_nights(sleep, metrics)
+    chosen = [n for n in derived if n.chosen]
+    others = {n.night: [o for o in derived if o.night == n.night and not o.chosen] for n in chosen}
+    actual = [night_dict(n, others[n.night]) for n in chosen]
+    golden = GOLDEN / f"{source}.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n")
+    assert actual == json.loads(golden.read_text())
