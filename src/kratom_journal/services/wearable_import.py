@@ -455,7 +455,7 @@ def _row(record: Record, source_id: int, import_id: int | None) -> tuple[Any, ..
 
 
 _COLUMNS = (
-    "id, source_id, kind, stage, start_ms, end_ms, start_offset_min, end_offset_min, value, "
+    "key, source_id, kind, stage, start_ms, end_ms, start_offset_min, end_offset_min, value, "
     "detail, import_id"
 )
 
@@ -476,30 +476,31 @@ def save_records(
     connection = session.connection()
     sources = _Sources(connection)
     sql = _insert_sql(connection)
-    id_column = WearableSample.__table__.c.id
+    table = WearableSample.__table__
     touched: set[int] = set()
     covered: set[int] = set()
-    pending: dict[int, tuple[Any, ...]] = {}
+    pending: dict[tuple[int, int], tuple[Any, ...]] = {}
 
     def flush() -> None:
         if not pending:
             return
-        keys = list(pending)
-        known: set[int] = set()
-        lowest = min(row[4] for row in pending.values())
-        highest = max(row[4] for row in pending.values())
+        keys = sorted(pending)
+        known: set[tuple[int, int]] = set()
         # A first import into an empty stretch of time needs no per-key check.
         overlapping = connection.execute(
-            select(id_column)
-            .where(WearableSample.__table__.c.start_ms.between(lowest, highest))
-            .limit(1)
+            select(table.c.key).where(table.c.start_ms.between(keys[0][0], keys[-1][0])).limit(1)
         ).first()
-        for at in range(0, len(keys) if overlapping else 0, 500):
-            chunk = keys[at : at + 500]
-            known.update(
-                connection.execute(select(id_column).where(id_column.in_(chunk))).scalars()
+        starts = sorted({start for start, _key in keys}) if overlapping else []
+        for at in range(0, len(starts), 500):
+            # An IN list on the key's first column is a point lookup per value (a
+            # row-value IN would scan the table in SQLite).
+            found = connection.execute(
+                select(table.c.start_ms, table.c.key).where(
+                    table.c.start_ms.in_(starts[at : at + 500])
+                )
             )
-        fresh = [row for key, row in pending.items() if key not in known]
+            known.update((int(start), int(key)) for start, key in found)
+        fresh = [pending[key] for key in keys if key not in known]  # in key order
         summary.samples_known += len(pending) - len(fresh)
         summary.samples_added += len(fresh)
         if fresh:
@@ -515,7 +516,7 @@ def save_records(
 
     for record in records:
         row = _row(record, sources.id(record.source), import_id)
-        pending[row[0]] = row
+        pending[(row[4], row[0])] = row
         if len(pending) >= BATCH:
             flush()
     flush()

@@ -17,7 +17,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -26,9 +25,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kratom_journal.store.db import Base
-
-# SQLite only treats a column declared exactly INTEGER PRIMARY KEY as the row id.
-RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class WearableSource(Base):
@@ -62,17 +58,23 @@ class WearableImport(Base):
 
 
 class WearableSample(Base):
-    """One raw sample: a sleep stage span, a summary, or a heart/breathing reading."""
+    """One raw sample: a sleep stage span, a summary, or a heart/breathing reading.
+
+    The primary key is the start instant plus a 64-bit hash of the sample's content,
+    so samples are stored in time order (SQLite: a WITHOUT ROWID table clustered on
+    that key), inserts of an export's time-ordered runs stay local, and reading the
+    samples of a few nights is one range scan.
+    """
 
     __tablename__ = "wearable_sample"
-    __table_args__ = (Index("ix_wearable_sample_start", "start_ms"),)
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=False)
+    start_ms: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     source_id: Mapped[int] = mapped_column(ForeignKey("wearable_source.id"))
     kind: Mapped[str] = mapped_column(String(24))
     """``sleep``, ``summary`` or a metric name such as ``heart_rate``."""
     stage: Mapped[str | None] = mapped_column(String(24), nullable=True)
-    start_ms: Mapped[int] = mapped_column(BigInteger)
     end_ms: Mapped[int] = mapped_column(BigInteger)
     start_offset_min: Mapped[int] = mapped_column(Integer)
     end_offset_min: Mapped[int] = mapped_column(Integer)

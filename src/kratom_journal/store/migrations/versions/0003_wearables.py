@@ -14,8 +14,6 @@ down_revision = "0001"
 branch_labels = ("wearables",)
 depends_on = None
 
-RowId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
 
 def upgrade() -> None:
     op.create_table(
@@ -43,19 +41,19 @@ def upgrade() -> None:
     op.create_index("ix_wearable_import_file_sha256", "wearable_import", ["file_sha256"])
     op.create_table(
         "wearable_sample",
-        sa.Column("id", RowId, primary_key=True, autoincrement=False),
+        sa.Column("start_ms", sa.BigInteger(), primary_key=True, autoincrement=False),
+        sa.Column("key", sa.BigInteger(), primary_key=True, autoincrement=False),
         sa.Column("source_id", sa.Integer(), sa.ForeignKey("wearable_source.id"), nullable=False),
         sa.Column("kind", sa.String(24), nullable=False),
         sa.Column("stage", sa.String(24), nullable=True),
-        sa.Column("start_ms", sa.BigInteger(), nullable=False),
         sa.Column("end_ms", sa.BigInteger(), nullable=False),
         sa.Column("start_offset_min", sa.Integer(), nullable=False),
         sa.Column("end_offset_min", sa.Integer(), nullable=False),
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("import_id", sa.Integer(), sa.ForeignKey("wearable_import.id"), nullable=True),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_wearable_sample_start", "wearable_sample", ["start_ms"])
     op.create_table(
         "wearable_night",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -93,7 +91,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_wearable_night_night", "wearable_night")
     op.drop_table("wearable_night")
-    op.drop_index("ix_wearable_sample_start", "wearable_sample")
     op.drop_table("wearable_sample")
     op.drop_index("ix_wearable_import_file_sha256", "wearable_import")
     op.drop_table("wearable_import")
