@@ -233,3 +233,31 @@ def test_demo_extension_matches_the_diary(tmp_path):
         assert chosen.bed_at == entry.tried_at
         assert chosen.total_sleep_min <= chosen.time_in_bed_min
     journal.close()
+
+
+def test_migration_matches_the_table_models(journal):
+    """Migration 0003 creates exactly what the models describe (no drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kratom_journal.store.db import Base
+
+    wearable = {name for name in Base.metadata.tables if name.startswith("wearable_")}
+    with journal.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        diff = compare_metadata(context, Base.metadata)
+
+    def table_of(change: object) -> str | None:
+        item = change[0] if isinstance(change, list) else change
+        for part in item[1:] if isinstance(item, tuple) else ():
+            name = getattr(part, "name", None) if not isinstance(part, str) else None
+            table = getattr(part, "table", None)
+            if table is not None and getattr(table, "name", None):
+                return str(table.name)
+            if name in wearable:
+                return str(name)
+            if isinstance(part, str) and part in wearable:
+                return part
+        return None
+
+    assert [change for change in diff if table_of(change) in wearable] == []
