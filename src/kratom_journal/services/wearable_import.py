@@ -499,7 +499,8 @@ def save_records(
                     table.c.start_ms.in_(starts[at : at + 500])
                 )
             )
-            known.update((int(start), int(key)) for start, key in found)
+            # Other samples may share a start instant; keep only this batch's keys.
+            known.update(pair for pair in ((int(s), int(k)) for s, k in found) if pair in pending)
         fresh = [pending[key] for key in keys if key not in known]  # in key order
         summary.samples_known += len(pending) - len(fresh)
         summary.samples_added += len(fresh)
