@@ -37,10 +37,12 @@ class Importer:
     parse: Parser
     naive_times: bool
     """True when the export's times carry no offset, so the journal's zone is used."""
+    remembers_tags: bool = False
+    """True when ``parse`` takes ``memory=`` (:class:`apple_health.TagMemory`)."""
 
 
 REGISTRY: dict[str, Importer] = {
-    "apple-health": Importer("apple-health", "Apple Health", apple_health.parse, False),
+    "apple-health": Importer("apple-health", "Apple Health", apple_health.parse, False, True),
     "fitbit": Importer("fitbit", "Fitbit (Google Takeout)", fitbit.parse, True),
     "oura": Importer("oura", "Oura", oura.parse, False),
     "garmin": Importer("garmin", "Garmin Connect", garmin.parse, True),

@@ -18,8 +18,10 @@ without being one. Tests check both readers agree on generated exports.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape as _html_unescape
 from pathlib import Path
@@ -83,6 +85,7 @@ _NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNSAFE_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?|<!DOCTYPE|<!ENTITY")
 _ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
+_DEVICE_POINTER_BYTES = re.compile(rb"HKDevice: 0x[0-9A-Fa-f]+")
 _DEVICE_POINTER = re.compile(r"<<HKDevice: 0x[0-9A-Fa-f]+>,\s*")
 _END_OF_DOCUMENT = re.compile(rb"</HealthData\s*>\s*$")
 
@@ -119,8 +122,35 @@ def find_export(bundle: InputBundle) -> Member:
     )
 
 
+@dataclass(slots=True)
+class TagMemory:
+    """Digests of ``<Record>`` tags imported before, so a newer export skips them early.
+
+    A tag whose bytes (with Apple's per-export device pointer removed) were seen in
+    an earlier import is the same sample, already saved: it is counted in
+    ``skipped`` and not parsed again. ``new`` collects the digests of the tags read
+    this time; ``skipped_starts`` the ``YYYY-MM-DD HH`` of skipped samples' starts.
+    """
+
+    known: set[int] = field(default_factory=set)
+    new: list[int] = field(default_factory=list)
+    skipped: int = 0
+    skipped_starts: set[bytes] = field(default_factory=set)
+
+
+def tag_digest(tag: bytes) -> int:
+    """A 64-bit digest of a Record start tag, independent of the device pointer."""
+    if b"HKDevice: 0x" in tag:
+        tag = _DEVICE_POINTER_BYTES.sub(b"", tag)
+    return int.from_bytes(hashlib.blake2b(tag, digest_size=8).digest(), "big", signed=True)
+
+
 def parse(
-    path: Path, *, zone: str | None = None, full: bool = False
+    path: Path,
+    *,
+    zone: str | None = None,
+    full: bool = False,
+    memory: TagMemory | None = None,
 ) -> Iterator[Record | ParseIssue]:
     """Yield sleep and heart samples from an Apple Health export.
 
@@ -132,14 +162,16 @@ def parse(
         Unused: Apple writes each time with its UTC offset.
     full
         Use the full XML parser instead of the byte-level pre-filter.
+    memory
+        Tags imported before (skipped) and, on return, the tags read now.
     """
     with InputBundle(Path(path)) as bundle:
         member = find_export(bundle)
-        yield from parse_member(bundle, member, full=full)
+        yield from parse_member(bundle, member, full=full, memory=memory)
 
 
 def parse_member(
-    bundle: InputBundle, member: Member, *, full: bool = False
+    bundle: InputBundle, member: Member, *, full: bool = False, memory: TagMemory | None = None
 ) -> Iterator[Record | ParseIssue]:
     """Records from one export member of an open bundle."""
     label = bundle.display(member)
@@ -152,7 +184,7 @@ def parse_member(
     yielded_records = yielded_issues = 0
     with bundle.open(member) as stream:
         try:
-            for item in scan_records(stream, label):
+            for item in scan_records(stream, label, memory):
                 if isinstance(item, ParseIssue):
                     yielded_issues += 1
                 else:
@@ -331,7 +363,9 @@ def _doctype_end(buffer: bytes, start: int) -> int | None:
     return end + 2
 
 
-def scan_records(stream: CountingReader, label: str) -> Iterator[Record | ParseIssue]:
+def scan_records(
+    stream: CountingReader, label: str, memory: TagMemory | None = None
+) -> Iterator[Record | ParseIssue]:
     """Byte-level pre-filter: yield kept records without parsing the rest of the XML."""
     builder = _RecordBuilder(label)
     rest, line_base = _skip_prolog(stream, label)
@@ -360,7 +394,7 @@ def scan_records(stream: CountingReader, label: str) -> Iterator[Record | ParseI
             carry = b""
         if _UNSAFE_MARKUP.search(chunk):
             raise _NeedsFullParser
-        for item in _records_in(chunk, builder, line_base):
+        for item in _records_in(chunk, builder, line_base, memory):
             if isinstance(item, ParseIssue) and item.message.startswith("illegal control"):
                 control_seen += 1
                 if control_seen > MAX_REPORTED_CONTROL:
@@ -398,7 +432,7 @@ def _control_issue(label: str, chunk: bytes, position: int, line_base: int) -> P
 
 
 def _records_in(
-    chunk: bytes, builder: _RecordBuilder, line_base: int
+    chunk: bytes, builder: _RecordBuilder, line_base: int, memory: TagMemory | None = None
 ) -> Iterator[Record | ParseIssue]:
     last_tag = -1
     for hit in _KEPT_TYPE_ATTR.finditer(chunk):
@@ -428,6 +462,15 @@ def _records_in(
             if match.group(1) != b"Record" or match.end() < hit.end():
                 continue
             tag, tag_end = match.group(0), match.end()
+        digest = 0
+        if memory is not None:
+            digest = tag_digest(tag)
+            if digest in memory.known:
+                memory.skipped += 1
+                start = tag.find(b'startDate="')
+                if start != -1:
+                    memory.skipped_starts.add(tag[start + 11 : start + 24])
+                continue
         text = tag.decode("utf-8", "replace")
         # isprintable() is a fast C test; only unusual tags get the exact scan.
         if not text.isprintable() and _CONTROL.search(tag):
@@ -446,6 +489,8 @@ def _records_in(
         if isinstance(result, ParseIssue):
             line = line_base + chunk.count(b"\n", 0, tag_start) + 1
             result = builder.issue(result.message, line)
+        elif memory is not None:
+            memory.new.append(digest)
         yield result
 
 

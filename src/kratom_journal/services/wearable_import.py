@@ -14,6 +14,7 @@ import json
 import re
 import struct
 import time as clock
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from kratom_journal.importers import REGISTRY
 from kratom_journal.importers import detect_source as _detect
+from kratom_journal.importers.apple_health import TagMemory
 from kratom_journal.importers.safe_input import InputRejected, progress_sink
 from kratom_journal.services.clock import system_zone_name
 from kratom_journal.sleep.nights import MetricIndex, choose, derive_nights, parse_priority
@@ -242,8 +244,14 @@ def import_wearable(
                 f"times without an offset were read in {zone} (set the journal's zone with: "
                 "kj config set timezone Area/City)"
             )
-        records = _read(name, path, zone, size, progress, on_records, summary, skip_bad)
+        memory = _tag_memory(session, name)
+        records = _read(name, path, zone, size, progress, on_records, summary, skip_bad, memory)
         touched, covered = save_records(session, records, run.id, summary)
+        if memory is not None:
+            summary.records_read += memory.skipped
+            summary.samples_known += memory.skipped
+            covered.update(_hour_nights(memory.skipped_starts))
+            run.tag_digests = array("q", memory.new).tobytes() if memory.new else None
         if summary.records_read == 0:
             raise WearableImportError(
                 f"{path.name}: nothing could be imported (no sleep data found)"
@@ -255,6 +263,36 @@ def import_wearable(
         run.skipped = summary.records_skipped
     summary.seconds = clock.monotonic() - started
     return summary
+
+
+def _tag_memory(session: Session, source: str) -> TagMemory | None:
+    """Digests of every record this source's earlier imports read (see TagMemory)."""
+    if not REGISTRY[source].remembers_tags:
+        return None
+    memory = TagMemory()
+    rows = session.execute(
+        select(WearableImport.tag_digests).where(
+            WearableImport.source == source, WearableImport.tag_digests.is_not(None)
+        )
+    ).scalars()
+    for blob in rows:
+        if blob:
+            packed = array("q")
+            packed.frombytes(blob)
+            memory.known.update(packed)
+    return memory
+
+
+def _hour_nights(starts: Iterable[bytes]) -> set[int]:
+    """Ordinal nights of ``YYYY-MM-DD HH`` local start times (before noon: the evening before)."""
+    nights: set[int] = set()
+    for text in starts:
+        try:
+            day = date.fromisoformat(text[:10].decode("ascii")).toordinal()
+            nights.add(day - 1 if int(text[11:13]) < 12 else day)
+        except ValueError:
+            continue
+    return nights
 
 
 _REASON_DETAIL = re.compile(r"'[^']*'|\"[^\"]*\"|\d+(\.\d+)?")
@@ -273,6 +311,7 @@ def _read(
     on_records: Callable[[int], None] | None,
     summary: ImportSummary,
     skip_bad: bool,
+    memory: TagMemory | None = None,
 ) -> Iterator[Record]:
     """Records from the parser, with progress reporting and the bad-record policy."""
     done = 0
@@ -290,7 +329,8 @@ def _read(
 
     token = progress_sink.set(consumed if progress else None)
     try:
-        for item in REGISTRY[name].parse(path, zone=zone):
+        options: dict[str, Any] = {"memory": memory} if memory is not None else {}
+        for item in REGISTRY[name].parse(path, zone=zone, **options):
             if isinstance(item, ParseIssue):
                 if item.severity == "warning":
                     summary.warnings += 1

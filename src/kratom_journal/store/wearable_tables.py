@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -55,6 +56,8 @@ class WearableImport(Base):
     samples_added: Mapped[int] = mapped_column(Integer, default=0)
     nights: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
+    tag_digests: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    """Packed 64-bit digests of the raw records read (Apple Health), for fast re-imports."""
 
 
 class WearableSample(Base):

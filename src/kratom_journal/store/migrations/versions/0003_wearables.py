@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("samples_added", sa.Integer(), nullable=False),
         sa.Column("nights", sa.Integer(), nullable=False),
         sa.Column("skipped", sa.Integer(), nullable=False),
+        sa.Column("tag_digests", sa.LargeBinary(), nullable=True),
     )
     op.create_index("ix_wearable_import_file_sha256", "wearable_import", ["file_sha256"])
     op.create_table(
