@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -133,7 +134,7 @@ class TagMemory:
     """
 
     known: set[int] = field(default_factory=set)
-    new: list[int] = field(default_factory=list)
+    new: array[int] = field(default_factory=lambda: array("q"))
     skipped: int = 0
     skipped_starts: set[bytes] = field(default_factory=set)
 

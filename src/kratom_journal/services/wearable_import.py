@@ -51,6 +51,7 @@ from kratom_journal.store.wearable_tables import (
 
 PRIORITY_KEY = "sleep-source-priority"
 BATCH = 20_000
+MAX_REMEMBERED_TAGS = 600_000
 DERIVE_DAYS = 62
 """Nights are derived in windows of this many days so memory stays flat."""
 
@@ -251,7 +252,7 @@ def import_wearable(
             summary.records_read += memory.skipped
             summary.samples_known += memory.skipped
             covered.update(_hour_nights(memory.skipped_starts))
-            run.tag_digests = array("q", memory.new).tobytes() if memory.new else None
+            run.tag_digests = memory.new.tobytes() if memory.new else None
         if summary.records_read == 0:
             raise WearableImportError(
                 f"{path.name}: nothing could be imported (no sleep data found)"
@@ -280,6 +281,10 @@ def _tag_memory(session: Session, source: str) -> TagMemory | None:
             packed = array("q")
             packed.frombytes(blob)
             memory.known.update(packed)
+        if len(memory.known) > MAX_REMEMBERED_TAGS:
+            # Beyond this the set would cost more memory than it saves time.
+            memory.known.clear()
+            break
     return memory
 
 
