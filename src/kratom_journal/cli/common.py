@@ -9,8 +9,8 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
 
 DB_ENV = "KRATOM_JOURNAL_DB"
 
@@ -22,6 +22,11 @@ DbOption = Annotated[
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Accept unusual values without asking.")]
+
+
+def say(message: str) -> None:
+    """Print one message line unwrapped (panels and tables still fit the terminal)."""
+    console.print(message, soft_wrap=True)
 
 
 def default_journal_path() -> Path:

@@ -19,6 +19,7 @@ from kratom_journal.cli.common import (
     err_console,
     fail,
     open_from_context,
+    say,
 )
 from kratom_journal.domain.entries import Kind
 from kratom_journal.domain.errors import ImplausibleEntry
@@ -50,7 +51,7 @@ def _confirming(store, yes: bool):  # type: ignore[no-untyped-def]
 
 
 def _saved(stored) -> None:  # type: ignore[no-untyped-def]
-    console.print(
+    say(
         f"Saved {stored.kind.value} [bold]{stored.short_id}[/]: "
         f"{entry_service.summary_text(stored)}"
     )
@@ -103,7 +104,13 @@ def log_substance(
     """Log another substance. Example: kj log substance caffeine 200mg --at 15:00"""
     journal = open_from_context(ctx)
     data = entry_service.DoseInput(amount=amount, substance=substance, at=at, note=note)
-    _saved(_confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes))
+    stored = _confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes)
+    _saved(stored)
+    from kratom_journal.services.safety import interaction_note_for
+
+    note_text = interaction_note_for(stored.entry.substance)
+    if note_text:
+        say(note_text)
 
 
 @log_app.command("sleep")
@@ -276,10 +283,10 @@ def show_command(ctx: typer.Context, entry_id: str, as_json: JsonFlag = False) -
         typer.echo(json.dumps(view, ensure_ascii=False, indent=1))
         return
     for key, value in view.items():
-        console.print(f"[bold]{key}[/]: {value}")
+        say(f"[bold]{key}[/]: {value}")
     for revision in history:
         when = f"{revision.changed_at:%Y-%m-%d %H:%M}"
-        console.print(f"  v{revision.version} {revision.action} {when}")
+        say(f"  v{revision.version} {revision.action} {when}")
 
 
 def edit_command(
@@ -302,7 +309,7 @@ def edit_command(
     if not raw:
         raw = _ask_changes(journal, entry_id)
     stored = _confirming(lambda ok: entry_service.edit(journal, entry_id, raw, ok), yes)
-    console.print(
+    say(
         f"Updated {stored.short_id} (version {stored.version}): "
         f"{entry_service.summary_text(stored)}"
     )
@@ -335,6 +342,7 @@ def _ask_changes(journal, entry_id: str) -> dict[str, str]:  # type: ignore[no-u
             "strain_key",
             "grams",
             "zone",
+            "metrics",
         }:
             continue
         answer = Prompt.ask(name, default="" if value is None else str(value))
@@ -349,14 +357,14 @@ def delete_command(ctx: typer.Context, entry_id: str) -> None:
     """Delete an entry (it can be restored with kj undelete). Example: kj delete 3f2a9c1b"""
     journal = open_from_context(ctx)
     stored = journal.entries.delete(entry_id)
-    console.print(f"Deleted {stored.short_id}. Restore it with: kj undelete {stored.short_id}")
+    say(f"Deleted {stored.short_id}. Restore it with: kj undelete {stored.short_id}")
 
 
 def undelete_command(ctx: typer.Context, entry_id: str) -> None:
     """Restore a deleted entry. Example: kj undelete 3f2a9c1b"""
     journal = open_from_context(ctx)
     stored = journal.entries.undelete(entry_id)
-    console.print(f"Restored {stored.short_id}: {entry_service.summary_text(stored)}")
+    say(f"Restored {stored.short_id}: {entry_service.summary_text(stored)}")
 
 
 def export_command(
@@ -374,13 +382,11 @@ def export_command(
         fail(f"unknown export format {fmt!r}; expected one of {', '.join(exporters)}")
     if fmt == "json":
         count = transfer.export_json(journal, path)
-        console.print(f"Wrote {count} entries (with their history) to {path}")
+        say(f"Wrote {count} entries (with their history) to {path}")
         return
     if fmt == "csv":
         counts = transfer.export_csv(journal, path, [_kind(k) for k in kind] if kind else None)
-        console.print(
-            "Wrote " + ", ".join(f"{n} {k.value}" for k, n in counts.items()) + f" rows to {path}"
-        )
+        say("Wrote " + ", ".join(f"{n} {k.value}" for k, n in counts.items()) + f" rows to {path}")
         return
     exporters[fmt](journal, path)
 
@@ -425,7 +431,7 @@ def import_command(
     )
     for problem in summary.skipped:
         err_console.print(f"[yellow]skipped:[/] {problem}", soft_wrap=True)
-    console.print(f"Imported {target}: {summary.line()}")
+    say(f"Imported {target}: {summary.line()}")
 
 
 def backup_command(
@@ -437,7 +443,7 @@ def backup_command(
 
     journal = open_from_context(ctx)
     kind = backup(journal, path)
-    console.print(f"Backed up the journal to {path} ({kind})")
+    say(f"Backed up the journal to {path} ({kind})")
 
 
 @config_app.command("set")
@@ -446,7 +452,7 @@ def config_set(ctx: typer.Context, key: str, value: str) -> None:
     from kratom_journal.services.settings import set_setting
 
     journal = open_from_context(ctx)
-    console.print(f"{key} = {set_setting(journal, key, value)}")
+    say(f"{key} = {set_setting(journal, key, value)}")
 
 
 @config_app.command("get")
@@ -455,7 +461,7 @@ def config_get(ctx: typer.Context, key: str) -> None:
     from kratom_journal.services.settings import effective_settings
 
     journal = open_from_context(ctx)
-    console.print(effective_settings(journal).get(key, "(not set)"))
+    say(effective_settings(journal).get(key, "(not set)"))
 
 
 @config_app.command("list")
@@ -469,7 +475,7 @@ def config_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         typer.echo(json.dumps(settings, indent=1))
         return
     for key, value in settings.items():
-        console.print(f"{key} = {value}")
+        say(f"{key} = {value}")
 
 
 @config_app.command("unset")
@@ -479,7 +485,7 @@ def config_unset(ctx: typer.Context, key: str) -> None:
 
     journal = open_from_context(ctx)
     unset_setting(journal, key)
-    console.print(f"{key} unset")
+    say(f"{key} unset")
 
 
 def demo_command(
@@ -504,7 +510,7 @@ def demo_command(
     for label, count in summary_rows(journal):
         table.add_row(label, str(count))
     console.print(table)
-    console.print("This demo is generated data, not advice: effects in it are noisy and mixed.")
+    say("This demo is generated data, not advice: effects in it are noisy and mixed.")
     if serve:
         from kratom_journal.services.demo_service import serve_demo
 

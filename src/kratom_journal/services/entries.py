@@ -28,6 +28,7 @@ from kratom_journal.services.clock import (
     parse_day,
     parse_when,
 )
+from kratom_journal.sleep.metrics import diary_metrics
 from kratom_journal.store.journal import (
     Journal,
     StoredEntry,
@@ -296,6 +297,9 @@ def entry_view(stored: StoredEntry) -> dict[str, Any]:
     if isinstance(stored.entry, Dose):
         view["strain_key"] = stored.entry.strain_key
         view["grams"] = stored.entry.grams
+    if isinstance(stored.entry, SleepDiaryEntry):
+        # Derived Consensus Sleep Diary metrics beside the diary items (docs/instruments.md).
+        view["metrics"] = diary_metrics(stored.entry)
     return view
 
 

@@ -1,1 +1,2 @@
-"""Sleep measures: wearable samples, derived nights and diary metrics (pure, no I/O)."""
+"""Sleep measures (pure, no I/O): Consensus Sleep Diary metrics, weekly summaries, the
+Sleep Regularity Index, and wearable samples with the nights derived from them."""
