@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -85,11 +83,6 @@ def read_text_lines(bundle: InputBundle, member: Member) -> Iterator[str]:
     except UnicodeDecodeError:
         raise InputRejected(bundle.display(member), "is not UTF-8 text") from None
     return iter(text.splitlines())
-
-
-def csv_rows(lines: list[str]) -> list[list[str]]:
-    """Rows of CSV text (quoted fields may hold commas)."""
-    return list(csv.reader(io.StringIO("\n".join(lines))))
 
 
 def number(value: object) -> float | None:

@@ -10,13 +10,14 @@ and stages lie on top of them: the two are never added.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Final
 
-from kratom_journal.importers.common import csv_rows, read_text_lines
+from kratom_journal.importers.common import read_text_lines
 from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
 from kratom_journal.sleep.samples import ParseIssue, Record, SleepSample, SourceRef, Stage
 
@@ -55,7 +56,8 @@ def _file(bundle: InputBundle, member: Member) -> Iterator[Record | ParseIssue]:
     if len(lines) < 2 or not lines[0].startswith("com.samsung"):
         yield ParseIssue(label, "expected a Samsung Health CSV (line 1 'com.samsung.shealth…')")
         return
-    rows = csv_rows(lines[1:])
+    # One line at a time, so an unclosed quote cannot shift the line numbers reported.
+    rows = [next(csv.reader([line]), []) for line in lines[1:]]
     header = [name.rsplit(".", 1)[-1].strip().lower() for name in rows[0]]
     stage_file = "stage" in header
     needed = ["start_time", "end_time", "time_offset"] + (["stage"] if stage_file else [])

@@ -9,13 +9,14 @@ from ``*_START-<ms>`` / ``*_END-<ms>`` event columns when the app recorded them.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
-from kratom_journal.importers.common import csv_rows, fixed, read_text_lines, zone_info
+from kratom_journal.importers.common import fixed, read_text_lines, zone_info
 from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
 from kratom_journal.sleep.samples import ParseIssue, Record, SleepSample, SourceRef, Stage
 
@@ -66,7 +67,9 @@ def _file(bundle: InputBundle, member: Member) -> Iterator[Record | ParseIssue]:
             break
         values_line = lines[line_no]
         line_no += 1
-        header, values = csv_rows([header_line, values_line])[:2]
+        # Each line is parsed alone: an unclosed quote must not swallow the next record.
+        header = next(csv.reader([header_line]), [])
+        values = next(csv.reader([values_line]), [])
         yield from _record(label, line_no, header, values)
 
 
