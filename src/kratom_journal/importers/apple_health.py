@@ -67,6 +67,7 @@ SLEEP_VALUES: Final[dict[str, Stage]] = {
     "5": Stage.REM,
 }
 
+_INFINITY: Final = float("inf")
 READ_SIZE: Final = 4 * 1024 * 1024
 MAX_DOCTYPE: Final = 4 * 1024 * 1024
 MAX_TAG: Final = 64 * 1024
@@ -82,7 +83,7 @@ _KEPT_TYPE_ATTR = re.compile(
 _ATTRIBUTE = rb"""\s+([A-Za-z_:][-\w.:]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
 _TAG = re.compile(rb"<([A-Za-z_:][-\w.:]*)(?:" + _ATTRIBUTE + rb")*\s*(/?)>")
 _ATTRIBUTES_TEXT = re.compile(_ATTRIBUTE.decode())
-_NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
+_SIMPLE_ATTRIBUTE = re.compile(r' (\w+)="([^"]*)"')
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UNSAFE_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?|<!DOCTYPE|<!ENTITY")
 _ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
@@ -229,8 +230,10 @@ class _RecordBuilder:
     def build(self, attrs: dict[str, str], line: int | None) -> Record | ParseIssue:
         kind = attrs.get("type", "")
         try:
-            start = parse_time(attrs["startDate"])
-            end = parse_time(attrs["endDate"])
+            start_text, end_text = attrs["startDate"], attrs["endDate"]
+            start = parse_time(start_text)
+            # Instantaneous readings (heart rate) start and end at the same moment.
+            end = start if end_text == start_text else parse_time(end_text)
         except KeyError as missing:
             return self.issue(f"{kind} record has no {missing.args[0]}", line)
         except ValueError as error:
@@ -250,7 +253,7 @@ class _RecordBuilder:
             value = float(raw_value)
         except ValueError:
             return self.issue(f"{kind} value {raw_value!r} is not a number", line)
-        if value != value or value in (float("inf"), float("-inf")) or value < 0:
+        if not 0 <= value < _INFINITY:
             return self.issue(f"{kind} value {raw_value!r} is out of range", line)
         return MetricSample(source, METRIC_TYPES[kind], start, end, value)
 
@@ -276,22 +279,15 @@ def parse_time(text: str) -> datetime:
 
 
 def _split_attributes(text: str) -> dict[str, str] | None:
-    """Attributes of a ``<Record a="…" b="…"/>`` tag by splitting on quotes (fast path).
+    """Attributes of a ``<Record a="…" b="…"/>`` tag in Apple's own layout (fast path).
 
-    Returns ``None`` for anything but plain double-quoted attributes, which the
-    regular-expression reader then handles.
+    Returns ``None`` unless every quote belongs to a plain ``␠name="value"`` pair;
+    the exact attribute grammar then reads the tag.
     """
-    parts = text.split('"')
-    if len(parts) % 2 == 0 or parts[-1].strip() not in ("/>", ">"):
+    pairs = _SIMPLE_ATTRIBUTE.findall(text)
+    if len(pairs) * 2 != text.count('"'):
         return None
-    names = "\0".join(parts[0:-1:2])[7:]
-    keys = names.replace(" ", "").split("\0")
-    if names.count("=") != len(keys) or not all(key.endswith("=") for key in keys):
-        return None
-    keys = [key[:-1] for key in keys]
-    if not all(map(str.isidentifier, keys)) and not all(map(_NAME.fullmatch, keys)):
-        return None
-    return dict(zip(keys, parts[1::2], strict=True))
+    return dict(pairs)
 
 
 def _attributes(text: str, cache: dict[str, str]) -> dict[str, str]:
