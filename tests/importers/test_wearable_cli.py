@@ -63,3 +63,11 @@ def test_mixing_night_with_other_kinds_is_refused(runner, journal_path):
         app, ["--db", str(journal_path), "list", "--kind", "night", "--kind", "dose"]
     )
     assert result.exit_code == 1 and "cannot be combined" in result.output
+
+
+def test_sleep_sources_command(runner, journal_path, tmp_path):
+    runner.invoke(app, ["--db", str(journal_path), "import", str(_export(tmp_path))])
+    result = runner.invoke(app, ["--db", str(journal_path), "sleep-sources"])
+    assert result.exit_code == 0, result.output
+    assert "default (staged watch/ring first)" in result.output
+    assert "Apple Watch" in result.output
