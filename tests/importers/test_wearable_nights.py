@@ -189,3 +189,11 @@ def test_total_sleep_never_exceeds_time_in_bed(samples):
         # No night is longer than the union of its source's samples.
         assert night.time_in_bed_min <= 60 * 52
     assert all(count == 1 for count in per_date.values())
+
+
+def test_implausibly_long_sample_is_left_out():
+    samples = [
+        SleepSample(WATCH, at(23), at(7, day=2), Stage.LIGHT),
+        SleepSample(PHONE, at(0), at(12, day=3), Stage.IN_BED),  # 60 hours
+    ]
+    assert [n.source for n in derive_nights(samples)] == [WATCH]

@@ -35,6 +35,9 @@ SESSION_GAP = timedelta(minutes=90)
 
 NAP_MAX = timedelta(hours=4)
 
+LONGEST_SAMPLE = timedelta(hours=24)
+"""Sleep samples longer than this are implausible and left out of nights (kept raw)."""
+
 # Which stage wins where samples of one source overlap (first wins).
 PRECEDENCE: tuple[Stage, ...] = (
     Stage.OUT_OF_BED,
@@ -437,6 +440,8 @@ def derive_nights(
     plain: list[SleepSample] = []
     sessions: list[_Session] = []
     for original in samples:
+        if original.end - original.start > LONGEST_SAMPLE:
+            continue
         item = _fixed_sample(original)
         if isinstance(item, SleepSummary):
             sessions.append(_Session(item.source, [], item.start, item.end, summary=item))
