@@ -153,7 +153,11 @@ def fingerprint(path: Path) -> tuple[str, int]:
     """SHA-256 of a file's bytes (or of a folder's files and names) and the size read."""
     digest = hashlib.sha256()
     size = 0
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    files = (
+        [path]
+        if path.is_file()
+        else sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    )
     for file in files:
         if file != path:
             digest.update(file.relative_to(path).as_posix().encode() + b"\0")
@@ -213,6 +217,10 @@ def import_wearable(
     started = clock.monotonic()
     digest, size = fingerprint(path)
     summary = ImportSummary(name, path.name)
+    # Settings are read before the import's transaction opens.
+    chosen_zone = _setting(journal, "timezone")
+    zone = chosen_zone or system_zone_name()
+    priority = source_priority(journal)
     with journal.session() as session:
         previous = (
             session.execute(
@@ -239,8 +247,7 @@ def import_wearable(
         )
         session.add(run)
         session.flush()
-        zone = _setting(journal, "timezone") or system_zone_name()
-        if REGISTRY[name].naive_times and _setting(journal, "timezone") is None:
+        if REGISTRY[name].naive_times and chosen_zone is None:
             summary.notes.append(
                 f"times without an offset were read in {zone} (set the journal's zone with: "
                 "kj config set timezone Area/City)"
@@ -257,7 +264,7 @@ def import_wearable(
             raise WearableImportError(
                 f"{path.name}: nothing could be imported (no sleep data found)"
             )
-        _derive_and_store(session, touched, source_priority(journal), summary, covered)
+        _derive_and_store(session, touched, priority, summary, covered)
         run.records_read = summary.records_read
         run.samples_added = summary.samples_added
         run.nights = summary.nights_added + summary.nights_updated + summary.nights_unchanged
@@ -843,9 +850,10 @@ def add_demo_wearable(
     summary = ImportSummary("demo", "generated")
     records = list(demo_wearable_records(first_night, count, seed, zone))
     summary.records_read = len(records)
+    priority = source_priority(journal)
     with journal.session() as session:
         touched, covered = save_records(session, records, None, summary)
-        _derive_and_store(session, touched, source_priority(journal), summary, covered)
+        _derive_and_store(session, touched, priority, summary, covered)
     return summary
 
 
@@ -862,6 +870,7 @@ def extend_demo_journal(journal: Any, seed: int) -> None:
     zone = _setting(journal, "timezone") or system_zone_name()
     records = list(demo_records_for_diary(diary, seed, zone))
     summary = ImportSummary("demo", "generated", records_read=len(records))
+    priority = source_priority(journal)
     with journal.session() as session:
         touched, covered = save_records(session, records, None, summary)
-        _derive_and_store(session, touched, source_priority(journal), summary, covered)
+        _derive_and_store(session, touched, priority, summary, covered)
