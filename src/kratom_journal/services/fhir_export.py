@@ -38,6 +38,7 @@ from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.services.questionnaires import list_administrations
 from kratom_journal.services.report import person_details
 from kratom_journal.services.safety import list_medicines
+from kratom_journal.services.wearable_import import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal
 
@@ -371,10 +372,6 @@ def sleep_observations(journal: Journal, patient: dict[str, Any]) -> list[dict[s
 
 def wearable_observations(journal: Journal, patient: dict[str, Any]) -> list[dict[str, Any]]:
     """Sleep duration as estimated by a wearable, one Observation per night (preferred source)."""
-    try:
-        from kratom_journal.services.wearable_import import list_nights
-    except ImportError:  # wearable import is an optional part of an installation
-        return []
     observations = []
     for night, _others in list_nights(journal):
         if night.total_sleep_min is None:

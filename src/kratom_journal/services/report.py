@@ -41,6 +41,7 @@ from kratom_journal.services.safety import (
     questionnaire_scores,
     safety_report,
 )
+from kratom_journal.services.wearable_import import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.sleep.regularity import sleep_regularity_index
 from kratom_journal.sleep.summary import clock_label, weekly_summaries
@@ -418,14 +419,10 @@ def _sources(journal: Journal, nights: int, period: Period) -> list[str]:
 
 
 def _wearable_sources(journal: Journal, period: Period) -> list[str]:
-    try:
-        from kratom_journal.services.wearable_import import list_nights
-    except ImportError:  # wearable import is an optional part of an installation
-        return []
     names: Counter[str] = Counter()
     for chosen, _others in list_nights(journal, period.start, period.end):
         names[chosen.source.label] += 1
-    return [f"{name} (wearable, {count} nights)" for name, count in sorted(names.items())]
+    return [f"{name}: wearable, {count} nights" for name, count in sorted(names.items())]
 
 
 # --- questionnaires and the crisis note ----------------------------------------------------
@@ -576,10 +573,6 @@ def _sleep_section(
 def _diary_vs_device(journal: Journal, nights: list[SleepDiaryEntry]) -> str | None:
     """Mean diary and wearable total sleep time on the nights that have both."""
     if not nights:
-        return None
-    try:
-        from kratom_journal.services.wearable_import import list_nights
-    except ImportError:  # wearable import is an optional part of an installation
         return None
     device = {
         chosen.night: chosen

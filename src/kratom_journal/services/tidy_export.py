@@ -33,6 +33,7 @@ from kratom_journal.domain.entries import (
 )
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.services.questionnaires import list_administrations
+from kratom_journal.services.wearable_import import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal, StoredEntry
 
@@ -345,10 +346,6 @@ def questionnaire_item_rows(journal: Journal) -> list[dict[str, Any]]:
 
 
 def wearable_night_rows(journal: Journal) -> list[dict[str, Any]]:
-    try:
-        from kratom_journal.services.wearable_import import list_nights
-    except ImportError:  # wearable import is an optional part of an installation
-        return []
     rows = []
     for night, others in list_nights(journal):
         stages = night.stages
