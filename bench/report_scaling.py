@@ -1,6 +1,6 @@
 """Report time for a 5-year journal against a 30-day one (target: at most 2x).
 
-Builds two demo journals (with PHQ-9 and GAD-7 every two weeks) in a temporary
+Builds two demo journals (with PHQ-9 and GAD-7 every two weeks and watch nights) in a temporary
 folder and times the clinician report (gathering + HTML + PDF), for the default
 period (the last four weeks) and for the whole journal, printed side by side.
 
@@ -19,6 +19,7 @@ from kratom_journal.demo import DEMO_ZONE, generate_demo_entries
 from kratom_journal.reports.render import render_pdf
 from kratom_journal.services.questionnaire_demo import add_demo_administrations
 from kratom_journal.services.report import Period, build_report, default_period
+from kratom_journal.services.wearable_import import add_demo_wearable
 from kratom_journal.store.journal import Journal, bulk_add, new_id, open_journal
 
 END = date(2026, 11, 1)
@@ -32,6 +33,7 @@ def make_journal(folder: Path, days: int) -> Journal:
     with journal.session() as session:
         bulk_add(session, [(new_id(), e) for e in entries], source="bench")
     add_demo_administrations(journal, END - timedelta(days=days), END, DEMO_ZONE)
+    add_demo_wearable(journal, END - timedelta(days=days), days, seed=11, zone=DEMO_ZONE)
     return journal
 
 

@@ -39,3 +39,15 @@ def test_wearable_nights_in_report_fhir_and_tables(demo_journal: Journal, tmp_pa
     assert devices and all(d["code"]["coding"][0]["code"] == "93832-4" for d in devices)
     counts = export_tidy(demo_journal, tmp_path, "csv")
     assert counts["wearable_nights"] > 0
+
+
+def test_signals_match_the_safety_service(demo_journal: Journal) -> None:
+    """The report reads doses from columns; its signals must equal ``kj safety``'s."""
+    from kratom_journal.services.safety import safety_report
+
+    period = default_period(demo_journal)
+    report = build_report(demo_journal, period)
+    expected = safety_report(demo_journal, today=period.end)
+    assert report.kratom.signals == [
+        {"title": s.title, "observed": s.observed, "level": s.level.value} for s in expected.signals
+    ]

@@ -14,6 +14,8 @@ from html import escape
 from kratom_journal.services.report import ScoreBand, SleepLogRow
 
 MINUTES_PER_DAY = 24 * 60
+MAX_DOTS = 40
+"""Questionnaire charts mark each administration with a dot up to this many points."""
 
 MARKER_STYLES: dict[str, tuple[str, str]] = {
     "kratom": ("#1b7f3b", "K"),
@@ -195,7 +197,9 @@ def score_chart(
     if len(ordered) > 1:
         path = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in ordered)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#222" stroke-width="1.2"/>')
-    for index, (day, value) in enumerate(ordered):
+    # With many administrations the line alone is readable; dots would only blot it.
+    dotted = ordered if len(ordered) <= MAX_DOTS else ordered[:1]
+    for index, (day, value) in enumerate(dotted):
         x, y = x_of(day), y_of(value)
         if index == 0:
             parts.append(

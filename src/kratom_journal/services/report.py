@@ -26,21 +26,20 @@ from kratom_journal.domain.entries import (
     MoodCheckin,
     SideEffect,
     SleepDiaryEntry,
+    Unit,
 )
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.safety.crisis import CrisisNotice
+from kratom_journal.safety.interactions import check as check_interactions
+from kratom_journal.safety.interactions import normalize_drug_name, substance_to_check
+from kratom_journal.safety.signals import build_report as build_signals
 from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
 from kratom_journal.services.questionnaires import (
     Administration,
     crisis_notice_for,
     list_administrations,
 )
-from kratom_journal.services.safety import (
-    journal_checks,
-    list_medicines,
-    questionnaire_scores,
-    safety_report,
-)
+from kratom_journal.services.safety import list_medicines, questionnaire_scores
 from kratom_journal.services.wearable_import import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.sleep.regularity import sleep_regularity_index
@@ -793,14 +792,70 @@ def _side_effect_rows(effects: list[SideEffect]) -> list[dict[str, Any]]:
 
 
 def _add_safety_signals(journal: Journal, section: KratomSection, period: Period) -> None:
-    report = safety_report(journal, today=period.end)
+    """The safety module's signals as of the period's last day (what ``kj safety`` shows).
+
+    Same composition as ``services.safety.safety_report``, with kratom doses read
+    from a few columns so that a journal of many years stays quick to report on.
+    """
+    sows = questionnaire_scores(journal, "sows")
+    checks = questionnaire_scores(journal, "kud")
+    effects = [
+        s.entry
+        for s in journal.entries.list(kind=Kind.SIDE_EFFECT)
+        if isinstance(s.entry, SideEffect)
+    ]
+    report = build_signals(
+        _kratom_doses(journal, period.end),
+        period.end,
+        sows=sows,
+        self_checks=[(d, int(v)) for d, v in checks],
+        side_effects=effects,
+        country=journal.settings.get("country"),
+    )
     section.signals = [
         {"title": s.title, "observed": s.observed, "level": s.level.value} for s in report.signals
     ]
-    for instrument_id, target in (("sows", section.sows), ("kud", section.self_checks)):
-        for day, total in questionnaire_scores(journal, instrument_id):
+    for scores, target in ((sows, section.sows), (checks, section.self_checks)):
+        for day, total in scores:
             if period.start <= day <= period.end:
                 target.append({"date": day, "total": total})
+
+
+def _kratom_doses(journal: Journal, last_day: date) -> list[Dose]:
+    """Every live kratom dose up to ``last_day``, built from its columns (no ORM objects)."""
+    stmt = (
+        select(
+            DoseRow.taken_at_utc,
+            DoseRow.taken_at_offset_s,
+            DoseRow.amount,
+            DoseRow.unit,
+            DoseRow.form,
+            DoseRow.strain,
+            DoseRow.grams_per_capsule,
+            DoseRow.zone,
+        )
+        .where(DoseRow.deleted_at_utc.is_(None), DoseRow.substance == "kratom")
+        .where(DoseRow.taken_at_utc < datetime.combine(last_day + timedelta(days=2), time(0)))
+        .order_by(DoseRow.taken_at_utc)
+    )
+    with journal.session() as session:
+        rows = session.execute(stmt).all()
+    doses = []
+    for at, offset, amount, unit, form, strain, per_capsule, zone in rows:
+        taken_at = _aware(at, offset)
+        if _local_day(taken_at) <= last_day:
+            doses.append(
+                Dose(
+                    taken_at=taken_at,
+                    amount=amount,
+                    unit=Unit(unit),
+                    form=_form(form),
+                    strain=strain,
+                    grams_per_capsule=per_capsule,
+                    zone=zone,
+                )
+            )
+    return doses
 
 
 # --- medications and analyses --------------------------------------------------------------
@@ -815,19 +870,40 @@ def _medication_section(journal: Journal, doses: list[DoseFact]) -> MedicationSe
         for m in list_medicines(journal)
     ]
     warnings = []
-    for item in journal_checks(journal):
-        result = item.result
+    for origin, result in _interaction_checks(declared, doses):
         if not result.listed:
             continue
         warnings.append(
             {
                 "name": result.query,
-                "origin": item.origin,
+                "origin": origin,
                 "severity": result.severity.value if result.severity else "",
                 "summary": "; ".join(c.name for c in result.classes),
             }
         )
     return MedicationSection(declared, logged.most_common(), warnings)
+
+
+def _interaction_checks(
+    declared: list[dict[str, Any]], doses: list[DoseFact]
+) -> list[tuple[str, Any]]:
+    """The interaction checker on declared medicines and on substances logged in the period."""
+    checks: list[tuple[str, Any]] = []
+    seen = set()
+    for medicine in declared:
+        seen.add(normalize_drug_name(medicine["name"]))
+        origin = "declared (daily)" if medicine["daily"] else "declared"
+        checks.append((origin, check_interactions(medicine["name"])))
+    counts: Counter[str] = Counter()
+    for dose in doses:
+        name = substance_to_check(dose.substance)
+        if name is not None:
+            counts[name] += 1
+    for name, count in sorted(counts.items()):
+        if normalize_drug_name(name) not in seen:
+            times = "once" if count == 1 else f"{count} times"
+            checks.append((f"logged {times} in the period", check_interactions(name)))
+    return checks
 
 
 MAX_INSIGHTS = 6
