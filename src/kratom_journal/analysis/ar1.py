@@ -24,7 +24,7 @@ from kratom_journal.analysis.errors import AnalysisError
 
 FloatArray = NDArray[np.float64]
 
-RHO_BOUNDS = (0.0, 0.97)
+RHO_BOUNDS = (-0.1, 0.97)
 """Search range for the autocorrelation; the upper bound keeps the fit away from a unit root."""
 
 
