@@ -199,7 +199,9 @@ def exposure_info(exposure: str) -> ExposureInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class _Raw:
+class RawAssociation:
+    """One fitted (or refused) association before the multiplicity step."""
+
     exposure: str
     outcome: str
     family: str
@@ -211,6 +213,13 @@ class _Raw:
     contrast: float = 1.0
     days_needed: int = 0
     reason: str = ""
+
+    def summary(self) -> str:
+        """Estimate and interval, or why there is none."""
+        if self.estimate is None:
+            return f"{self.exposure} -> {self.outcome}: no estimate ({self.reason})"
+        return (f"{self.exposure} -> {self.outcome}: {self.estimate:.3g} "
+                f"({self.ci_low:.3g} to {self.ci_high:.3g}), p = {self.p_value:.3g}")
 
 
 def _lag(values: FloatArray, day: NDArray[np.int64]) -> FloatArray:
@@ -283,7 +292,7 @@ def _test_one(
     family: str = "exposure",
     extra: Mapping[str, FloatArray] | None = None,
     min_days: int = MIN_DAYS_PER_LEVEL,
-) -> _Raw:
+) -> RawAssociation:
     info = exposure_info(exposure_id)
     extra = extra or {}
     lagged = _lag(exposure, table.day)
@@ -292,35 +301,44 @@ def _test_one(
         rows &= np.isfinite(values)
     n_rows = int(rows.sum())
     if n_rows == 0:
-        return _Raw(exposure_id, outcome_id, family, 0, days_needed=2 * min_days,
+        return RawAssociation(exposure_id, outcome_id, family, 0, days_needed=2 * min_days,
                     reason="no days have both values")
     x = exposure[rows]
     if np.ptp(x) == 0:
-        return _Raw(exposure_id, outcome_id, family, n_rows, days_needed=min_days,
+        return RawAssociation(exposure_id, outcome_id, family, n_rows, days_needed=min_days,
                     reason=f"{info.label} never changed")
     high, low, high_word, low_word = _level_counts(x, info.binary)
     if min(high, low) < min_days:
         needed = min_days - min(high, low)
         side = high_word if high < low else low_word
-        return _Raw(exposure_id, outcome_id, family, n_rows, days_needed=needed,
+        return RawAssociation(exposure_id, outcome_id, family, n_rows, days_needed=needed,
                     reason=f"{needed} more day(s) {side} {info.label} needed")
     if np.ptp(outcome[rows]) == 0:
-        return _Raw(exposure_id, outcome_id, family, n_rows, days_needed=0,
+        return RawAssociation(exposure_id, outcome_id, family, n_rows, days_needed=0,
                     reason="the outcome never changed")
     matrix, names = _design(table, exposure, extra, rows)
     try:
         fit = fit_ar1_regression(outcome[rows], matrix, table.day[rows], names)
     except (AnalysisError, np.linalg.LinAlgError) as exc:
-        return _Raw(exposure_id, outcome_id, family, n_rows, reason=str(exc))
+        return RawAssociation(exposure_id, outcome_id, family, n_rows, reason=str(exc))
     coef = fit.coefficient("exposure")
     if not all(math.isfinite(v) for v in (coef.estimate, coef.ci_low, coef.ci_high, coef.p_value)):
-        return _Raw(exposure_id, outcome_id, family, n_rows, reason="the model could not be fitted")
+        return RawAssociation(exposure_id, outcome_id, family, n_rows, reason="the model could not be fitted")
     contrast = 1.0
     if not info.binary:
         q25, q75 = np.percentile(x, [25, 75])
         contrast = float(q75 - q25) or float(np.std(x, ddof=1))
-    return _Raw(exposure_id, outcome_id, family, n_rows, coef.estimate, coef.ci_low,
+    return RawAssociation(exposure_id, outcome_id, family, n_rows, coef.estimate, coef.ci_low,
                 coef.ci_high, coef.p_value, contrast)
+
+
+def association(
+    table: DayTable, exposure: str, outcome: str, min_days: int = MIN_DAYS_PER_LEVEL
+) -> RawAssociation:
+    """One adjusted association with possible withdrawal nights left out, before any BH step."""
+    flags = possible_withdrawal_nights(_kratom_days(table))
+    return _test_one(table, exposure, outcome, table.column(exposure), table.column(outcome),
+                     flags, min_days=min_days)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +376,7 @@ _REMINDER = (
 )
 
 
-def sentence_for(raw: _Raw, verdict: Verdict, meta: OutcomeThreshold, threshold: float,
+def sentence_for(raw: RawAssociation, verdict: Verdict, meta: OutcomeThreshold, threshold: float,
                  q_value: float | None) -> str:
     """One or two plain sentences with the numbers and the interval."""
     info = exposure_info(raw.exposure)
@@ -462,7 +480,7 @@ def analyze(
         raise AnalysisError("the journal has fewer than two days of entries")
     flags = possible_withdrawal_nights(_kratom_days(table))
 
-    raws: list[_Raw] = []
+    raws: list[RawAssociation] = []
     for exposure_id, exposure in _exposures(table).items():
         for outcome_id in present:
             raws.append(_test_one(table, exposure_id, outcome_id, exposure,
@@ -496,13 +514,13 @@ def analyze(
 
 def _mood_sleep_loop(
     table: DayTable, flags: NDArray[np.bool_], present: Sequence[str], min_days: int
-) -> list[_Raw]:
+) -> list[RawAssociation]:
     """Cross-lagged paths: last night's sleep -> today's mood; today's mood -> tonight's sleep.
 
     Each path adjusts for the outcome's own previous value (the autoregressive path) and for
     evening kratom, so the cross path is not just both series drifting together.
     """
-    out: list[_Raw] = []
+    out: list[RawAssociation] = []
     quality = table.column("quality")
     mood_today = table.column("mood")
     mood_next = table.column("mood_next_day")

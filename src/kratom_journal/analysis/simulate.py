@@ -159,3 +159,25 @@ def simulate_days(
 def with_changes(spec: ScenarioSpec, **changes: float | int) -> ScenarioSpec:
     """Return a copy of ``spec`` with some knobs changed."""
     return replace(spec, **changes)  # type: ignore[arg-type]
+
+
+def simulate_experiment_outcomes(
+    schedule_conditions: list[str],
+    rng: np.random.Generator,
+    effect: float,
+    rho: float = 0.5,
+    noise_sd: float = 15.0,
+    baseline: float = 30.0,
+    missing_share: float = 0.1,
+    trend_total: float = 0.0,
+) -> list[float]:
+    """Outcome per scheduled day of a randomized experiment (NaN = not logged).
+
+    ``effect`` is the true difference A - B; noise is AR(1) with marginal SD ``noise_sd``.
+    """
+    n = len(schedule_conditions)
+    is_a = np.array([c == "A" for c in schedule_conditions], dtype=np.float64)
+    trend = trend_total * np.arange(n) / max(n - 1, 1)
+    y = baseline + effect * is_a + trend + ar1_noise(rng, n, rho, noise_sd)
+    missing = rng.random(n) < missing_share
+    return [float("nan") if m else float(v) for v, m in zip(y, missing, strict=True)]
