@@ -6,9 +6,10 @@ Days may be missing: the error correlation between two logged days ``g`` days ap
 The autocorrelation is estimated by restricted maximum likelihood (REML), which is less
 biased than maximum likelihood in short series, and the standard error of each coefficient
 is adjusted for the uncertainty in the estimated variance parameters with the
-Kenward-Roger method (covariance inflation and denominator degrees of freedom). The simulation module
-:mod:`kratom_journal.analysis.simulate` checks that this keeps false-positive rates and
-interval coverage close to nominal for 28 to 84 days and autocorrelations up to 0.7.
+Kenward-Roger method (covariance inflation and denominator degrees of freedom). The
+simulation module :mod:`kratom_journal.analysis.simulate` checks that this keeps
+false-positive rates and interval coverage close to nominal for 28 to 84 days and
+autocorrelations up to 0.7.
 """
 
 from __future__ import annotations
@@ -154,7 +155,9 @@ def reml_loglik(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float
     _, _, rss, log_det_xtx = _gls(y, x, day, rho)
     if rss <= 0.0:
         return math.inf
-    return -0.5 * (_log_det_corr(day, rho) + log_det_xtx + (n - p) * math.log(rss / (n - p)))
+    return float(
+        -0.5 * (_log_det_corr(day, rho) + log_det_xtx + (n - p) * math.log(rss / (n - p)))
+    )
 
 
 def _estimate_rho(y: FloatArray, x: FloatArray, day: NDArray[np.int64]) -> float:

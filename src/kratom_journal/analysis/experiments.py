@@ -32,7 +32,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from kratom_journal.analysis.ar1 import METHOD_NAME, fit_ar1_regression
+from kratom_journal.analysis.ar1 import METHOD_NAME, Ar1Fit, fit_ar1_regression
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.thresholds import load_thresholds
 
@@ -112,7 +112,7 @@ class ExperimentPlan:
     @property
     def n_assignments(self) -> int:
         """Number of equally likely schedules the randomization could have produced."""
-        return 2**self.pairs
+        return int(2**self.pairs)
 
     def smallest_p_value(self) -> float:
         """Smallest two-sided p-value the randomization test can give.
@@ -468,7 +468,7 @@ def analyze_experiment(
     )
 
 
-def _ar1_fit(plan: ExperimentPlan, schedule: Schedule, analysed: _Analysed):  # type: ignore[no-untyped-def]
+def _ar1_fit(plan: ExperimentPlan, schedule: Schedule, analysed: _Analysed) -> Ar1Fit:
     n_days = len(schedule.days)
     is_a_all = np.array([d.condition == "A" for d in schedule.days], dtype=np.float64)
     previous = np.concatenate(([np.nan], is_a_all[:-1]))[analysed.day_index]

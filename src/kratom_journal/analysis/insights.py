@@ -323,7 +323,8 @@ def _test_one(
         return RawAssociation(exposure_id, outcome_id, family, n_rows, reason=str(exc))
     coef = fit.coefficient("exposure")
     if not all(math.isfinite(v) for v in (coef.estimate, coef.ci_low, coef.ci_high, coef.p_value)):
-        return RawAssociation(exposure_id, outcome_id, family, n_rows, reason="the model could not be fitted")
+        return RawAssociation(exposure_id, outcome_id, family, n_rows,
+                              reason="the model could not be fitted")
     contrast = 1.0
     if not info.binary:
         q25, q75 = np.percentile(x, [25, 75])
@@ -534,6 +535,7 @@ def _mood_sleep_loop(
         out.append(_test_one(
             table, MOOD_TO_SLEEP[0], MOOD_TO_SLEEP[1], mood_today, quality, flags,
             family="mood_sleep_loop",
-            extra={"quality_previous_night": _previous(quality, table.day), "evening_kratom": kratom},
+            extra={"quality_previous_night": _previous(quality, table.day),
+                   "evening_kratom": kratom},
             min_days=min_days))
     return out

@@ -10,7 +10,7 @@ diary entry. Everything is seeded: the same spec and seed give the same journal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -154,11 +154,6 @@ def simulate_days(
         columns[name] = np.where(missing, np.nan, y)
     table = DayTable(day=day, weekday=weekday, columns=columns)
     return SimulatedDays(table=table, spec=spec, truth=truth)
-
-
-def with_changes(spec: ScenarioSpec, **changes: float | int) -> ScenarioSpec:
-    """Return a copy of ``spec`` with some knobs changed."""
-    return replace(spec, **changes)  # type: ignore[arg-type]
 
 
 def simulate_experiment_outcomes(
