@@ -384,10 +384,10 @@ def sentence_for(raw: RawAssociation, verdict: Verdict, meta: OutcomeThreshold, 
     outcome = meta.label
     unit = f" {meta.unit}" if meta.unit not in ("", "points") else (
         " points" if meta.unit == "points" else "")
-    if verdict is Verdict.INSUFFICIENT_DATA:
+    if (verdict is Verdict.INSUFFICIENT_DATA or raw.estimate is None or raw.ci_low is None
+            or raw.ci_high is None):
         return (f"{info.label.capitalize()} and {outcome}: not enough data yet "
                 f"({raw.reason}; {MIN_DAYS_PER_LEVEL} days are needed at each level).")
-    assert raw.estimate is not None and raw.ci_low is not None and raw.ci_high is not None
     numbers = (f"{_num(raw.estimate)}{unit} (95% CI {_num(raw.ci_low)} to "
                f"{_num(raw.ci_high)}{unit}; {raw.n_days} days)")
     if info.binary:
@@ -497,10 +497,10 @@ def analyze(
         meta = known[raw.outcome]
         threshold = meta.in_units(table.column(raw.outcome))
         q = q_of.get(i)
-        if raw.p_value is None or q is None or raw.estimate is None:
+        if (raw.p_value is None or q is None or raw.estimate is None or raw.ci_low is None
+                or raw.ci_high is None):
             verdict = Verdict.INSUFFICIENT_DATA
         else:
-            assert raw.ci_low is not None and raw.ci_high is not None
             verdict = decide(raw.estimate, raw.ci_low, raw.ci_high, q, threshold,
                              meta.higher_is_better, raw.contrast)
         results.append(InsightResult(
