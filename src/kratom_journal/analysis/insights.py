@@ -19,7 +19,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from kratom_journal.analysis.ar1 import METHOD_NAME, fit_ar1_regression
+from kratom_journal.analysis.ar1 import METHOD_NAME, fit_ar1_regression, full_column_rank
 from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.multiplicity import benjamini_hochberg
@@ -222,29 +222,27 @@ class RawAssociation:
                 f"({self.ci_low:.3g} to {self.ci_high:.3g}), p = {self.p_value:.3g}")
 
 
+def _previous_day_index(day: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Row of the previous calendar day for every row, and whether that day is in the table."""
+    pos = np.searchsorted(day, day - 1)
+    clipped = np.minimum(pos, len(day) - 1)
+    found = (pos < len(day)) & (day[clipped] == day - 1)
+    return clipped, found
+
+
 def _lag(values: FloatArray, day: NDArray[np.int64]) -> FloatArray:
-    """Value on the previous calendar day (0 when not logged, NaN for the first day)."""
-    index = {int(d): i for i, d in enumerate(day)}
-    out = np.full(len(values), np.nan)
-    for i, d in enumerate(day):
-        j = index.get(int(d) - 1)
-        if j is not None:
-            v = values[j]
-            out[i] = 0.0 if not math.isfinite(v) else v
-        elif i > 0:
-            out[i] = 0.0
-    return out
+    """Exposure on the previous calendar day (0 when not logged, NaN for the first day)."""
+    index, found = _previous_day_index(day)
+    out = np.where(found, np.nan_to_num(values[index]), 0.0)
+    if len(out):
+        out[0] = np.nan
+    return np.asarray(out, dtype=np.float64)
 
 
 def _previous(values: FloatArray, day: NDArray[np.int64]) -> FloatArray:
     """Value on the previous calendar day, NaN when that day has none."""
-    index = {int(d): i for i, d in enumerate(day)}
-    out = np.full(len(values), np.nan)
-    for i, d in enumerate(day):
-        j = index.get(int(d) - 1)
-        if j is not None:
-            out[i] = values[j]
-    return out
+    index, found = _previous_day_index(day)
+    return np.asarray(np.where(found, values[index], np.nan), dtype=np.float64)
 
 
 def _level_counts(x: FloatArray, binary: bool) -> tuple[int, int, str, str]:
@@ -275,9 +273,7 @@ def _design(
     for j in range(2, len(names)):
         trial = keep + [j]
         col = matrix[:, j]
-        if np.all(np.isfinite(col)) and np.ptp(col) > 0 and (
-            np.linalg.matrix_rank(matrix[:, trial]) == len(trial)
-        ):
+        if np.all(np.isfinite(col)) and np.ptp(col) > 0 and full_column_rank(matrix[:, trial]):
             keep = trial
     return matrix[:, keep], [names[k] for k in keep]
 
