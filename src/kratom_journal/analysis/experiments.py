@@ -401,7 +401,8 @@ class ExperimentResult:
             lines.append(
                 f"Estimated effect of A compared with B: {self.estimate:.1f} {meta.unit} "
                 f"(95% CI {self.ci_low:.1f} to {self.ci_high:.1f}); day-to-day autocorrelation "
-                f"{self.rho:.2f}.")
+                f"{self.rho or 0.0:.2f} (95% CI {self.rho_ci_low or 0.0:.2f} to "
+                f"{self.rho_ci_high or 0.0:.2f}).")
         if self.randomization_p <= ALPHA:
             lines.append("Because the order was randomized, this difference can be read as an "
                          "effect of the conditions for you, during this experiment.")
