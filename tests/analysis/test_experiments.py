@@ -9,6 +9,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import (
@@ -20,7 +22,11 @@ from kratom_journal.analysis.experiments import (
     frozen_hash,
     make_schedule,
     pairs_needed,
+    plan_from_json,
+    plan_to_json,
     randomization_p_value,
+    schedule_from_json,
+    schedule_to_json,
     withdrawal_warning,
 )
 from kratom_journal.analysis.simulate import simulate_experiment_outcomes
@@ -202,3 +208,21 @@ def test_randomization_test_holds_its_level_under_the_null() -> None:
         _, p, _ = randomization_p_value(schedule, outcomes)
         rejections += p <= 0.05
     assert rejections / runs <= 0.07
+
+
+@given(
+    pairs=st.integers(min_value=1, max_value=12),
+    block=st.integers(min_value=2, max_value=7),
+    seed=st.integers(min_value=0, max_value=2**31 - 1),
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    data=st.data(),
+)
+def test_plan_and_schedule_round_trip_through_json(
+    pairs: int, block: int, seed: int, start: date, data: st.DataObject
+) -> None:
+    washout = data.draw(st.integers(min_value=0, max_value=block - 1))
+    plan = ExperimentPlan("A thing", "B thing", "waso_min", Comparison.STRAIN, Design.BLOCK,
+                          pairs, start, seed, block_days=block, washout_days=washout)
+    assert plan_from_json(plan_to_json(plan)) == plan
+    schedule = make_schedule(plan)
+    assert schedule_from_json(schedule_to_json(schedule)) == schedule

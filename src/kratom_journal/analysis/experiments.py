@@ -25,7 +25,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -231,6 +231,38 @@ def withdrawal_warning(plan: ExperimentPlan, regular_user: bool) -> str | None:
         "the same amount, or two times of day, instead. Please talk with a clinician before "
         "cutting down, and do not stop suddenly on your own."
     )
+
+
+def plan_to_json(plan: ExperimentPlan) -> str:
+    """The plan as canonical JSON (stored with the experiment)."""
+    data = asdict(plan)
+    data["start"] = plan.start.isoformat()
+    data["comparison"] = plan.comparison.value
+    data["design"] = plan.design.value
+    return json.dumps(data, sort_keys=True)
+
+
+def plan_from_json(text: str) -> ExperimentPlan:
+    """Inverse of :func:`plan_to_json`; the plan validates itself again."""
+    data = json.loads(text)
+    data["start"] = date.fromisoformat(data["start"])
+    data["comparison"] = Comparison(data["comparison"])
+    data["design"] = Design(data["design"])
+    return ExperimentPlan(**data)
+
+
+def schedule_to_json(schedule: Schedule) -> str:
+    """The drawn schedule as JSON, stored as drawn (never re-drawn later)."""
+    days = [[d.day.isoformat(), d.condition, d.pair, d.washout] for d in schedule.days]
+    return json.dumps({"a_first": list(schedule.a_first), "days": days})
+
+
+def schedule_from_json(text: str) -> Schedule:
+    """Inverse of :func:`schedule_to_json`."""
+    data = json.loads(text)
+    days = tuple(ScheduledDay(date.fromisoformat(d), str(c), int(p), bool(w))
+                 for d, c, p, w in data["days"])
+    return Schedule(days, tuple(int(v) for v in data["a_first"]))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,10 +7,9 @@ schedule and re-check the hash, so a changed schedule is reported rather than tr
 
 from __future__ import annotations
 
-import json
 import math
 import secrets
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,8 +18,6 @@ from sqlalchemy import select
 
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import (
-    Comparison,
-    Design,
     ExperimentPlan,
     ExperimentResult,
     Schedule,
@@ -29,6 +26,10 @@ from kratom_journal.analysis.experiments import (
     check_design,
     frozen_hash,
     make_schedule,
+    plan_from_json,
+    plan_to_json,
+    schedule_from_json,
+    schedule_to_json,
     withdrawal_warning,
 )
 from kratom_journal.analysis.withdrawal import is_regular_user
@@ -56,38 +57,10 @@ class StoredExperiment:
         return f"experiment {self.id} ({self.status}): {self.plan.summary()}"
 
 
-def _plan_to_json(plan: ExperimentPlan) -> str:
-    data = asdict(plan)
-    data["start"] = plan.start.isoformat()
-    data["comparison"] = plan.comparison.value
-    data["design"] = plan.design.value
-    return json.dumps(data, sort_keys=True)
-
-
-def _plan_from_json(text: str) -> ExperimentPlan:
-    data = json.loads(text)
-    data["start"] = date.fromisoformat(data["start"])
-    data["comparison"] = Comparison(data["comparison"])
-    data["design"] = Design(data["design"])
-    return ExperimentPlan(**data)
-
-
-def _schedule_to_json(schedule: Schedule) -> str:
-    days = [[d.day.isoformat(), d.condition, d.pair, d.washout] for d in schedule.days]
-    return json.dumps({"a_first": list(schedule.a_first), "days": days})
-
-
-def _schedule_from_json(text: str) -> Schedule:
-    data = json.loads(text)
-    days = tuple(ScheduledDay(date.fromisoformat(d), c, int(p), bool(w))
-                 for d, c, p, w in data["days"])
-    return Schedule(days, tuple(int(v) for v in data["a_first"]))
-
-
 def _to_stored(row: ExperimentRow) -> StoredExperiment:
     return StoredExperiment(
-        id=row.id, status=row.status, plan=_plan_from_json(row.plan_json),
-        schedule=_schedule_from_json(row.schedule_json) if row.schedule_json else None,
+        id=row.id, status=row.status, plan=plan_from_json(row.plan_json),
+        schedule=schedule_from_json(row.schedule_json) if row.schedule_json else None,
         frozen_hash=row.frozen_hash, stop_reason=row.stop_reason)
 
 
@@ -131,7 +104,7 @@ def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperimen
                 f"experiment {current.id} is running; stop it before planning another")
         if current is not None:
             session.delete(current)
-        row = ExperimentRow(status="planned", plan_json=_plan_to_json(plan),
+        row = ExperimentRow(status="planned", plan_json=plan_to_json(plan),
                             created_at=datetime.now(UTC))
         session.add(row)
         session.flush()
@@ -147,11 +120,11 @@ def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
             raise AnalysisError("no planned experiment; create one with 'kj experiment plan'")
         if row.status == "running":
             raise AnalysisError(f"experiment {row.id} has already started")
-        plan = _plan_from_json(row.plan_json)
+        plan = plan_from_json(row.plan_json)
         plan = replace(plan, seed=seed if seed is not None else secrets.randbelow(2**31))
         schedule = make_schedule(plan)
-        row.plan_json = _plan_to_json(plan)
-        row.schedule_json = _schedule_to_json(schedule)
+        row.plan_json = plan_to_json(plan)
+        row.schedule_json = schedule_to_json(schedule)
         row.frozen_hash = frozen_hash(plan, schedule)
         row.status = "running"
         row.started_at = datetime.now(UTC)
