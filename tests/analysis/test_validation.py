@@ -50,6 +50,7 @@ def test_interval_covers_a_true_effect(n_days: int) -> None:
         assert coverage is not None and 0.92 <= coverage <= 0.99, (n_days, rho, coverage)
 
 
+@pytest.mark.slow
 def test_null_journal_share_with_any_association_is_at_most_10_percent() -> None:
     share, tests_per_user = null_journal_share(users=60, n_days=120, rho=0.5, seed=77)
     assert tests_per_user >= 40
