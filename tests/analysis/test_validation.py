@@ -52,7 +52,7 @@ def test_interval_covers_a_true_effect(n_days: int) -> None:
 
 @pytest.mark.slow
 def test_null_journal_share_with_any_association_is_at_most_10_percent() -> None:
-    share, tests_per_user = null_journal_share(users=60, n_days=120, rho=0.5, seed=77)
+    share, tests_per_user = null_journal_share(users=60, n_days=150, rho=0.5, seed=77)
     assert tests_per_user >= 40
     assert share <= 0.10
 
