@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import TypeVar
 
@@ -90,8 +90,24 @@ def normalize_substance(name: str) -> str:
 
 
 def _require_aware(value: datetime, name: str) -> None:
+    if not isinstance(value, datetime):
+        raise InvalidEntry(f"must be a date and time, got {value!r}", name)
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidEntry("needs a time zone or UTC offset", name)
+
+
+def _fix_offset(entry: object, name: str) -> None:
+    """Pin an instant to its UTC offset.
+
+    Python compares and subtracts two datetimes of the same ``ZoneInfo`` by wall
+    clock, which is wrong across a DST change (a night from 23:00 to 07:00 when
+    clocks go forward is 7 hours, not 8). With fixed offsets all arithmetic is on
+    real instants; the zone's name is kept in the entry's ``zone`` field.
+    """
+    value: datetime = getattr(entry, name)
+    _require_aware(value, name)
+    offset = value.utcoffset() or timedelta(0)
+    object.__setattr__(entry, name, value.astimezone(timezone(offset)))
 
 
 def _require_range(value: float | None, low: float, high: float, name: str) -> None:
@@ -103,9 +119,14 @@ def _require_range(value: float | None, low: float, high: float, name: str) -> N
         raise InvalidEntry(f"must be between {low:g} and {high:g}, got {value:g}", name)
 
 
-def _clean_text(value: str | None) -> str | None:
+def _clean_text(value: str | None, name: str = "text") -> str | None:
+    """Blank text is no text; NUL characters are refused (databases cannot store them)."""
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise InvalidEntry(f"must be text, got {value!r}", name)
+    if "\x00" in value:
+        raise InvalidEntry("must not contain NUL characters", name)
     return value if value.strip() else None
 
 
@@ -129,7 +150,7 @@ class Dose:
     zone: str | None = None
 
     def __post_init__(self) -> None:
-        _require_aware(self.taken_at, "taken_at")
+        _fix_offset(self, "taken_at")
         object.__setattr__(self, "substance", normalize_substance(self.substance))
         object.__setattr__(self, "unit", _coerce(Unit, self.unit, "unit"))
         if self.form is not None:
@@ -138,13 +159,14 @@ class Dose:
             raise InvalidEntry("must be a number", "amount")
         if not math.isfinite(self.amount) or self.amount <= 0:
             raise InvalidEntry(f"must be a positive number, got {self.amount:g}", "amount")
+        object.__setattr__(self, "amount", float(self.amount))
         if self.grams_per_capsule is not None and not (
             math.isfinite(self.grams_per_capsule) and self.grams_per_capsule > 0
         ):
             raise InvalidEntry("must be a positive number", "grams_per_capsule")
-        object.__setattr__(self, "strain", _clean_text(self.strain))
-        object.__setattr__(self, "product", _clean_text(self.product))
-        object.__setattr__(self, "note", _clean_text(self.note))
+        object.__setattr__(self, "strain", _clean_text(self.strain, "strain"))
+        object.__setattr__(self, "product", _clean_text(self.product, "product"))
+        object.__setattr__(self, "note", _clean_text(self.note, "note"))
 
     @property
     def strain_key(self) -> str | None:
@@ -198,7 +220,7 @@ class SleepDiaryEntry:
 
     def __post_init__(self) -> None:
         for name in ("bed_at", "tried_at", "final_wake_at", "out_of_bed_at"):
-            _require_aware(getattr(self, name), name)
+            _fix_offset(self, name)
         for name, high in (("sol_min", 24 * 60), ("waso_min", 24 * 60), ("awakenings", 100)):
             _require_int(getattr(self, name), name)
             _require_range(getattr(self, name), 0, high, name)
@@ -208,7 +230,7 @@ class SleepDiaryEntry:
             if getattr(self, name) is not None:
                 _require_int(getattr(self, name), name)
                 _require_range(getattr(self, name), 0, 24 * 60, name)
-        object.__setattr__(self, "note", _clean_text(self.note))
+        object.__setattr__(self, "note", _clean_text(self.note, "note"))
         self._check_order()
 
     def _check_order(self) -> None:
@@ -251,13 +273,13 @@ class MoodCheckin:
     zone: str | None = None
 
     def __post_init__(self) -> None:
-        _require_aware(self.at, "at")
+        _fix_offset(self, "at")
         for name in ("mood", "anxiety", "energy"):
             value = getattr(self, name)
             if value is not None:
                 _require_int(value, name)
                 _require_range(value, 0, 10, name)
-        object.__setattr__(self, "note", _clean_text(self.note))
+        object.__setattr__(self, "note", _clean_text(self.note, "note"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,11 +293,11 @@ class SideEffect:
     zone: str | None = None
 
     def __post_init__(self) -> None:
-        _require_aware(self.at, "at")
+        _fix_offset(self, "at")
         object.__setattr__(self, "symptom", _coerce(Symptom, self.symptom, "symptom"))
         _require_int(self.severity, "severity")
         _require_range(self.severity, 0, 3, "severity")
-        object.__setattr__(self, "note", _clean_text(self.note))
+        object.__setattr__(self, "note", _clean_text(self.note, "note"))
 
 
 Entry = Dose | SleepDiaryEntry | MoodCheckin | SideEffect

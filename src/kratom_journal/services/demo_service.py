@@ -1,0 +1,71 @@
+"""``kj demo``: build the demo journal in its own database file and show it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+from kratom_journal.demo import DEMO_ZONE, generate_demo_entries
+from kratom_journal.domain.entries import Dose, kind_of
+from kratom_journal.store.journal import Journal, bulk_add, list_entries, new_id, open_journal
+
+MIN_DEMO_DAYS = 120
+
+
+def default_demo_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("kratom-journal", appauthor=False) / "demo" / "demo-journal.sqlite3"
+
+
+def build_demo_journal(
+    path: Path | None = None, days: int = 150, seed: int = 7, end: date | None = None
+) -> tuple[Journal, Path]:
+    """Write a fresh demo journal (replacing an older demo file) and open it."""
+    if days < MIN_DEMO_DAYS:
+        raise ValueError(f"a demo journal has at least {MIN_DEMO_DAYS} days, got {days}")
+    target = path or default_demo_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    journal = open_journal(target)
+    journal.settings.set("timezone", DEMO_ZONE)
+    journal.settings.set("country", "US")
+    journal.settings.set("region", "US-TX")
+    entries = generate_demo_entries(days, seed, end or datetime.now().date())
+    with journal.session() as session:
+        bulk_add(session, [(new_id(), e) for e in entries], source="demo")
+    for extend in DEMO_EXTENSIONS:
+        extend(journal, seed)
+    return journal, target
+
+
+DEMO_EXTENSIONS: list = []  # type: ignore[type-arg]
+"""Functions ``(journal, seed) -> None`` that add other kinds of demo data."""
+
+
+def summary_rows(journal: Journal) -> list[tuple[str, int]]:
+    """Counts of what the demo journal holds, for the terminal summary."""
+    with journal.session() as session:
+        stored = list_entries(session)
+    counts = Counter(kind_of(s.entry).value for s in stored)
+    substances = Counter(s.entry.substance for s in stored if isinstance(s.entry, Dose))
+    strains = {s.entry.strain_key for s in stored
+               if isinstance(s.entry, Dose) and s.entry.strain_key}
+    rows = [("nights in the sleep diary", counts["sleep"]),
+            ("kratom doses", substances["kratom"]),
+            ("strains", len(strains)),
+            ("other substances", sum(substances.values()) - substances["kratom"]),
+            ("mood check-ins", counts["mood"]),
+            ("side effects", counts["side-effect"])]
+    return rows
+
+
+def serve_demo(journal: Journal, path: Path, port: int) -> None:
+    """Serve the demo journal in the web app where the web app is installed."""
+    try:
+        from kratom_journal.web.server import serve
+    except ImportError:
+        return
+    serve(str(path), host="127.0.0.1", port=port)

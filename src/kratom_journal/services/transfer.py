@@ -1,0 +1,351 @@
+"""Export and import of the journal: lossless JSON, and the public CSV formats.
+
+An import is all-or-nothing: it runs in one transaction, so a bad row (unless
+skipped on request) or a killed process leaves the journal exactly as before.
+Imports are idempotent: JSON entries keep their ids; CSV rows are matched by
+content, and a diary night that already exists is updated with its history kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kratom_journal import __version__
+from kratom_journal.domain.entries import Entry, Kind, SleepDiaryEntry, kind_of
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
+from kratom_journal.services.clock import journal_zone
+from kratom_journal.services.csv_format import (
+    FILE_NAMES,
+    FORMATS,
+    READERS,
+    detect_format,
+    row_of_entry,
+)
+from kratom_journal.store.journal import (
+    Journal,
+    Revision,
+    StoredEntry,
+    bulk_add,
+    content_fingerprint,
+    edit_entry,
+    entry_exists,
+    existing_ids,
+    list_entries,
+    live_content_index,
+    live_diary_for_night,
+    restore_entry,
+    revisions_of,
+)
+
+FORMAT_NAME = "kratom-journal"
+FORMAT_VERSION = 1
+_CSV_NAMESPACE = uuid.UUID("6f1d2c3e-8a9b-4c5d-9e0f-112233445566")
+
+
+class ImportFailed(Exception):
+    """An import wrote nothing; ``problems`` lists each bad row as ``file:line: message``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if problems else "import failed")
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    """What an import did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        if self.skipped:
+            text += f", {len(self.skipped)} bad rows skipped"
+        return text
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def export_document(journal: Journal) -> dict[str, Any]:
+    """Every entry (deleted ones too) with its full history, and the journal's settings."""
+    with journal.session() as session:
+        stored = list_entries(session, include_deleted=True)
+        entries = [_stored_to_json(s, revisions_of(session, s.id)) for s in stored]
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "written_by": f"kratom-journal {__version__}",
+        "settings": journal.settings.all(),
+        "entries": entries,
+    }
+
+
+def _stored_to_json(stored: StoredEntry, history: list[Revision]) -> dict[str, Any]:
+    return {
+        "id": stored.id,
+        "version": stored.version,
+        "created_at": stored.created_at.isoformat(),
+        "updated_at": stored.updated_at.isoformat(),
+        "deleted_at": stored.deleted_at.isoformat() if stored.deleted_at else None,
+        "source": stored.source,
+        "data": entry_to_dict(stored.entry),
+        "history": [
+            {"version": r.version, "action": r.action, "changed_at": r.changed_at.isoformat(),
+             "data": r.data}
+            for r in history
+        ],
+    }
+
+
+def export_json(journal: Journal, path: Path) -> int:
+    """Write the JSON export atomically (a temporary file renamed into place)."""
+    document = export_document(journal)
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    _write_atomically(path, text)
+    return len(document["entries"])
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    temporary.replace(path)
+
+
+def import_json(journal: Journal, path: Path) -> ImportSummary:
+    """Restore entries from a JSON export; entries whose id exists already are left alone."""
+    document = _read_json(path)
+    problems: list[str] = []
+    parsed: list[tuple[StoredEntry, list[Revision]]] = []
+    for index, item in enumerate(document["entries"]):
+        try:
+            parsed.append(_stored_from_json(item))
+        except (InvalidEntry, KeyError, TypeError, ValueError) as exc:
+            problems.append(f"{path}: entry {index + 1}: {_explain(exc)}")
+    if problems:
+        raise ImportFailed(problems)
+    summary = ImportSummary()
+    with journal.session() as session:
+        for stored, history in parsed:
+            if entry_exists(session, stored.kind, stored.id):
+                summary.unchanged += 1
+                continue
+            restore_entry(session, stored, history)
+            summary.added += 1
+        _import_settings(session, document.get("settings") or {})
+    return summary
+
+
+def _import_settings(session: Any, settings: dict[str, str]) -> None:
+    from kratom_journal.store.tables import SettingRow
+
+    for key, value in settings.items():
+        if session.get(SettingRow, key) is None:
+            session.add(SettingRow(key=str(key), value=str(value)))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ImportFailed([f"{path}: cannot read the file ({exc.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise ImportFailed([f"{path}: not a text file (expected UTF-8 JSON)"]) from None
+    except json.JSONDecodeError as exc:
+        raise ImportFailed([f"{path}:{exc.lineno}: not valid JSON ({exc.msg})"]) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ImportFailed([f"{path}: not a Kratom Journal export "
+                            f"(expected an object with \"format\": \"{FORMAT_NAME}\")"])
+    if document.get("format_version", 0) > FORMAT_VERSION:
+        raise ImportFailed([f"{path}: written by a newer version of Kratom Journal "
+                            f"(format {document.get('format_version')}); upgrade to import it"])
+    if not isinstance(document.get("entries"), list):
+        raise ImportFailed([f"{path}: \"entries\" must be a list"])
+    return document
+
+
+def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]]:
+    entry = entry_from_dict(item["data"])
+    deleted = item.get("deleted_at")
+    stored = StoredEntry(
+        id=str(item["id"]),
+        kind=kind_of(entry),
+        entry=entry,
+        version=int(item["version"]),
+        created_at=_instant(item["created_at"]),
+        updated_at=_instant(item["updated_at"]),
+        deleted_at=_instant(deleted) if deleted else None,
+        source=str(item.get("source", "import")),
+    )
+    history = [
+        Revision(int(r["version"]), str(r["action"]), _instant(r["changed_at"]),
+                 entry_to_dict(entry_from_dict(r["data"])))
+        for r in item.get("history", [])
+    ]
+    return stored, history
+
+
+def _instant(value: str) -> datetime:
+    instant = datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise ValueError(f"time stamp {value!r} has no offset")
+    return instant.astimezone(UTC)
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) -> dict[Kind, int]:
+    """Write one CSV per kind into a folder (or, for one kind, to a ``.csv`` path)."""
+    chosen = kinds or list(Kind)
+    counts: dict[Kind, int] = {}
+    with journal.session() as session:
+        by_kind = {kind: list_entries(session, [kind]) for kind in chosen}
+    if target.suffix.lower() == ".csv":
+        if len(chosen) != 1:
+            raise InvalidEntry("a single .csv file holds one kind; give a folder, or --kind")
+        paths = {chosen[0]: target}
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        paths = {kind: target / FILE_NAMES[kind] for kind in chosen}
+    for kind, path in paths.items():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=FORMATS[kind].columns, lineterminator="\r\n")
+        writer.writeheader()
+        for stored in by_kind[kind]:
+            writer.writerow(row_of_entry(stored.entry))
+        _write_atomically(path, buffer.getvalue())
+        counts[kind] = len(by_kind[kind])
+    return counts
+
+
+def read_csv(path: Path, journal: Journal) -> Iterator[tuple[int, Entry | str]]:
+    """Yield (line number, entry or problem text) for each data row of a journal CSV file."""
+    zone = journal_zone(journal)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ImportFailed([f"{path}: cannot read the file ({exc.strerror})"]) from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise ImportFailed([f"{path}: the file is empty; expected a header line"])
+            try:
+                fmt = detect_format(header)
+            except InvalidEntry as exc:
+                raise ImportFailed([f"{path}:1: {exc}"]) from None
+            names = [h.strip().lower() for h in header]
+            for row in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(names):
+                    yield line, f"expected {len(names)} columns, found {len(row)}"
+                    continue
+                try:
+                    yield line, READERS[fmt.kind](dict(zip(names, row, strict=True)), zone)
+                except InvalidEntry as exc:
+                    yield line, str(exc)
+        except UnicodeDecodeError:
+            raise ImportFailed([f"{path}: not a UTF-8 text file"]) from None
+        except csv.Error as exc:
+            raise ImportFailed([f"{path}:{reader.line_num}: malformed CSV ({exc})"]) from None
+
+
+def import_csv(
+    journal: Journal, paths: list[Path], skip_bad: bool = False, confirmed: bool = False
+) -> ImportSummary:
+    """Import journal CSV files in one transaction; any bad row aborts unless ``skip_bad``."""
+    from kratom_journal.services.entries import check_plausible
+
+    summary = ImportSummary()
+    good: list[Entry] = []
+    problems: list[str] = []
+    nights: dict[object, str] = {}
+    for path in _csv_files(paths):
+        for line, item in read_csv(path, journal):
+            if isinstance(item, SleepDiaryEntry):
+                if item.night in nights:
+                    item = f"night {item.night} appears twice (first at {nights[item.night]})"
+                else:
+                    nights[item.night] = f"{path.name}:{line}"
+            if isinstance(item, str):
+                problems.append(f"{path}:{line}: {item}")
+                continue
+            try:
+                check_plausible(item, confirmed)
+            except InvalidEntry as exc:
+                problems.append(f"{path}:{line}: {exc} (use --yes to accept)")
+                continue
+            good.append(item)
+    if problems and not skip_bad:
+        raise ImportFailed(problems)
+    summary.skipped = problems
+    with journal.session() as session:
+        _save_csv_entries(session, good, summary)
+    return summary
+
+
+def _csv_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"))
+        else:
+            files.append(path)
+    if not files:
+        raise ImportFailed([f"{paths[0]}: no .csv files found"])
+    return files
+
+
+def _save_csv_entries(session: Any, entries: list[Entry], summary: ImportSummary) -> None:
+    index: dict[Kind, dict[str, str]] = {}
+    candidates: list[tuple[str, Entry]] = []
+    for entry in entries:
+        kind = kind_of(entry)
+        if kind not in index:
+            index[kind] = live_content_index(session, kind)
+        known = index[kind]
+        fingerprint = content_fingerprint(entry)
+        if fingerprint in known:
+            summary.unchanged += 1
+            continue
+        known[fingerprint] = entry_id = uuid.uuid5(_CSV_NAMESPACE, fingerprint).hex
+        if isinstance(entry, SleepDiaryEntry) and _update_night(session, entry):
+            summary.updated += 1
+            continue
+        candidates.append((entry_id, entry))
+    # A row imported before and since deleted keeps its id: it stays deleted.
+    taken = existing_ids(session, [(kind_of(e), i) for i, e in candidates])
+    new = [(i, e) for i, e in candidates if i not in taken]
+    summary.unchanged += len(candidates) - len(new)
+    summary.added += len(new)
+    bulk_add(session, new, source="import:csv")
+
+
+def _update_night(session: Any, entry: SleepDiaryEntry) -> bool:
+    existing = live_diary_for_night(session, entry.night)
+    if existing is None:
+        return False
+    changes = {k: v for k, v in entry_to_dict(entry).items() if k != "kind"}
+    edit_entry(session, existing.id, changes)
+    return True

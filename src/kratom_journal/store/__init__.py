@@ -1,0 +1,1 @@
+"""Durable storage: SQLAlchemy 2 tables, Alembic migrations, the Journal repository."""

@@ -1,0 +1,68 @@
+"""Shared fixtures: a fresh journal per test, on SQLite or on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kratom_journal.store.journal import Journal, open_journal
+from tests.pg_server import PostgresServer, postgres_bin
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the whole run (skipped only off CI without PostgreSQL)."""
+    if postgres_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run must install it")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def journal_path(tmp_path: Path) -> Path:
+    return tmp_path / "journal.sqlite3"
+
+
+@pytest.fixture
+def journal(journal_path: Path) -> Iterator[Journal]:
+    """A fresh SQLite journal in a temporary folder."""
+    opened = open_journal(journal_path)
+    opened.settings.set("timezone", "Europe/Berlin")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Journal]:
+    """A fresh journal on SQLite and, in a second run, on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "journal.sqlite3")
+    else:
+        url = request.getfixturevalue("postgres_server").new_database()
+    opened = open_journal(url)
+    opened.settings.set("timezone", "Europe/Berlin")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def kj(runner: CliRunner, journal_path: Path, journal: Journal):  # type: ignore[no-untyped-def]
+    """Run ``kj`` with ``--db`` pointing at the test's journal; returns the Result."""
+    from kratom_journal.cli.app import app
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["--db", str(journal_path), *args], input=input)
+
+    return invoke
