@@ -20,11 +20,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from kratom_journal.cli.app import app
-from kratom_journal.store.db import open_journal
 from typer.testing import CliRunner
 
+from kratom_journal.cli.app import app
 from kratom_journal.domain.entries import Dose, Form, MoodCheckin, SleepDiaryEntry, Unit
+from kratom_journal.store.db import open_journal
 
 ZONE = ZoneInfo("America/Chicago")
 STRAINS = ("Red Bali", "Green Malay", "White Borneo")

@@ -39,6 +39,11 @@ from kratom_journal.services.insights import journal_day_table
 from kratom_journal.store.experiment_tables import ExperimentLogRow, ExperimentRow
 
 OPEN = ("planned", "running")
+
+
+def _utc_now() -> datetime:
+    """Now as naive UTC, the way the journal stores instants."""
+    return datetime.now(UTC).replace(tzinfo=None)
 RECENT_DAYS = 28
 """Days looked at to decide whether the person takes kratom most days."""
 
@@ -107,7 +112,7 @@ def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperimen
         if current is not None:
             session.delete(current)
         row = ExperimentRow(status="planned", plan_json=plan_to_json(plan),
-                            created_at=datetime.now(UTC))
+                            created_at=_utc_now())
         session.add(row)
         session.flush()
         stored = _to_stored(row)
@@ -129,7 +134,7 @@ def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
         row.schedule_json = schedule_to_json(schedule)
         row.frozen_hash = frozen_hash(plan, schedule)
         row.status = "running"
-        row.started_at = datetime.now(UTC)
+        row.started_at = _utc_now()
         session.flush()
         return _to_stored(row)
 
@@ -168,11 +173,11 @@ def log_adherence(journal: Any, day: date, followed: bool, note: str | None = No
         ).scalars().first()
         if existing is None:
             session.add(ExperimentLogRow(experiment_id=stored.id, day=day, followed=followed,
-                                         note=note, logged_at=datetime.now(UTC)))
+                                         note=note, logged_at=_utc_now()))
         else:
             existing.followed = followed
             existing.note = note
-            existing.logged_at = datetime.now(UTC)
+            existing.logged_at = _utc_now()
 
 
 def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
@@ -214,7 +219,7 @@ def stop_experiment(journal: Any, reason: str | None = None) -> StoredExperiment
         if row is None:
             raise AnalysisError("no open experiment to stop")
         row.status = "stopped"
-        row.stopped_at = datetime.now(UTC)
+        row.stopped_at = _utc_now()
         row.stop_reason = reason
         session.flush()
         return _to_stored(row)

@@ -1,4 +1,7 @@
-"""Tables for randomized self-experiments and their daily adherence log."""
+"""Tables for randomized self-experiments and their daily adherence log.
+
+Instants are stored as naive UTC, like the core tables.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +23,9 @@ class ExperimentRow(Base):
     plan_json: Mapped[str] = mapped_column(Text)
     schedule_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     frozen_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     stop_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
@@ -38,4 +41,4 @@ class ExperimentLogRow(Base):
     day: Mapped[date] = mapped_column(Date)
     followed: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    logged_at: Mapped[datetime] = mapped_column(DateTime())

@@ -23,9 +23,9 @@ def upgrade() -> None:
         sa.Column("plan_json", sa.Text(), nullable=False),
         sa.Column("schedule_json", sa.Text(), nullable=True),
         sa.Column("frozen_hash", sa.String(64), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("stopped_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=True),
+        sa.Column("stopped_at", sa.DateTime(), nullable=True),
         sa.Column("stop_reason", sa.Text(), nullable=True),
     )
     op.create_index("ix_experiments_status", "experiments", ["status"])
@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("followed", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("logged_at", sa.DateTime(), nullable=False),
         sa.UniqueConstraint("experiment_id", "day", name="uq_experiment_log_day"),
     )
     op.create_index("ix_experiment_logs_experiment_id", "experiment_logs", ["experiment_id"])

@@ -1,0 +1,49 @@
+"""Insights from a real journal, through the service layer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kratom_journal.analysis.errors import AnalysisError
+from kratom_journal.analysis.insights import Verdict
+from kratom_journal.services.daily import OUTCOME_PROVIDERS, register_outcome_provider
+from kratom_journal.services.insights import journal_day_table, run_insights
+from kratom_journal.store.journal import Journal
+from tests.services.journal_builders import FIRST, fill
+
+
+def test_empty_journal_is_a_clear_error(journal: Journal) -> None:
+    with pytest.raises(AnalysisError, match="no outcome has been logged yet"):
+        run_insights(journal)
+
+
+def test_day_table_from_the_journal(journal: Journal) -> None:
+    fill(journal, 30, seed=1)
+    table = journal_day_table(journal)
+    assert table.dates is not None and table.dates[0] == FIRST
+    assert table.n_days == 30
+    assert set(table.column("evening_kratom")) <= {0.0, 1.0}
+    assert table.has("sol_min") and table.has("mood_next_day")
+    assert table.has("strain_red_bali")
+
+
+def test_a_journal_with_a_real_difference(journal: Journal) -> None:
+    fill(journal, 120, seed=2, sol_effect=-15.0)
+    report = run_insights(journal, outcomes=["sol_min"])
+    main = next(r for r in report.results if r.exposure == "evening_kratom")
+    assert main.verdict is Verdict.ASSOCIATED_BETTER
+    assert main.ci_low is not None and main.ci_high is not None
+    assert main.ci_low < -15 < main.ci_high
+    json.dumps([r.as_dict() for r in report.results], allow_nan=False)
+
+
+def test_extra_outcome_columns_from_providers(journal: Journal) -> None:
+    fill(journal, 40, seed=3)
+    register_outcome_provider("hrv_ms", lambda _journal: {FIRST: 50.0})
+    try:
+        table = journal_day_table(journal)
+    finally:
+        OUTCOME_PROVIDERS.pop("hrv_ms")
+    assert table.column("hrv_ms")[0] == 50.0
