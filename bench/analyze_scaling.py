@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from kratom_journal.cli.app import app
 from kratom_journal.domain.entries import Dose, Form, MoodCheckin, SleepDiaryEntry, Unit
-from kratom_journal.store.db import open_journal
+from kratom_journal.store.journal import bulk_add, new_id, open_journal
 
 ZONE = ZoneInfo("America/Chicago")
 STRAINS = ("Red Bali", "Green Malay", "White Borneo")
@@ -66,14 +66,14 @@ def build_journal(path: Path, years: int, seed: int) -> int:
     rng = np.random.default_rng(seed)
     first = date(2016, 1, 1)
     dosed = False
-    count = 0
     entries: list[object] = []
     for i in range(365 * years):
         dosed = bool(rng.random() < (0.8 if dosed else 0.3))
         entries.extend(_entries_for_day(first + timedelta(days=i), rng, dosed))
-    for entry in entries:
-        journal.entries.add(entry)
-        count += 1
+    with journal.session() as session:
+        bulk_add(session, [(new_id(), e) for e in entries], source="bench")  # type: ignore[misc]
+    count = len(entries)
+    journal.close()
     return count
 
 

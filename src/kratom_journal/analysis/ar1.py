@@ -85,7 +85,24 @@ METHOD_NAME = "ar1_reml_kr"
 
 
 def _phi(rho: float, gaps: NDArray[np.int64]) -> FloatArray:
-    return np.asarray(np.sign(rho) ** gaps * np.abs(rho) ** gaps, dtype=np.float64)
+    """``rho ** gap`` for every gap; gaps must be whole days >= 1 (negative rho is fine)."""
+    if rho == 0.0:
+        return np.zeros(len(gaps))
+    phi = np.full(len(gaps), rho, dtype=np.float64)
+    longer = gaps > 1
+    if longer.any():  # only missing days need a real power; most gaps are one day
+        phi[longer] = np.power(rho, gaps[longer].astype(np.float64))
+    return phi
+
+
+def _apply(values: FloatArray, phi: FloatArray, scale: FloatArray) -> FloatArray:
+    out = np.empty_like(values, dtype=np.float64)
+    out[0] = values[0]
+    if values.ndim == 1:
+        out[1:] = (values[1:] - phi * values[:-1]) / scale
+    else:
+        out[1:] = (values[1:] - phi[:, None] * values[:-1]) / scale[:, None]
+    return out
 
 
 def whiten(values: FloatArray, day: NDArray[np.int64], rho: float) -> FloatArray:
@@ -111,39 +128,38 @@ def whiten(values: FloatArray, day: NDArray[np.int64], rho: float) -> FloatArray
     Prais SJ, Winsten CB. Trend estimators and serial correlation. Cowles Commission
     Discussion Paper 383, 1954.
     """
-    gaps = np.diff(day)
-    phi = _phi(rho, gaps)
-    scale = np.sqrt(1.0 - phi**2)
-    out = np.empty_like(values, dtype=np.float64)
-    out[0] = values[0]
-    if values.ndim == 1:
-        out[1:] = (values[1:] - phi * values[:-1]) / scale
-    else:
-        out[1:] = (values[1:] - phi[:, None] * values[:-1]) / scale[:, None]
-    return out
-
-
-def _log_det_corr(day: NDArray[np.int64], rho: float) -> float:
     phi = _phi(rho, np.diff(day))
-    return float(np.sum(np.log1p(-(phi**2))))
+    return _apply(values, phi, np.sqrt(1.0 - phi**2))
 
 
-def _gls(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> tuple[
-    FloatArray, FloatArray, float, float
+def _gls_terms(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> tuple[
+    FloatArray, FloatArray, float, float, float
 ]:
-    """Return (beta, (X'R^-1X)^-1, RSS, log det X'R^-1X) at a given rho.
+    """(beta, (X'R^-1X)^-1, RSS, log det X'R^-1X, log det R) at a given rho.
 
     Uses the Cholesky factor of the whitened cross-product: O(n p^2) and no n x n matrix.
     """
-    yw = whiten(y, day, rho)
-    xw = whiten(x, day, rho)
+    phi = _phi(rho, np.diff(day))
+    one_minus = 1.0 - phi**2
+    scale = np.sqrt(one_minus)
+    yw = _apply(y, phi, scale)
+    xw = _apply(x, phi, scale)
     xtx = xw.T @ xw
     chol = linalg.cholesky(xtx, lower=True)
     beta = linalg.cho_solve((chol, True), xw.T @ yw)
     resid = yw - xw @ beta
     unscaled_cov = linalg.cho_solve((chol, True), np.eye(x.shape[1]))
     log_det_xtx = 2.0 * float(np.sum(np.log(np.diag(chol))))
-    return beta, unscaled_cov, float(resid @ resid), log_det_xtx
+    log_det_r = float(np.sum(np.log(one_minus)))
+    return beta, unscaled_cov, float(resid @ resid), log_det_xtx, log_det_r
+
+
+def _gls(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> tuple[
+    FloatArray, FloatArray, float, float
+]:
+    """Return (beta, (X'R^-1X)^-1, RSS, log det X'R^-1X) at a given rho."""
+    beta, unscaled, rss, log_det_xtx, _ = _gls_terms(y, x, day, rho)
+    return beta, unscaled, rss, log_det_xtx
 
 
 def reml_loglik(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> float:
@@ -155,16 +171,14 @@ def reml_loglik(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float
     related problems. J Am Stat Assoc 1977;72(358):320-338. doi:10.1080/01621459.1977.10480998
     """
     n, p = x.shape
-    _, _, rss, log_det_xtx = _gls(y, x, day, rho)
+    _, _, rss, log_det_xtx, log_det_r = _gls_terms(y, x, day, rho)
     if rss <= 0.0:
         return math.inf
-    return float(
-        -0.5 * (_log_det_corr(day, rho) + log_det_xtx + (n - p) * math.log(rss / (n - p)))
-    )
+    return float(-0.5 * (log_det_r + log_det_xtx + (n - p) * math.log(rss / (n - p))))
 
 
 def _estimate_rho(y: FloatArray, x: FloatArray, day: NDArray[np.int64]) -> float:
-    grid = np.linspace(RHO_BOUNDS[0], RHO_BOUNDS[1], 18)
+    grid = np.linspace(RHO_BOUNDS[0], RHO_BOUNDS[1], 12)
     values = [reml_loglik(y, x, day, float(r)) for r in grid]
     best = int(np.argmax(values))
     low = float(grid[max(best - 1, 0)])
@@ -182,7 +196,10 @@ def _whitening_bands(day: NDArray[np.int64], rho: float) -> tuple[FloatArray, ..
     """Diagonal and sub-diagonal of the whitening matrix W and of its derivative in rho."""
     gaps = np.diff(day)
     phi = _phi(rho, gaps)
-    d_phi = gaps * _phi(rho, gaps - 1) if rho != 0.0 else (gaps == 1).astype(np.float64)
+    if rho != 0.0:
+        d_phi = gaps * np.power(rho, gaps - 1.0)
+    else:
+        d_phi = (gaps == 1).astype(np.float64)
     s = np.sqrt(1.0 - phi**2)
     diag = np.concatenate(([1.0], 1.0 / s))
     sub = -phi / s
@@ -214,8 +231,8 @@ def _rho_terms(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float)
     float, float
 ]:
     """(log det R + log det X'R^-1X, RSS) at rho, the two pieces of the REML likelihood."""
-    _, _, rss, log_det_xtx = _gls(y, x, day, rho)
-    return _log_det_corr(day, rho) + log_det_xtx, rss
+    _, _, rss, log_det_xtx, log_det_r = _gls_terms(y, x, day, rho)
+    return log_det_r + log_det_xtx, rss
 
 
 def _reml_covariance(

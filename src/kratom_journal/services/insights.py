@@ -10,11 +10,11 @@ from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.insights import InsightReport, analyze
 from kratom_journal.analysis.thresholds import OutcomeThreshold
 from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SleepDiaryEntry
-from kratom_journal.services.daily import OUTCOME_PROVIDERS, build_day_table
+from kratom_journal.services.daily import OUTCOME_PROVIDERS, build_day_table, load_live_entries
 
 
 def _live(journal: Any, kind: Kind) -> list[Any]:
-    return [s.entry for s in journal.entries.list(kind=kind) if s.deleted_at is None]
+    return load_live_entries(journal, kind)
 
 
 def journal_timezone(journal: Any) -> str | None:
