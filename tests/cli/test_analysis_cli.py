@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import timedelta
 
 from kratom_journal.store.journal import Journal, bulk_add, new_id
@@ -108,3 +110,11 @@ def test_withdrawal_warning_in_the_plan(kj, journal: Journal) -> None:  # type: 
                 "kratom_vs_none", "--pairs", "8", "--start", later)
     assert result.exit_code == 0, result.output
     assert "withdrawal" in result.output and "clinician" in result.output
+
+
+def test_statistics_libraries_load_only_in_analysis_commands() -> None:
+    code = ("import sys, kratom_journal.cli.app; "
+            "print(sorted(m for m in ('numpy', 'scipy', 'statsmodels') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"

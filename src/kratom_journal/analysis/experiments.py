@@ -27,12 +27,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kratom_journal.analysis.ar1 import METHOD_NAME, Ar1Fit, fit_ar1_regression
+from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.thresholds import load_thresholds
 
@@ -49,22 +49,6 @@ ANALYSIS_PLAN = (
     "Estimate: regression with AR(1) errors (REML, Kenward-Roger) of the outcome on the "
     "assigned condition and a linear trend, plus the previous day's condition for day designs."
 )
-
-
-class Design(StrEnum):
-    """Period length: one day, or blocks of several days."""
-
-    DAY = "day"
-    BLOCK = "block"
-
-
-class Comparison(StrEnum):
-    """What the two conditions are."""
-
-    KRATOM_VS_NONE = "kratom_vs_none"
-    STRAIN = "strain_a_vs_b"
-    TIMING = "timing"
-    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)

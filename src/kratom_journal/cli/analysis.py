@@ -4,30 +4,30 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
+from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.errors import AnalysisError
-from kratom_journal.analysis.experiments import Comparison, Design, ExperimentPlan
-from kratom_journal.analysis.insights import InsightReport, Verdict
 from kratom_journal.cli.common import fail, open_from_context
 from kratom_journal.domain.errors import InvalidEntry
-from kratom_journal.services import experiments as exp_service
-from kratom_journal.services.daily import journal_day, local_time
-from kratom_journal.services.insights import journal_timezone, run_insights
+
+if TYPE_CHECKING:
+    from kratom_journal.analysis.insights import InsightReport
+
+# numpy, scipy and statsmodels load only inside these commands, never at start-up.
 
 console = Console(highlight=False)
 
-ORDER = (Verdict.ASSOCIATED_WORSE, Verdict.ASSOCIATED_BETTER, Verdict.INCONCLUSIVE,
-         Verdict.NO_CLEAR_ASSOCIATION, Verdict.INSUFFICIENT_DATA)
 HEADINGS = {
-    Verdict.ASSOCIATED_WORSE: "Associated with worse",
-    Verdict.ASSOCIATED_BETTER: "Associated with better",
-    Verdict.INCONCLUSIVE: "Inconclusive",
-    Verdict.NO_CLEAR_ASSOCIATION: "No clear association",
-    Verdict.INSUFFICIENT_DATA: "Not enough data yet",
+    "associated_worse": "Associated with worse",
+    "associated_better": "Associated with better",
+    "inconclusive": "Inconclusive",
+    "no_clear_association": "No clear association",
+    "insufficient_data": "Not enough data yet",
 }
 
 
@@ -35,7 +35,16 @@ def _say(text: str) -> None:
     console.print(text, markup=False)
 
 
+def _experiments() -> ModuleType:
+    from kratom_journal.services import experiments
+
+    return experiments
+
+
 def _today(journal: Any) -> date:
+    from kratom_journal.services.daily import journal_day, local_time
+    from kratom_journal.services.insights import journal_timezone
+
     now = local_time(datetime.now().astimezone(), None, journal_timezone(journal))
     return journal_day(now)
 
@@ -57,11 +66,11 @@ def _print_report(report: InsightReport) -> None:
     _say(f"{report.n_tests} comparisons were tested together (Benjamini-Hochberg). These are "
          "associations in your own records, not proof of what kratom does; the nights you "
          "dosed may differ in other ways.")
-    for verdict in ORDER:
-        group = [r for r in report.results if r.verdict is verdict]
+    for verdict, heading in HEADINGS.items():
+        group = [r for r in report.results if r.verdict.value == verdict]
         if not group:
             continue
-        console.print(f"\n[bold]{HEADINGS[verdict]}[/bold] ({len(group)})")
+        console.print(f"\n[bold]{heading}[/bold] ({len(group)})")
         for result in group:
             _say(f"- [{result.exposure} -> {result.outcome}] {result.sentence}")
     _say("\n" + report.withdrawal.summary())
@@ -78,6 +87,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
     ) -> None:
         """Associations between kratom use and your sleep and mood, with honest statistics."""
+        from kratom_journal.services.insights import run_insights
+
         journal = open_from_context(ctx)
         try:
             report = run_insights(journal, outcomes=outcome or None)
@@ -110,12 +121,14 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         start: str | None = typer.Option(None, help="First day, YYYY-MM-DD (default tomorrow)."),
     ) -> None:
         """Declare an experiment: two conditions, one outcome, the design."""
+        from kratom_journal.analysis.experiments import ExperimentPlan
+
         journal = open_from_context(ctx)
         try:
             first = date.fromisoformat(start) if start else _today(journal) + timedelta(days=1)
             plan = ExperimentPlan(condition_a, condition_b, outcome, comparison, design, pairs,
                                   first, seed=0, block_days=block_days, washout_days=washout)
-            stored, warnings = exp_service.plan_experiment(journal, plan)
+            stored, warnings = _experiments().plan_experiment(journal, plan)
         except (AnalysisError, ValueError, InvalidEntry) as exc:
             fail(str(exc))
             return
@@ -133,7 +146,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         """Draw and freeze the randomized schedule."""
         journal = open_from_context(ctx)
         try:
-            stored = exp_service.start_experiment(journal, seed)
+            stored = _experiments().start_experiment(journal, seed)
         except AnalysisError as exc:
             fail(str(exc))
             return
@@ -150,7 +163,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         journal = open_from_context(ctx)
         try:
             when = date.fromisoformat(day) if day else _today(journal)
-            stored, scheduled = exp_service.assignment(journal, when)
+            stored, scheduled = _experiments().assignment(journal, when)
         except (AnalysisError, ValueError) as exc:
             fail(str(exc))
             return
@@ -159,7 +172,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
                  f"({stored.schedule.days[0].day} to {stored.schedule.days[-1].day})."
                  if stored.schedule else "The experiment has no schedule yet.")
             return
-        name = exp_service.condition_name(stored.plan, scheduled.condition)
+        name = _experiments().condition_name(stored.plan, scheduled.condition)
         wash = " This is a washout day: it is not analysed." if scheduled.washout else ""
         _say(f"{when.isoformat()}: {name} (condition {scheduled.condition}).{wash}")
 
@@ -175,7 +188,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         journal = open_from_context(ctx)
         try:
             when = date.fromisoformat(day) if day else _today(journal)
-            exp_service.log_adherence(journal, when, followed, note)
+            _experiments().log_adherence(journal, when, followed, note)
         except (AnalysisError, ValueError) as exc:
             fail(str(exc))
             return
@@ -186,7 +199,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         """Progress and adherence so far."""
         journal = open_from_context(ctx)
         try:
-            stored = exp_service.current_experiment(journal, include_closed=True)
+            stored = _experiments().current_experiment(journal, include_closed=True)
         except AnalysisError as exc:
             fail(str(exc))
             return
@@ -196,7 +209,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
             return
         today = _today(journal)
         elapsed = sum(1 for d in stored.schedule.days if d.day <= today)
-        log = exp_service.adherence_log(journal, stored.id)
+        log = _experiments().adherence_log(journal, stored.id)
         followed = sum(log.values())
         _say(f"Day {min(elapsed, len(stored.schedule.days))} of {len(stored.schedule.days)}; "
              f"adherence logged on {len(log)} day(s), followed on {followed}.")
@@ -209,7 +222,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         """Analyse the experiment so far (randomization test, AR(1) estimate, CENT items)."""
         journal = open_from_context(ctx)
         try:
-            result = exp_service.experiment_result(journal, today=_today(journal))
+            result = _experiments().experiment_result(journal, today=_today(journal))
         except AnalysisError as exc:
             fail(str(exc))
             return
@@ -236,7 +249,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         """Stop the experiment early; the result stays available."""
         journal = open_from_context(ctx)
         try:
-            stored = exp_service.stop_experiment(journal, reason)
+            stored = _experiments().stop_experiment(journal, reason)
         except AnalysisError as exc:
             fail(str(exc))
             return

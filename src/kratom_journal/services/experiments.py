@@ -16,10 +16,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import (
-    Comparison,
-    Design,
     ExperimentPlan,
     ExperimentResult,
     Schedule,
