@@ -118,3 +118,8 @@ def test_statistics_libraries_load_only_in_analysis_commands() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_analyze_outcome_never_logged(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
+    fill(journal, 40, seed=8, with_diary=False)
+    assert_one_clean_error(kj("analyze", "--outcome", "sol_min"), "no values logged yet for sol_min")

@@ -471,6 +471,8 @@ def analyze(
         raise AnalysisError(
             f"unknown outcome {unknown[0]!r}; expected one of {', '.join(sorted(known))}")
     present = [o for o in wanted if table.has(o)]
+    if not present and outcomes is not None:
+        raise AnalysisError(f"no values logged yet for {', '.join(wanted)}")
     if not present:
         raise AnalysisError("no outcome has been logged yet: add sleep diary or mood entries")
     if table.n_days < 2:
