@@ -65,8 +65,18 @@ def ensure_venv() -> None:
         must(sys.executable, "-m", "venv", VENV)
     python = BIN / "python"
     if run(python, "-m", "pip", "install", "-q", "uv") == 0:
-        must(python, "-m", "uv", "pip", "install", "-q", "--python", python, "-r",
-             "requirements.lock")
+        must(
+            python,
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            python,
+            "-r",
+            "requirements.lock",
+        )
         must(python, "-m", "uv", "pip", "install", "-q", "--python", python, "--no-deps", "-e", ".")
     else:
         must(python, "-m", "pip", "install", "-q", "-r", "requirements.lock")
@@ -80,8 +90,10 @@ def ensure_system_packages() -> None:
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print(f"Missing system packages for the full test suite: {' '.join(missing)}\n"
-              f"Install them (Debian/Ubuntu: sudo apt-get install {' '.join(missing)}).")
+        print(
+            f"Missing system packages for the full test suite: {' '.join(missing)}\n"
+            f"Install them (Debian/Ubuntu: sudo apt-get install {' '.join(missing)})."
+        )
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     must("apt-get", "update", "-qq")

@@ -24,18 +24,22 @@ def time_command(args: list[str], repeat: int = 5, setup=None) -> list[float]:  
         if setup is not None:
             setup()
         start = time.perf_counter()
-        subprocess.run(args, check=True, env=env(), stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            args, check=True, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         times.append(time.perf_counter() - start)
     return times
 
 
-def report(name: str, ours: list[float], baseline_name: str, baseline: list[float],
-           limit: float) -> bool:
+def report(
+    name: str, ours: list[float], baseline_name: str, baseline: list[float], limit: float
+) -> bool:
     """Print medians and their ratio; return whether the ratio is within ``limit``."""
     ratio = statistics.median(ours) / statistics.median(baseline)
     ok = ratio <= limit
-    print(f"{name}: median {statistics.median(ours):.3f}s vs {baseline_name} "
-          f"{statistics.median(baseline):.3f}s -> ratio {ratio:.2f} "
-          f"({'ok' if ok else 'OVER'} the target of {limit:g})")
+    print(
+        f"{name}: median {statistics.median(ours):.3f}s vs {baseline_name} "
+        f"{statistics.median(baseline):.3f}s -> ratio {ratio:.2f} "
+        f"({'ok' if ok else 'OVER'} the target of {limit:g})"
+    )
     return ok

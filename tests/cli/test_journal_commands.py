@@ -23,8 +23,17 @@ def no_traceback(result) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_log_dose_and_list(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
-    result = kj("log", "dose", "3.5g", "--strain", "Red Bali", "--form", "powder", "--at",
-                "2024-05-01T21:30")
+    result = kj(
+        "log",
+        "dose",
+        "3.5g",
+        "--strain",
+        "Red Bali",
+        "--form",
+        "powder",
+        "--at",
+        "2024-05-01T21:30",
+    )
     assert result.exit_code == 0, result.output
     assert "3.5 g · kratom · Red Bali · powder" in result.output
     listed = kj("list", "--kind", "dose", "--json")
@@ -38,18 +47,56 @@ def test_log_other_kinds(kj) -> None:  # type: ignore[no-untyped-def]
     assert kj("log", "mood", "6", "--anxiety", "3").exit_code == 0
     assert kj("log", "side-effect", "nausea", "--severity", "1").exit_code == 0
     assert kj("log", "substance", "caffeine", "200mg", "--at", "15:00").exit_code == 0
-    result = kj("log", "sleep", "--night", "2024-05-01", "--bed", "22:00", "--tried", "22:30",
-                "--sol", "18", "--awakenings", "2", "--waso", "30", "--final-wake", "06:30",
-                "--out", "06:45", "--quality", "3")
+    result = kj(
+        "log",
+        "sleep",
+        "--night",
+        "2024-05-01",
+        "--bed",
+        "22:00",
+        "--tried",
+        "22:30",
+        "--sol",
+        "18",
+        "--awakenings",
+        "2",
+        "--waso",
+        "30",
+        "--final-wake",
+        "06:30",
+        "--out",
+        "06:45",
+        "--quality",
+        "3",
+    )
     assert result.exit_code == 0, result.output
     kinds = [item["kind"] for item in json.loads(kj("list", "--json").output)]
     assert sorted(kinds) == ["dose", "mood", "side-effect", "sleep"]
 
 
 def test_second_diary_for_a_night_is_refused(kj) -> None:  # type: ignore[no-untyped-def]
-    args = ["log", "sleep", "--night", "2024-05-01", "--bed", "22:00", "--tried", "22:30", "--sol",
-            "18", "--awakenings", "2", "--waso", "30", "--final-wake", "06:30", "--out", "06:45",
-            "--quality", "3"]
+    args = [
+        "log",
+        "sleep",
+        "--night",
+        "2024-05-01",
+        "--bed",
+        "22:00",
+        "--tried",
+        "22:30",
+        "--sol",
+        "18",
+        "--awakenings",
+        "2",
+        "--waso",
+        "30",
+        "--final-wake",
+        "06:30",
+        "--out",
+        "06:45",
+        "--quality",
+        "3",
+    ]
     assert kj(*args).exit_code == 0
     again = kj(*args)
     assert again.exit_code == 1 and "already has a diary entry" in again.output
@@ -64,12 +111,56 @@ def test_bad_input_is_one_line_and_writes_nothing(kj) -> None:  # type: ignore[n
         (["log", "dose", "35g"], "unusually large"),
         (["log", "mood", "11"], "mood: must be between 0 and 10"),
         (["log", "side-effect", "hiccups"], "symptom: unknown value 'hiccups'"),
-        (["log", "sleep", "--night", "2024-05-01", "--bed", "22:00", "--tried", "22:30",
-          "--sol", "18", "--awakenings", "2", "--waso", "30", "--final-wake", "06:30",
-          "--out", "06:00", "--quality", "3"], "out of bed is before the final awakening"),
-        (["log", "sleep", "--night", "2024-05-01", "--bed", "22:00", "--tried", "22:30",
-          "--sol", "900", "--awakenings", "2", "--waso", "30", "--final-wake", "06:30",
-          "--out", "06:45", "--quality", "3"], "longer than the night"),
+        (
+            [
+                "log",
+                "sleep",
+                "--night",
+                "2024-05-01",
+                "--bed",
+                "22:00",
+                "--tried",
+                "22:30",
+                "--sol",
+                "18",
+                "--awakenings",
+                "2",
+                "--waso",
+                "30",
+                "--final-wake",
+                "06:30",
+                "--out",
+                "06:00",
+                "--quality",
+                "3",
+            ],
+            "out of bed is before the final awakening",
+        ),
+        (
+            [
+                "log",
+                "sleep",
+                "--night",
+                "2024-05-01",
+                "--bed",
+                "22:00",
+                "--tried",
+                "22:30",
+                "--sol",
+                "900",
+                "--awakenings",
+                "2",
+                "--waso",
+                "30",
+                "--final-wake",
+                "06:30",
+                "--out",
+                "06:45",
+                "--quality",
+                "3",
+            ],
+            "longer than the night",
+        ),
         (["edit", "deadbeef", "--set", "amount=3g"], "no entry with id 'deadbeef'"),
         (["import", "csv", "/nonexistent/file.csv"], "no such file"),
         (["config", "set", "timezone", "Mars/Olympus"], "unknown time zone"),
@@ -115,14 +206,19 @@ def test_export_import_round_trip(kj, runner, tmp_path: Path) -> None:  # type: 
     assert second.exit_code == 0 and "0 added" in second.output
     csv_dir = tmp_path / "csv"
     assert kj("export", "--format", "csv", str(csv_dir)).exit_code == 0
-    assert (csv_dir / "doses.csv").read_text().startswith(
-        "taken_at,substance,amount,unit,form,strain,product,note")
+    assert (
+        (csv_dir / "doses.csv")
+        .read_text()
+        .startswith("taken_at,substance,amount,unit,form,strain,product,note")
+    )
 
 
 def test_import_reports_the_bad_rows(kj, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "doses.csv"
-    path.write_text("taken_at,substance,amount,unit,form,strain,product,note\n"
-                    "2024-05-01T21:00,kratom,3,g,,,,\n2024-05-02T21:00,kratom,x,g,,,,\n")
+    path.write_text(
+        "taken_at,substance,amount,unit,form,strain,product,note\n"
+        "2024-05-01T21:00,kratom,3,g,,,,\n2024-05-02T21:00,kratom,x,g,,,,\n"
+    )
     result = kj("import", "csv", str(path))
     assert result.exit_code == 1
     assert f"{path}:3: amount: expected a number, got 'x'" in " ".join(result.output.split())
@@ -163,24 +259,50 @@ def test_demo_builds_its_own_journal(runner, tmp_path: Path, journal_path: Path)
     from kratom_journal.cli.app import app
 
     demo = tmp_path / "demo.sqlite3"
-    result = runner.invoke(app, ["--db", str(journal_path), "demo", "--no-serve", "--path",
-                                 str(demo)])
+    result = runner.invoke(
+        app, ["--db", str(journal_path), "demo", "--no-serve", "--path", str(demo)]
+    )
     assert result.exit_code == 0, result.output
     assert "nights in the sleep diary" in result.output
     assert not journal_path.exists()  # the person's journal is never touched
 
 
 def test_console_scripts_run() -> None:
-    result = subprocess.run([sys.executable, "-m", "kratom_journal", "--help"],
-                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "src")})
+    result = subprocess.run(
+        [sys.executable, "-m", "kratom_journal", "--help"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+    )
     assert result.returncode == 0 and "log" in result.stdout
 
 
 def test_logging_does_not_import_heavy_libraries(tmp_path: Path) -> None:
     """``kj log`` must start fast: statistics, plotting and PDF libraries load only on demand."""
-    code = ("import sys; from kratom_journal.cli.app import app; "
-            "heavy = [m for m in ('numpy', 'scipy', 'statsmodels', 'plotly', 'weasyprint', "
-            "'lxml', 'pyarrow', 'fastapi', 'fhir', 'pandas') if m in sys.modules]; print(heavy)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(ROOT / "src")})
+    code = (
+        "import sys; from kratom_journal.cli.app import app; "
+        "heavy = [m for m in ('numpy', 'scipy', 'statsmodels', 'plotly', 'weasyprint', "
+        "'lxml', 'pyarrow', 'fastapi', 'fhir', 'pandas') if m in sys.modules]; print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+    )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_cli_on_postgresql(runner, postgres_server) -> None:  # type: ignore[no-untyped-def]
+    from kratom_journal.cli.app import app
+
+    url = postgres_server.new_database()
+    assert runner.invoke(app, ["--db", url, "config", "set", "timezone", "UTC"]).exit_code == 0
+    logged = runner.invoke(app, ["--db", url, "log", "dose", "3g", "--at", "2024-05-01T21:00"])
+    assert logged.exit_code == 0, logged.output
+    (item,) = json.loads(runner.invoke(app, ["--db", url, "list", "--json"]).output)
+    assert item["taken_at"] == "2024-05-01T21:00:00+00:00"
+    refused = runner.invoke(app, ["--db", "postgresql+psycopg://postgres@127.0.0.1:1/none", "list"])
+    assert refused.exit_code == 1 and "cannot open the database" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    no_traceback(refused)

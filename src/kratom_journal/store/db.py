@@ -110,7 +110,10 @@ def _current_revisions(engine: Engine) -> tuple[set[str], set[str]]:
                 rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version")
                 current = {row[0] for row in rows}
     except (DatabaseError, OperationalError) as exc:
-        raise JournalOpenError(f"{engine.url}: cannot open the database ({exc.orig})") from None
+        reason = " ".join(str(exc.orig).split())
+        raise JournalOpenError(
+            f"{_describe(engine)}: cannot open the database ({reason})"
+        ) from None
     return tables, current
 
 
