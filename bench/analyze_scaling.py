@@ -34,28 +34,50 @@ def _entries_for_day(day: date, rng: np.random.Generator, dosed: bool) -> list[o
     base = datetime(day.year, day.month, day.day, tzinfo=ZONE)
     out: list[object] = []
     if dosed:
-        out.append(Dose(base + timedelta(hours=19, minutes=int(rng.integers(0, 120))),
-                        round(float(rng.uniform(1.5, 4.0)), 1), Unit.G,
-                        strain=STRAINS[int(rng.integers(0, 3))], form=Form.POWDER, zone=ZONE.key))
+        out.append(
+            Dose(
+                base + timedelta(hours=19, minutes=int(rng.integers(0, 120))),
+                round(float(rng.uniform(1.5, 4.0)), 1),
+                Unit.G,
+                strain=STRAINS[int(rng.integers(0, 3))],
+                form=Form.POWDER,
+                zone=ZONE.key,
+            )
+        )
         if rng.random() < 0.4:
-            out.append(Dose(base + timedelta(hours=10), 2.0, Unit.G, form=Form.CAPSULE,
-                            zone=ZONE.key))
+            out.append(
+                Dose(base + timedelta(hours=10), 2.0, Unit.G, form=Form.CAPSULE, zone=ZONE.key)
+            )
     if rng.random() < 0.5:
-        out.append(Dose(base + timedelta(hours=15), 1, Unit.CUP, substance="caffeine",
-                        zone=ZONE.key))
+        out.append(
+            Dose(base + timedelta(hours=15), 1, Unit.CUP, substance="caffeine", zone=ZONE.key)
+        )
     if rng.random() < 0.85:
         sol = int(rng.integers(5, 60))
         waso = int(rng.integers(0, 60))
-        out.append(SleepDiaryEntry(
-            night=day, bed_at=base + timedelta(hours=22, minutes=30),
-            tried_at=base + timedelta(hours=22, minutes=45), sol_min=sol,
-            awakenings=1 if waso else 0, waso_min=waso,
-            final_wake_at=base + timedelta(hours=30, minutes=30),
-            out_of_bed_at=base + timedelta(hours=30, minutes=45),
-            quality=int(rng.integers(1, 6)), zone=ZONE.key))
+        out.append(
+            SleepDiaryEntry(
+                night=day,
+                bed_at=base + timedelta(hours=22, minutes=30),
+                tried_at=base + timedelta(hours=22, minutes=45),
+                sol_min=sol,
+                awakenings=1 if waso else 0,
+                waso_min=waso,
+                final_wake_at=base + timedelta(hours=30, minutes=30),
+                out_of_bed_at=base + timedelta(hours=30, minutes=45),
+                quality=int(rng.integers(1, 6)),
+                zone=ZONE.key,
+            )
+        )
     if rng.random() < 0.8:
-        out.append(MoodCheckin(base + timedelta(hours=18), mood=int(rng.integers(2, 10)),
-                               anxiety=int(rng.integers(0, 8)), zone=ZONE.key))
+        out.append(
+            MoodCheckin(
+                base + timedelta(hours=18),
+                mood=int(rng.integers(2, 10)),
+                anxiety=int(rng.integers(0, 8)),
+                zone=ZONE.key,
+            )
+        )
     return out
 
 
@@ -101,8 +123,10 @@ def main() -> int:
             path = Path(tmp) / f"journal_{years}y.sqlite"
             started = time.perf_counter()
             n = build_journal(path, years, seed=years)
-            print(f"{years:>2}-year journal: {n} entries (generated in "
-                  f"{time.perf_counter() - started:.1f} s)")
+            print(
+                f"{years:>2}-year journal: {n} entries (generated in "
+                f"{time.perf_counter() - started:.1f} s)"
+            )
             timings[years] = time_analyze(path, args.repeats)
             print(f"{years:>2}-year journal: kj analyze --json median {timings[years]:.2f} s")
     ratio = timings[10] / timings[1]

@@ -39,9 +39,18 @@ START, END = "<!-- power-table:start -->", "<!-- power-table:end -->"
 def plan_for(design: Design, n_days: int) -> ExperimentPlan:
     block = 1 if design is Design.DAY else 4
     pairs = n_days // (2 * block)
-    return ExperimentPlan("A", "B", "sol_min", Comparison.OTHER, design, pairs,
-                          date(2026, 1, 5), seed=n_days, block_days=block,
-                          washout_days=0 if design is Design.DAY else 1)
+    return ExperimentPlan(
+        "A",
+        "B",
+        "sol_min",
+        Comparison.OTHER,
+        design,
+        pairs,
+        date(2026, 1, 5),
+        seed=n_days,
+        block_days=block,
+        washout_days=0 if design is Design.DAY else 1,
+    )
 
 
 def power(plan: ExperimentPlan, effect: float, runs: int, seed: int) -> float:
@@ -50,8 +59,9 @@ def power(plan: ExperimentPlan, effect: float, runs: int, seed: int) -> float:
     rng = np.random.default_rng(seed)
     hits = 0
     for _ in range(runs):
-        values = simulate_experiment_outcomes(conditions, rng, effect=effect, rho=RHO,
-                                              noise_sd=1.0, missing_share=0.1)
+        values = simulate_experiment_outcomes(
+            conditions, rng, effect=effect, rho=RHO, noise_sd=1.0, missing_share=0.1
+        )
         outcomes = {d.day: v for d, v in zip(schedule.days, values, strict=True)}
         _, p, _ = randomization_p_value(schedule, outcomes, draws=999, seed=seed)
         hits += p <= ALPHA
@@ -73,17 +83,21 @@ def table(runs: int) -> str:
             if plan.smallest_p_value() > ALPHA:
                 cells = ["refused"] * len(EFFECTS)
             else:
-                cells = [f"{power(plan, e, runs, seed=n_days * 100 + i):.0%}"
-                         for i, e in enumerate(EFFECTS)]
-            lines.append(f"| {label} | {plan.total_days} | {plan.pairs} | "
-                         + " | ".join(cells) + " |")
+                cells = [
+                    f"{power(plan, e, runs, seed=n_days * 100 + i):.0%}"
+                    for i, e in enumerate(EFFECTS)
+                ]
+            lines.append(
+                f"| {label} | {plan.total_days} | {plan.pairs} | " + " | ".join(cells) + " |"
+            )
     return "\n".join(lines)
 
 
 def eight_week_coverage(runs: int) -> tuple[float, float]:
     """Coverage of the AR(1) interval and power for a true 15-minute SOL effect (SD 15 min)."""
-    plan = ExperimentPlan("A", "B", "sol_min", Comparison.OTHER, Design.DAY, 28,
-                          date(2026, 1, 5), seed=8)
+    plan = ExperimentPlan(
+        "A", "B", "sol_min", Comparison.OTHER, Design.DAY, 28, date(2026, 1, 5), seed=8
+    )
     schedule = make_schedule(plan)
     digest = frozen_hash(plan, schedule)
     conditions = [d.condition for d in schedule.days]
@@ -107,8 +121,10 @@ def main() -> None:
     text = table(args.runs)
     print(text)
     coverage, found = eight_week_coverage(max(args.runs, 1000))
-    print(f"8-week day design, true SOL effect -15 min (SD 15, rho 0.5, 10 % missing): "
-          f"interval coverage {coverage:.1%}, randomization p <= 0.05 in {found:.1%} of runs")
+    print(
+        f"8-week day design, true SOL effect -15 min (SD 15, rho 0.5, 10 % missing): "
+        f"interval coverage {coverage:.1%}, randomization p <= 0.05 in {found:.1%} of runs"
+    )
     if args.write:
         doc = DOC.read_text(encoding="utf-8")
         pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)

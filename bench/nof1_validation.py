@@ -43,36 +43,50 @@ def main() -> int:
     for confounded in (True, False):
         ok = _grid(args.runs, confounded) and ok
     share, tests = null_journal_share(args.users, 150, 0.5, seed=77)
-    print(f"\nnull journals: {args.users} users x {tests} tests (150 days, rho 0.5): "
-          f"{share:.1%} have any associated_* verdict (target <= 10%)")
+    print(
+        f"\nnull journals: {args.users} users x {tests} tests (150 days, rho 0.5): "
+        f"{share:.1%} have any associated_* verdict (target <= 10%)"
+    )
     ok = ok and share <= 0.10
-    print("'fitted' = share of runs with enough nights at each level for the engine to fit "
-          "(3 per level here; the product asks for 14).")
-    print("Pearson and block-t 'power' in confounded journals is inflated by bias "
-          "(withdrawal nights, caffeine): they also 'find' effects that are not there.")
+    print(
+        "'fitted' = share of runs with enough nights at each level for the engine to fit "
+        "(3 per level here; the product asks for 14)."
+    )
+    print(
+        "Pearson and block-t 'power' in confounded journals is inflated by bias "
+        "(withdrawal nights, caffeine): they also 'find' effects that are not there."
+    )
     print(f"total time {time.perf_counter() - started:.0f} s; targets {'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 
 
 def _grid(runs: int, confounded: bool) -> bool:
     ok = True
-    title = ("Journals with confounders (caffeine, alcohol, weekend, trend, withdrawal nights)"
-             if confounded else "Autocorrelation and habit-driven dosing only")
+    title = (
+        "Journals with confounders (caffeine, alcohol, weekend, trend, withdrawal nights)"
+        if confounded
+        else "Autocorrelation and habit-driven dosing only"
+    )
     print(f"\n{title}")
-    print(f"{'n':>3} {'rho':>4} | {'engine FPR':>10} {'cov':>6} {'power':>6} {'fitted':>6} | "
-          f"{'Pearson FPR':>11} {'power':>6} | {'block-t FPR':>11} {'cov':>6} {'power':>6}")
+    print(
+        f"{'n':>3} {'rho':>4} | {'engine FPR':>10} {'cov':>6} {'power':>6} {'fitted':>6} | "
+        f"{'Pearson FPR':>11} {'power':>6} | {'block-t FPR':>11} {'cov':>6} {'power':>6}"
+    )
     for n_days in N_DAYS:
         for rho in RHOS:
             seed = 1000 + n_days * 10 + int(rho * 10) + (0 if confounded else 7)
             null = run_cell(n_days, rho, 0.0, runs, seed, confounded)
             alt = run_cell(n_days, rho, EFFECT, runs, seed + 50000, confounded)
             eng, pea, blk = null["engine"], null["pearson"], null["block_t"]
-            print(f"{n_days:>3} {rho:>4.1f} | {eng.rejection_rate:>10.1%} "
-                  f"{_pct(alt['engine'].coverage)} {alt['engine'].rejection_rate:>6.1%} "
-                  f"{eng.runs / runs:>6.0%} | "
-                  f"{pea.rejection_rate:>11.1%} {alt['pearson'].rejection_rate:>6.1%} | "
-                  f"{blk.rejection_rate:>11.1%} {_pct(alt['block_t'].coverage)} "
-                  f"{alt['block_t'].rejection_rate:>6.1%}", flush=True)
+            print(
+                f"{n_days:>3} {rho:>4.1f} | {eng.rejection_rate:>10.1%} "
+                f"{_pct(alt['engine'].coverage)} {alt['engine'].rejection_rate:>6.1%} "
+                f"{eng.runs / runs:>6.0%} | "
+                f"{pea.rejection_rate:>11.1%} {alt['pearson'].rejection_rate:>6.1%} | "
+                f"{blk.rejection_rate:>11.1%} {_pct(alt['block_t'].coverage)} "
+                f"{alt['block_t'].rejection_rate:>6.1%}",
+                flush=True,
+            )
             cover = alt["engine"].coverage or 0.0
             if eng.rejection_rate > 0.06 or not 0.93 <= cover <= 0.97:
                 ok = False

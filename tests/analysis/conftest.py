@@ -16,7 +16,10 @@ TableMaker = Callable[..., DayTable]
 
 
 def make_table(
-    n_days: int = 120, seed: int = 0, effect: float = 0.0, rho: float = 0.4,
+    n_days: int = 120,
+    seed: int = 0,
+    effect: float = 0.0,
+    rho: float = 0.4,
     withdrawal_effect: float = 0.0,
 ) -> DayTable:
     """A journal whose outcomes are in SD units; ``effect`` applies to sol_min only."""

@@ -35,20 +35,41 @@ START = date(2026, 1, 5)
 
 
 def block_plan(pairs: int = 5, seed: int = 11) -> ExperimentPlan:
-    return ExperimentPlan("red strain", "green strain", "sol_min", Comparison.STRAIN,
-                          Design.BLOCK, pairs, START, seed, block_days=3, washout_days=1)
+    return ExperimentPlan(
+        "red strain",
+        "green strain",
+        "sol_min",
+        Comparison.STRAIN,
+        Design.BLOCK,
+        pairs,
+        START,
+        seed,
+        block_days=3,
+        washout_days=1,
+    )
 
 
 def day_plan(pairs: int = 28, seed: int = 3) -> ExperimentPlan:
-    return ExperimentPlan("kratom at 18:00", "kratom at 14:00", "sol_min", Comparison.TIMING,
-                          Design.DAY, pairs, START, seed)
+    return ExperimentPlan(
+        "kratom at 18:00",
+        "kratom at 14:00",
+        "sol_min",
+        Comparison.TIMING,
+        Design.DAY,
+        pairs,
+        START,
+        seed,
+    )
 
 
 def brute_force_p(plan: ExperimentPlan, outcomes: dict[date, float]) -> float:
     """Independent enumeration: rebuild every possible schedule and recompute the statistic."""
     schedule = make_schedule(plan)
-    analysed = [d for d in schedule.days
-                if not d.washout and d.day in outcomes and math.isfinite(outcomes[d.day])]
+    analysed = [
+        d
+        for d in schedule.days
+        if not d.washout and d.day in outcomes and math.isfinite(outcomes[d.day])
+    ]
 
     def stat(flips: tuple[int, ...]) -> float:
         a, b = [], []
@@ -66,8 +87,10 @@ def test_exact_p_value_matches_exhaustive_enumeration() -> None:
     plan = block_plan(pairs=6)
     schedule = make_schedule(plan)
     rng = np.random.default_rng(0)
-    outcomes = {d.day: float(20 + 5 * rng.standard_normal() - 4 * (d.condition == "A"))
-                for d in schedule.days}
+    outcomes = {
+        d.day: float(20 + 5 * rng.standard_normal() - 4 * (d.condition == "A"))
+        for d in schedule.days
+    }
     outcomes.pop(schedule.days[4].day)  # a missing night
     _, p, exact = randomization_p_value(schedule, outcomes)
     assert exact
@@ -78,8 +101,9 @@ def test_monte_carlo_p_value_is_close_to_exact() -> None:
     plan = day_plan(pairs=14)
     schedule = make_schedule(plan)
     rng = np.random.default_rng(1)
-    outcomes = {d.day: float(rng.standard_normal() + 0.5 * (d.condition == "A"))
-                for d in schedule.days}
+    outcomes = {
+        d.day: float(rng.standard_normal() + 0.5 * (d.condition == "A")) for d in schedule.days
+    }
     _, exact_p, exact = randomization_p_value(schedule, outcomes)
     assert exact
     many = replace(plan, pairs=14)
@@ -100,8 +124,18 @@ def test_designs_that_cannot_reach_significance_are_refused() -> None:
     with pytest.raises(AnalysisError, match=r"0\.062.*add 1 more pair"):
         check_design(block_plan(pairs=5))
     check_design(block_plan(pairs=6))
-    weekly = ExperimentPlan("a", "b", "sol_min", Comparison.STRAIN, Design.BLOCK, 4, START, 1,
-                            block_days=7, washout_days=2)
+    weekly = ExperimentPlan(
+        "a",
+        "b",
+        "sol_min",
+        Comparison.STRAIN,
+        Design.BLOCK,
+        4,
+        START,
+        1,
+        block_days=7,
+        washout_days=2,
+    )
     with pytest.raises(AnalysisError, match="28 more days"):
         check_design(weekly)
 
@@ -149,8 +183,18 @@ def test_no_logged_nights_is_a_clear_error() -> None:
 
 
 def test_withdrawal_warning_for_daily_user_planning_kratom_vs_none() -> None:
-    plan = ExperimentPlan("usual kratom", "no kratom", "sol_min", Comparison.KRATOM_VS_NONE,
-                          Design.BLOCK, 6, START, 1, block_days=4, washout_days=1)
+    plan = ExperimentPlan(
+        "usual kratom",
+        "no kratom",
+        "sol_min",
+        Comparison.KRATOM_VS_NONE,
+        Design.BLOCK,
+        6,
+        START,
+        1,
+        block_days=4,
+        washout_days=1,
+    )
     warning = withdrawal_warning(plan, regular_user=True)
     assert warning is not None
     assert "withdrawal" in warning and "clinician" in warning and "strain" in warning
@@ -164,11 +208,21 @@ def test_result_reports_cent_items_and_adherence() -> None:
     rng = np.random.default_rng(2)
     outcomes = {d.day: float(30 + 10 * rng.standard_normal()) for d in schedule.days}
     adherence = {d.day: i != 3 for i, d in enumerate(schedule.days)}
-    result = analyze_experiment(plan, schedule, frozen_hash(plan, schedule), outcomes, adherence,
-                                draws=2000)
+    result = analyze_experiment(
+        plan, schedule, frozen_hash(plan, schedule), outcomes, adherence, draws=2000
+    )
     items = result.cent_items()
-    for key in ("design", "periods", "washout", "outcome", "randomization", "adherence",
-                "missing", "deviations", "analysis"):
+    for key in (
+        "design",
+        "periods",
+        "washout",
+        "outcome",
+        "randomization",
+        "adherence",
+        "missing",
+        "deviations",
+        "analysis",
+    ):
         assert items[key]
     assert result.adherence == pytest.approx(15 / 16)
     assert result.deviations == (schedule.days[3].day,)
@@ -221,8 +275,18 @@ def test_plan_and_schedule_round_trip_through_json(
     pairs: int, block: int, seed: int, start: date, data: st.DataObject
 ) -> None:
     washout = data.draw(st.integers(min_value=0, max_value=block - 1))
-    plan = ExperimentPlan("A thing", "B thing", "waso_min", Comparison.STRAIN, Design.BLOCK,
-                          pairs, start, seed, block_days=block, washout_days=washout)
+    plan = ExperimentPlan(
+        "A thing",
+        "B thing",
+        "waso_min",
+        Comparison.STRAIN,
+        Design.BLOCK,
+        pairs,
+        start,
+        seed,
+        block_days=block,
+        washout_days=washout,
+    )
     assert plan_from_json(plan_to_json(plan)) == plan
     schedule = make_schedule(plan)
     assert schedule_from_json(schedule_to_json(schedule)) == schedule

@@ -16,8 +16,19 @@ from kratom_journal.analysis.withdrawal import possible_withdrawal_nights
 
 TableMaker = Callable[..., DayTable]
 
-FIELDS = ["exposure", "outcome", "estimate", "ci_low", "ci_high", "p_value", "q_value",
-          "n_days", "method", "verdict", "sentence"]
+FIELDS = [
+    "exposure",
+    "outcome",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "q_value",
+    "n_days",
+    "method",
+    "verdict",
+    "sentence",
+]
 
 BANNED = re.compile(
     r"\bcaus|\brecommend|\boptimal|\bshould (take|use|dose)|works for you|\bprescri|"
@@ -78,8 +89,11 @@ def test_constant_exposure_is_explained(table_maker: TableMaker) -> None:
 
 def test_all_missing_outcome_is_a_clear_error(table_maker: TableMaker) -> None:
     table = table_maker(n_days=60, seed=8)
-    cols = {k: v for k, v in table.columns.items() if k not in ("sol_min", "waso_min",
-                                                                  "quality", "mood_next_day")}
+    cols = {
+        k: v
+        for k, v in table.columns.items()
+        if k not in ("sol_min", "waso_min", "quality", "mood_next_day")
+    }
     cols["sol_min"] = np.full(table.n_days, np.nan)
     with pytest.raises(AnalysisError, match="no outcome has been logged"):
         analyze(DayTable(table.day, table.weekday, cols))
@@ -108,7 +122,9 @@ def test_mood_sleep_loop_is_reported(table_maker: TableMaker) -> None:
     report = analyze(table_maker(n_days=150, seed=10))
     loop = [r for r in report.results if r.family == "mood_sleep_loop"]
     assert {(r.exposure, r.outcome) for r in loop} == {
-        ("sleep_quality_last_night", "mood_next_day"), ("mood_today", "quality")}
+        ("sleep_quality_last_night", "mood_next_day"),
+        ("mood_today", "quality"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -122,8 +138,13 @@ def test_mood_sleep_loop_is_reported(table_maker: TableMaker) -> None:
     ],
 )
 def test_decide_known_cases(
-    estimate: float, low: float, high: float, q: float, threshold: float,
-    higher_is_better: bool, expected: Verdict,
+    estimate: float,
+    low: float,
+    high: float,
+    q: float,
+    threshold: float,
+    higher_is_better: bool,
+    expected: Verdict,
 ) -> None:
     assert decide(estimate, low, high, q, threshold, higher_is_better) is expected
 

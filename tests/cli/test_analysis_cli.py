@@ -10,8 +10,19 @@ from datetime import timedelta
 from kratom_journal.store.journal import Journal, bulk_add, new_id
 from tests.services.journal_builders import FIRST, diary, evening_dose, fill
 
-FIELDS = ["exposure", "outcome", "estimate", "ci_low", "ci_high", "p_value", "q_value",
-          "n_days", "method", "verdict", "sentence"]
+FIELDS = [
+    "exposure",
+    "outcome",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "q_value",
+    "n_days",
+    "method",
+    "verdict",
+    "sentence",
+]
 
 
 def assert_one_clean_error(result, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -61,12 +72,45 @@ def test_analyze_constant_exposure(kj, journal: Journal) -> None:  # type: ignor
 
 def test_experiment_flow(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
     start = FIRST.isoformat()
-    refused = kj("experiment", "plan", "--a", "red", "--b", "green", "--design", "block",
-                 "--block-days", "3", "--washout", "1", "--pairs", "4", "--start", start)
+    refused = kj(
+        "experiment",
+        "plan",
+        "--a",
+        "red",
+        "--b",
+        "green",
+        "--design",
+        "block",
+        "--block-days",
+        "3",
+        "--washout",
+        "1",
+        "--pairs",
+        "4",
+        "--start",
+        start,
+    )
     assert_one_clean_error(refused, "add 2 more pair")
-    planned = kj("experiment", "plan", "--a", "red", "--b", "green", "--comparison",
-                 "strain_a_vs_b", "--design", "block", "--block-days", "3", "--washout", "1",
-                 "--pairs", "6", "--start", start)
+    planned = kj(
+        "experiment",
+        "plan",
+        "--a",
+        "red",
+        "--b",
+        "green",
+        "--comparison",
+        "strain_a_vs_b",
+        "--design",
+        "block",
+        "--block-days",
+        "3",
+        "--washout",
+        "1",
+        "--pairs",
+        "6",
+        "--start",
+        start,
+    )
     assert planned.exit_code == 0, planned.output
     started = kj("experiment", "start", "--seed", "3")
     assert started.exit_code == 0 and "SHA-256" in started.output
@@ -106,20 +150,37 @@ def test_experiment_plan_bad_outcome(kj, journal: Journal) -> None:  # type: ign
 def test_withdrawal_warning_in_the_plan(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
     fill(journal, 28, seed=7, kratom_share=1.0)
     later = (FIRST + timedelta(days=40)).isoformat()
-    result = kj("experiment", "plan", "--a", "usual kratom", "--b", "none", "--comparison",
-                "kratom_vs_none", "--pairs", "8", "--start", later)
+    result = kj(
+        "experiment",
+        "plan",
+        "--a",
+        "usual kratom",
+        "--b",
+        "none",
+        "--comparison",
+        "kratom_vs_none",
+        "--pairs",
+        "8",
+        "--start",
+        later,
+    )
     assert result.exit_code == 0, result.output
     assert "withdrawal" in result.output and "clinician" in result.output
 
 
 def test_statistics_libraries_load_only_in_analysis_commands() -> None:
-    code = ("import sys, kratom_journal.cli.app; "
-            "print(sorted(m for m in ('numpy', 'scipy', 'statsmodels') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, kratom_journal.cli.app; "
+        "print(sorted(m for m in ('numpy', 'scipy', 'statsmodels') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 
 def test_analyze_outcome_never_logged(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
     fill(journal, 40, seed=8, with_diary=False)
-    assert_one_clean_error(kj("analyze", "--outcome", "sol_min"), "no values logged yet for sol_min")
+    assert_one_clean_error(
+        kj("analyze", "--outcome", "sol_min"), "no values logged yet for sol_min"
+    )

@@ -21,9 +21,16 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 def night(day: int, sol: int = 18, quality: int = 3) -> SleepDiaryEntry:
     return SleepDiaryEntry(
-        night=(at(day, 0)).date(), bed_at=at(day, 22), tried_at=at(day, 22, 30), sol_min=sol,
-        awakenings=2, waso_min=30, final_wake_at=at(day + 1, 6, 30),
-        out_of_bed_at=at(day + 1, 6, 45), quality=quality)
+        night=(at(day, 0)).date(),
+        bed_at=at(day, 22),
+        tried_at=at(day, 22, 30),
+        sol_min=sol,
+        awakenings=2,
+        waso_min=30,
+        final_wake_at=at(day + 1, 6, 30),
+        out_of_bed_at=at(day + 1, 6, 45),
+        quality=quality,
+    )
 
 
 def test_diary_metrics_worked_example() -> None:
@@ -51,8 +58,13 @@ def test_exposures_covariates_and_outcomes() -> None:
         Dose(at(2, 21), 3, Unit.MG, substance="melatonin"),
     ]
     moods = [MoodCheckin(at(1, 9), mood=6, anxiety=3), MoodCheckin(at(1, 18), mood=8)]
-    table = build_day_table(doses, [night(0, sol=40), night(1, sol=10)], moods, "Europe/Berlin",
-                            extra_outcomes={"hrv_ms": {date(2026, 3, 3): 55.0}})
+    table = build_day_table(
+        doses,
+        [night(0, sol=40), night(1, sol=10)],
+        moods,
+        "Europe/Berlin",
+        extra_outcomes={"hrv_ms": {date(2026, 3, 3): 55.0}},
+    )
     assert table.dates == (date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4))
     col = table.column
     assert col("evening_kratom").tolist() == [1, 0, 1]

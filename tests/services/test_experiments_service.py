@@ -18,8 +18,18 @@ from tests.services.journal_builders import FIRST, diary, evening_dose, fill
 
 
 def strain_plan(pairs: int = 6) -> ExperimentPlan:
-    return ExperimentPlan("red", "green", "sol_min", Comparison.STRAIN, Design.BLOCK, pairs,
-                          FIRST, seed=0, block_days=3, washout_days=1)
+    return ExperimentPlan(
+        "red",
+        "green",
+        "sol_min",
+        Comparison.STRAIN,
+        Design.BLOCK,
+        pairs,
+        FIRST,
+        seed=0,
+        block_days=3,
+        washout_days=1,
+    )
 
 
 def test_migration_matches_the_table_models(journal: Journal) -> None:
@@ -66,9 +76,18 @@ def test_plan_start_today_log_result_stop(journal: Journal) -> None:
 
 def test_withdrawal_warning_for_a_daily_user(journal: Journal) -> None:
     fill(journal, 28, seed=5, kratom_share=0.95)
-    plan = ExperimentPlan("usual kratom", "none", "sol_min", Comparison.KRATOM_VS_NONE,
-                          Design.BLOCK, 6, FIRST + timedelta(days=30), 0, block_days=4,
-                          washout_days=1)
+    plan = ExperimentPlan(
+        "usual kratom",
+        "none",
+        "sol_min",
+        Comparison.KRATOM_VS_NONE,
+        Design.BLOCK,
+        6,
+        FIRST + timedelta(days=30),
+        0,
+        block_days=4,
+        washout_days=1,
+    )
     _, warnings = service.plan_experiment(journal, plan)
     assert warnings and "clinician" in warnings[0]
 

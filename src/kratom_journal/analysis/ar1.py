@@ -132,9 +132,9 @@ def whiten(values: FloatArray, day: NDArray[np.int64], rho: float) -> FloatArray
     return _apply(values, phi, np.sqrt(1.0 - phi**2))
 
 
-def _gls_terms(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> tuple[
-    FloatArray, FloatArray, float, float, float
-]:
+def _gls_terms(
+    y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float
+) -> tuple[FloatArray, FloatArray, float, float, float]:
     """(beta, (X'R^-1X)^-1, RSS, log det X'R^-1X, log det R) at a given rho.
 
     Uses the Cholesky factor of the whitened cross-product: O(n p^2) and no n x n matrix.
@@ -154,9 +154,9 @@ def _gls_terms(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float)
     return beta, unscaled_cov, float(resid @ resid), log_det_xtx, log_det_r
 
 
-def _gls(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> tuple[
-    FloatArray, FloatArray, float, float
-]:
+def _gls(
+    y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float
+) -> tuple[FloatArray, FloatArray, float, float]:
     """Return (beta, (X'R^-1X)^-1, RSS, log det X'R^-1X) at a given rho."""
     beta, unscaled, rss, log_det_xtx, _ = _gls_terms(y, x, day, rho)
     return beta, unscaled, rss, log_det_xtx
@@ -227,9 +227,9 @@ def _solve_lower_t(diag: FloatArray, sub: FloatArray, m: FloatArray) -> FloatArr
     return np.asarray(linalg.solve_banded((0, 1), banded, m), dtype=np.float64)
 
 
-def _rho_terms(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> tuple[
-    float, float
-]:
+def _rho_terms(
+    y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float
+) -> tuple[float, float]:
     """(log det R + log det X'R^-1X, RSS) at rho, the two pieces of the REML likelihood."""
     _, _, rss, log_det_xtx, log_det_r = _gls_terms(y, x, day, rho)
     return log_det_r + log_det_xtx, rss

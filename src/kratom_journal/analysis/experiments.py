@@ -108,10 +108,15 @@ class ExperimentPlan:
     def summary(self) -> str:
         """One line describing the design."""
         shape = "days" if self.design is Design.DAY else f"blocks of {self.block_days} days"
-        wash = f", first {self.washout_days} day(s) of each block not analysed" if (
-            self.washout_days) else ""
-        return (f"{self.condition_a} vs {self.condition_b} on {self.outcome}: {self.pairs} pairs "
-                f"of {shape}{wash}; {self.total_days} days from {self.start.isoformat()}")
+        wash = (
+            f", first {self.washout_days} day(s) of each block not analysed"
+            if (self.washout_days)
+            else ""
+        )
+        return (
+            f"{self.condition_a} vs {self.condition_b} on {self.outcome}: {self.pairs} pairs "
+            f"of {shape}{wash}; {self.total_days} days from {self.start.isoformat()}"
+        )
 
 
 def pairs_needed(alpha: float = ALPHA) -> int:
@@ -244,8 +249,9 @@ def schedule_to_json(schedule: Schedule) -> str:
 def schedule_from_json(text: str) -> Schedule:
     """Inverse of :func:`schedule_to_json`."""
     data = json.loads(text)
-    days = tuple(ScheduledDay(date.fromisoformat(d), str(c), int(p), bool(w))
-                 for d, c, p, w in data["days"])
+    days = tuple(
+        ScheduledDay(date.fromisoformat(d), str(c), int(p), bool(w)) for d, c, p, w in data["days"]
+    )
     return Schedule(days, tuple(int(v) for v in data["a_first"]))
 
 
@@ -326,8 +332,9 @@ def randomization_p_value(
     if n_pairs <= EXACT_LIMIT:
         codes = np.arange(2**n_pairs, dtype=np.int64)
         flips = ((codes[:, None] >> np.arange(n_pairs)) & 1).astype(bool)
-        stats_all = _mean_difference(analysed.values, _assignments_from_flips(analysed, a_first,
-                                                                              flips))
+        stats_all = _mean_difference(
+            analysed.values, _assignments_from_flips(analysed, a_first, flips)
+        )
         valid = np.isfinite(stats_all)
         hits = int(np.sum(np.abs(stats_all[valid]) >= abs(observed) - tol))
         return observed, hits / int(valid.sum()), True
@@ -337,8 +344,9 @@ def randomization_p_value(
     for start in range(0, draws, 4096):
         size = min(4096, draws - start)
         flips = rng.random((size, n_pairs)) < 0.5
-        stats_mc = _mean_difference(analysed.values, _assignments_from_flips(analysed, a_first,
-                                                                             flips))
+        stats_mc = _mean_difference(
+            analysed.values, _assignments_from_flips(analysed, a_first, flips)
+        )
         stats_mc = np.where(np.isfinite(stats_mc), stats_mc, 0.0)
         hits += int(np.sum(np.abs(stats_mc) >= abs(observed) - tol))
         done += size
@@ -388,12 +396,20 @@ class ExperimentResult:
         plan = self.plan
         adherence = "not logged" if self.adherence is None else f"{self.adherence:.0%}"
         return {
-            "design": (f"randomized {plan.design.value} design, {plan.pairs} pairs; order within "
-                       "each pair drawn at random; not blinded (expectations can shape ratings)"),
-            "periods": (f"{2 * plan.pairs} periods of {plan.block_days} day(s); "
-                        f"{self.days_elapsed} of {self.days_planned} days elapsed"),
-            "washout": (f"first {plan.washout_days} day(s) of each period excluded "
-                        f"({self.days_washout} days)" if plan.washout_days else "none"),
+            "design": (
+                f"randomized {plan.design.value} design, {plan.pairs} pairs; order within "
+                "each pair drawn at random; not blinded (expectations can shape ratings)"
+            ),
+            "periods": (
+                f"{2 * plan.pairs} periods of {plan.block_days} day(s); "
+                f"{self.days_elapsed} of {self.days_planned} days elapsed"
+            ),
+            "washout": (
+                f"first {plan.washout_days} day(s) of each period excluded "
+                f"({self.days_washout} days)"
+                if plan.washout_days
+                else "none"
+            ),
             "outcome": f"{plan.outcome} (declared before the start)",
             "randomization": f"seed {plan.seed}; schedule frozen with SHA-256 {self.frozen_hash}",
             "adherence": f"{adherence} ({self.days_adherent} of {self.days_logged_adherence} days)",
@@ -411,17 +427,21 @@ class ExperimentResult:
             f"{plan.condition_a} (A) vs {plan.condition_b} (B), {meta.label}: mean difference "
             f"A - B = {self.difference:.1f} {meta.unit} over {self.days_analysed} analysed days; "
             f"randomization p = {self.randomization_p:.3f}"
-            + (" (exact)" if self.exact else " (Monte Carlo)") + "."
+            + (" (exact)" if self.exact else " (Monte Carlo)")
+            + "."
         ]
         if self.estimate is not None and self.ci_low is not None and self.ci_high is not None:
             lines.append(
                 f"Estimated effect of A compared with B: {self.estimate:.1f} {meta.unit} "
                 f"(95% CI {self.ci_low:.1f} to {self.ci_high:.1f}); day-to-day autocorrelation "
                 f"{self.rho or 0.0:.2f} (95% CI {self.rho_ci_low or 0.0:.2f} to "
-                f"{self.rho_ci_high or 0.0:.2f}).")
+                f"{self.rho_ci_high or 0.0:.2f})."
+            )
         if self.randomization_p <= ALPHA:
-            lines.append("Because the order was randomized, this difference can be read as an "
-                         "effect of the conditions for you, during this experiment.")
+            lines.append(
+                "Because the order was randomized, this difference can be read as an "
+                "effect of the conditions for you, during this experiment."
+            )
         else:
             lines.append("The experiment did not show a clear difference between the conditions.")
         lines.extend(self.warnings)
@@ -471,17 +491,28 @@ def analyze_experiment(
     if new_hash != stored_hash:
         warnings.append("The schedule or plan differs from the one frozen at the start.")
     return ExperimentResult(
-        plan=plan, frozen_hash=stored_hash, hash_ok=new_hash == stored_hash,
-        difference=difference, randomization_p=p_value, exact=exact,
-        estimate=estimate, ci_low=ci_low, ci_high=ci_high,
-        rho=rho, rho_ci_low=rho_low, rho_ci_high=rho_high, method=method,
-        days_planned=len(schedule.days), days_elapsed=len(elapsed),
+        plan=plan,
+        frozen_hash=stored_hash,
+        hash_ok=new_hash == stored_hash,
+        difference=difference,
+        randomization_p=p_value,
+        exact=exact,
+        estimate=estimate,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        rho=rho,
+        rho_ci_low=rho_low,
+        rho_ci_high=rho_high,
+        method=method,
+        days_planned=len(schedule.days),
+        days_elapsed=len(elapsed),
         days_analysed=int(analysed.values.size),
         days_washout=sum(1 for d in elapsed if d.washout),
         days_missing=sum(1 for d in elapsed if not d.washout and d.day not in logged),
         days_adherent=sum(1 for d, ok in adherence.items() if d in in_schedule and ok),
         days_logged_adherence=sum(1 for d in adherence if d in in_schedule),
-        deviations=deviations, warnings=tuple(warnings),
+        deviations=deviations,
+        warnings=tuple(warnings),
     )
 
 
@@ -489,8 +520,11 @@ def _ar1_fit(plan: ExperimentPlan, schedule: Schedule, analysed: _Analysed) -> A
     n_days = len(schedule.days)
     is_a_all = np.array([d.condition == "A" for d in schedule.days], dtype=np.float64)
     previous = np.concatenate(([np.nan], is_a_all[:-1]))[analysed.day_index]
-    columns = [np.ones(analysed.values.size), analysed.is_a.astype(np.float64),
-               analysed.day_index / max(n_days - 1, 1)]
+    columns = [
+        np.ones(analysed.values.size),
+        analysed.is_a.astype(np.float64),
+        analysed.day_index / max(n_days - 1, 1),
+    ]
     names = ["intercept", "condition_a", "trend"]
     if plan.design is Design.DAY:
         keep = np.isfinite(previous)

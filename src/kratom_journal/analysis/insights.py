@@ -62,15 +62,18 @@ class ExposureInfo:
 
 BASE_EXPOSURES: dict[str, ExposureInfo] = {
     "evening_kratom": ExposureInfo(
-        "evening kratom", True, "nights with evening kratom", "nights without"),
-    "evening_kratom_grams": ExposureInfo("grams of evening kratom", False, unit="g",
-                                         per_phrase="gram of evening kratom"),
-    "daily_kratom_grams": ExposureInfo("grams of kratom in the day", False, unit="g",
-                                       per_phrase="gram of kratom in the day"),
-    "doses_per_day": ExposureInfo("kratom doses in the day", False, unit="dose",
-                                  per_phrase="kratom dose in the day"),
-    "seven_oh": ExposureInfo(
-        "7-OH products", True, "days with a 7-OH product", "days without"),
+        "evening kratom", True, "nights with evening kratom", "nights without"
+    ),
+    "evening_kratom_grams": ExposureInfo(
+        "grams of evening kratom", False, unit="g", per_phrase="gram of evening kratom"
+    ),
+    "daily_kratom_grams": ExposureInfo(
+        "grams of kratom in the day", False, unit="g", per_phrase="gram of kratom in the day"
+    ),
+    "doses_per_day": ExposureInfo(
+        "kratom doses in the day", False, unit="dose", per_phrase="kratom dose in the day"
+    ),
+    "seven_oh": ExposureInfo("7-OH products", True, "days with a 7-OH product", "days without"),
 }
 """Exposure ids always considered, in display order."""
 
@@ -158,8 +161,7 @@ class InsightReport:
     def any_association(self) -> bool:
         """True when any verdict is associated_better or associated_worse."""
         return any(
-            r.verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE)
-            for r in self.results
+            r.verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE) for r in self.results
         )
 
 
@@ -181,16 +183,27 @@ def exposure_info(exposure: str) -> ExposureInfo:
         return BASE_EXPOSURES[exposure]
     for prefix, word in (("strain_", "strain"), ("form_", "form")):
         if exposure.startswith(prefix):
-            name = exposure[len(prefix):].replace("_", " ")
+            name = exposure[len(prefix) :].replace("_", " ")
             return ExposureInfo(
-                f"{word} {name}", True, f"kratom nights with {word} {name}",
-                f"kratom nights with another {word}")
+                f"{word} {name}",
+                True,
+                f"kratom nights with {word} {name}",
+                f"kratom nights with another {word}",
+            )
     if exposure == SLEEP_TO_MOOD[0]:
-        return ExposureInfo("last night's sleep quality", False, unit="point",
-                            per_phrase="point of last night's sleep quality")
+        return ExposureInfo(
+            "last night's sleep quality",
+            False,
+            unit="point",
+            per_phrase="point of last night's sleep quality",
+        )
     if exposure == MOOD_TO_SLEEP[0]:
-        return ExposureInfo("the day's mood rating", False, unit="point",
-                            per_phrase="point of the day's mood rating")
+        return ExposureInfo(
+            "the day's mood rating",
+            False,
+            unit="point",
+            per_phrase="point of the day's mood rating",
+        )
     return ExposureInfo(exposure.replace("_", " "), False)
 
 
@@ -218,8 +231,10 @@ class RawAssociation:
         """Estimate and interval, or why there is none."""
         if self.estimate is None:
             return f"{self.exposure} -> {self.outcome}: no estimate ({self.reason})"
-        return (f"{self.exposure} -> {self.outcome}: {self.estimate:.3g} "
-                f"({self.ci_low:.3g} to {self.ci_high:.3g}), p = {self.p_value:.3g}")
+        return (
+            f"{self.exposure} -> {self.outcome}: {self.estimate:.3g} "
+            f"({self.ci_low:.3g} to {self.ci_high:.3g}), p = {self.p_value:.3g}"
+        )
 
 
 def _previous_day_index(day: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
@@ -297,21 +312,45 @@ def _test_one(
         rows &= np.isfinite(values)
     n_rows = int(rows.sum())
     if n_rows == 0:
-        return RawAssociation(exposure_id, outcome_id, family, 0, days_needed=2 * min_days,
-                    reason="no days have both values")
+        return RawAssociation(
+            exposure_id,
+            outcome_id,
+            family,
+            0,
+            days_needed=2 * min_days,
+            reason="no days have both values",
+        )
     x = exposure[rows]
     if np.ptp(x) == 0:
-        return RawAssociation(exposure_id, outcome_id, family, n_rows, days_needed=min_days,
-                    reason=f"{info.label} never changed")
+        return RawAssociation(
+            exposure_id,
+            outcome_id,
+            family,
+            n_rows,
+            days_needed=min_days,
+            reason=f"{info.label} never changed",
+        )
     high, low, high_word, low_word = _level_counts(x, info.binary)
     if min(high, low) < min_days:
         needed = min_days - min(high, low)
         side = high_word if high < low else low_word
-        return RawAssociation(exposure_id, outcome_id, family, n_rows, days_needed=needed,
-                    reason=f"{needed} more day(s) {side} {info.label} needed")
+        return RawAssociation(
+            exposure_id,
+            outcome_id,
+            family,
+            n_rows,
+            days_needed=needed,
+            reason=f"{needed} more day(s) {side} {info.label} needed",
+        )
     if np.ptp(outcome[rows]) == 0:
-        return RawAssociation(exposure_id, outcome_id, family, n_rows, days_needed=0,
-                    reason="the outcome never changed")
+        return RawAssociation(
+            exposure_id,
+            outcome_id,
+            family,
+            n_rows,
+            days_needed=0,
+            reason="the outcome never changed",
+        )
     matrix, names = _design(table, exposure, extra, rows)
     try:
         fit = fit_ar1_regression(outcome[rows], matrix, table.day[rows], names)
@@ -319,14 +358,24 @@ def _test_one(
         return RawAssociation(exposure_id, outcome_id, family, n_rows, reason=str(exc))
     coef = fit.coefficient("exposure")
     if not all(math.isfinite(v) for v in (coef.estimate, coef.ci_low, coef.ci_high, coef.p_value)):
-        return RawAssociation(exposure_id, outcome_id, family, n_rows,
-                              reason="the model could not be fitted")
+        return RawAssociation(
+            exposure_id, outcome_id, family, n_rows, reason="the model could not be fitted"
+        )
     contrast = 1.0
     if not info.binary:
         q25, q75 = np.percentile(x, [25, 75])
         contrast = float(q75 - q25) or float(np.std(x, ddof=1))
-    return RawAssociation(exposure_id, outcome_id, family, n_rows, coef.estimate, coef.ci_low,
-                coef.ci_high, coef.p_value, contrast)
+    return RawAssociation(
+        exposure_id,
+        outcome_id,
+        family,
+        n_rows,
+        coef.estimate,
+        coef.ci_low,
+        coef.ci_high,
+        coef.p_value,
+        contrast,
+    )
 
 
 def association(
@@ -334,8 +383,15 @@ def association(
 ) -> RawAssociation:
     """One adjusted association with possible withdrawal nights left out, before any BH step."""
     flags = possible_withdrawal_nights(_kratom_days(table))
-    return _test_one(table, exposure, outcome, table.column(exposure), table.column(outcome),
-                     flags, min_days=min_days)
+    return _test_one(
+        table,
+        exposure,
+        outcome,
+        table.column(exposure),
+        table.column(outcome),
+        flags,
+        min_days=min_days,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,8 +399,13 @@ def association(
 
 
 def decide(
-    estimate: float, ci_low: float, ci_high: float, q_value: float, threshold: float,
-    higher_is_better: bool, contrast: float = 1.0,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    q_value: float,
+    threshold: float,
+    higher_is_better: bool,
+    contrast: float = 1.0,
 ) -> Verdict:
     """Verdict for one test.
 
@@ -373,35 +434,59 @@ _REMINDER = (
 )
 
 
-def sentence_for(raw: RawAssociation, verdict: Verdict, meta: OutcomeThreshold, threshold: float,
-                 q_value: float | None) -> str:
+def sentence_for(
+    raw: RawAssociation,
+    verdict: Verdict,
+    meta: OutcomeThreshold,
+    threshold: float,
+    q_value: float | None,
+) -> str:
     """One or two plain sentences with the numbers and the interval."""
     info = exposure_info(raw.exposure)
     outcome = meta.label
-    unit = f" {meta.unit}" if meta.unit not in ("", "points") else (
-        " points" if meta.unit == "points" else "")
-    if (verdict is Verdict.INSUFFICIENT_DATA or raw.estimate is None or raw.ci_low is None
-            or raw.ci_high is None):
-        return (f"{info.label.capitalize()} and {outcome}: not enough data yet "
-                f"({raw.reason}; {MIN_DAYS_PER_LEVEL} days are needed at each level).")
-    numbers = (f"{_num(raw.estimate)}{unit} (95% CI {_num(raw.ci_low)} to "
-               f"{_num(raw.ci_high)}{unit}; {raw.n_days} days)")
+    unit = (
+        f" {meta.unit}"
+        if meta.unit not in ("", "points")
+        else (" points" if meta.unit == "points" else "")
+    )
+    if (
+        verdict is Verdict.INSUFFICIENT_DATA
+        or raw.estimate is None
+        or raw.ci_low is None
+        or raw.ci_high is None
+    ):
+        return (
+            f"{info.label.capitalize()} and {outcome}: not enough data yet "
+            f"({raw.reason}; {MIN_DAYS_PER_LEVEL} days are needed at each level)."
+        )
+    numbers = (
+        f"{_num(raw.estimate)}{unit} (95% CI {_num(raw.ci_low)} to "
+        f"{_num(raw.ci_high)}{unit}; {raw.n_days} days)"
+    )
     if info.binary:
-        first = (f"On {info.with_phrase}, {outcome} differed by {numbers} compared with "
-                 f"{info.without_phrase}.")
+        first = (
+            f"On {info.with_phrase}, {outcome} differed by {numbers} compared with "
+            f"{info.without_phrase}."
+        )
     else:
         first = f"For each additional {info.per_phrase}, {outcome} differed by {numbers}."
     if verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE):
         word = "better" if verdict is Verdict.ASSOCIATED_BETTER else "worse"
         direction = "lower" if raw.estimate < 0 else "higher"
-        return (f"{first} In your data this is associated with {direction} {outcome}, which "
-                f"counts as {word} (q = {q_value:.3f} after adjusting for every test shown). "
-                f"{_REMINDER}")
+        return (
+            f"{first} In your data this is associated with {direction} {outcome}, which "
+            f"counts as {word} (q = {q_value:.3f} after adjusting for every test shown). "
+            f"{_REMINDER}"
+        )
     if verdict is Verdict.INCONCLUSIVE:
-        return (f"{first} Inconclusive: the interval includes both a meaningful improvement and "
-                f"a meaningful worsening ({_num(threshold)}{unit}), so your data cannot tell yet.")
-    return (f"{first} No clear association: no difference stands out once every test shown "
-            "is accounted for.")
+        return (
+            f"{first} Inconclusive: the interval includes both a meaningful improvement and "
+            f"a meaningful worsening ({_num(threshold)}{unit}), so your data cannot tell yet."
+        )
+    return (
+        f"{first} No clear association: no difference stands out once every test shown "
+        "is accounted for."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,7 +554,8 @@ def analyze(
     unknown = [o for o in wanted if o not in known]
     if unknown:
         raise AnalysisError(
-            f"unknown outcome {unknown[0]!r}; expected one of {', '.join(sorted(known))}")
+            f"unknown outcome {unknown[0]!r}; expected one of {', '.join(sorted(known))}"
+        )
     present = [o for o in wanted if table.has(o)]
     if not present and outcomes is not None:
         raise AnalysisError(f"no values logged yet for {', '.join(wanted)}")
@@ -482,8 +568,17 @@ def analyze(
     raws: list[RawAssociation] = []
     for exposure_id, exposure in _exposures(table).items():
         for outcome_id in present:
-            raws.append(_test_one(table, exposure_id, outcome_id, exposure,
-                                  table.column(outcome_id), flags, min_days=min_days))
+            raws.append(
+                _test_one(
+                    table,
+                    exposure_id,
+                    outcome_id,
+                    exposure,
+                    table.column(outcome_id),
+                    flags,
+                    min_days=min_days,
+                )
+            )
     if include_mood_sleep_loop:
         raws.extend(_mood_sleep_loop(table, flags, present, min_days))
 
@@ -495,19 +590,41 @@ def analyze(
         meta = known[raw.outcome]
         threshold = meta.in_units(table.column(raw.outcome))
         q = q_of.get(i)
-        if (raw.p_value is None or q is None or raw.estimate is None or raw.ci_low is None
-                or raw.ci_high is None):
+        if (
+            raw.p_value is None
+            or q is None
+            or raw.estimate is None
+            or raw.ci_low is None
+            or raw.ci_high is None
+        ):
             verdict = Verdict.INSUFFICIENT_DATA
         else:
-            verdict = decide(raw.estimate, raw.ci_low, raw.ci_high, q, threshold,
-                             meta.higher_is_better, raw.contrast)
-        results.append(InsightResult(
-            exposure=raw.exposure, outcome=raw.outcome, estimate=raw.estimate,
-            ci_low=raw.ci_low, ci_high=raw.ci_high, p_value=raw.p_value, q_value=q,
-            n_days=raw.n_days, method=METHOD_NAME if q is not None else "none",
-            verdict=verdict, sentence=sentence_for(raw, verdict, meta, threshold, q),
-            days_needed=raw.days_needed, family=raw.family,
-        ))
+            verdict = decide(
+                raw.estimate,
+                raw.ci_low,
+                raw.ci_high,
+                q,
+                threshold,
+                meta.higher_is_better,
+                raw.contrast,
+            )
+        results.append(
+            InsightResult(
+                exposure=raw.exposure,
+                outcome=raw.outcome,
+                estimate=raw.estimate,
+                ci_low=raw.ci_low,
+                ci_high=raw.ci_high,
+                p_value=raw.p_value,
+                q_value=q,
+                n_days=raw.n_days,
+                method=METHOD_NAME if q is not None else "none",
+                verdict=verdict,
+                sentence=sentence_for(raw, verdict, meta, threshold, q),
+                days_needed=raw.days_needed,
+                family=raw.family,
+            )
+        )
     return InsightReport(tuple(results), _withdrawal_summary(table, flags, present), len(shown))
 
 
@@ -525,15 +642,34 @@ def _mood_sleep_loop(
     mood_next = table.column("mood_next_day")
     kratom = np.nan_to_num(table.column("evening_kratom"))
     if "mood_next_day" in present and table.has("quality"):
-        out.append(_test_one(
-            table, SLEEP_TO_MOOD[0], SLEEP_TO_MOOD[1], quality, mood_next, flags,
-            family="mood_sleep_loop",
-            extra={"mood_same_day": mood_today, "evening_kratom": kratom}, min_days=min_days))
+        out.append(
+            _test_one(
+                table,
+                SLEEP_TO_MOOD[0],
+                SLEEP_TO_MOOD[1],
+                quality,
+                mood_next,
+                flags,
+                family="mood_sleep_loop",
+                extra={"mood_same_day": mood_today, "evening_kratom": kratom},
+                min_days=min_days,
+            )
+        )
     if "quality" in present and table.has("mood"):
-        out.append(_test_one(
-            table, MOOD_TO_SLEEP[0], MOOD_TO_SLEEP[1], mood_today, quality, flags,
-            family="mood_sleep_loop",
-            extra={"quality_previous_night": _previous(quality, table.day),
-                   "evening_kratom": kratom},
-            min_days=min_days))
+        out.append(
+            _test_one(
+                table,
+                MOOD_TO_SLEEP[0],
+                MOOD_TO_SLEEP[1],
+                mood_today,
+                quality,
+                flags,
+                family="mood_sleep_loop",
+                extra={
+                    "quality_previous_night": _previous(quality, table.day),
+                    "evening_kratom": kratom,
+                },
+                min_days=min_days,
+            )
+        )
     return out

@@ -119,8 +119,9 @@ def simulate_days(
     caffeine = _markov_binary(rng, n, 0.6, 0.3, np.zeros(n))
     alcohol = (rng.random(n) < np.where(weekend > 0, 0.35, 0.08)).astype(float)
     other = (rng.random(n) < 0.1).astype(float)
-    kratom = _markov_binary(rng, n, spec.habit_stay, spec.habit_start,
-                            spec.caffeine_push * caffeine)
+    kratom = _markov_binary(
+        rng, n, spec.habit_stay, spec.habit_start, spec.caffeine_push * caffeine
+    )
     grams = np.where(kratom > 0, np.clip(3.0 + 0.8 * rng.standard_normal(n), 0.5, None), 0.0)
     previous = np.concatenate(([0.0], kratom[:-1]))
     withdrawal = possible_withdrawal_nights(kratom).astype(float)

@@ -62,8 +62,15 @@ def run_cell(
     rng = np.random.default_rng(seed)
     spec = ScenarioSpec(n_days=n_days, rho=rho, effect=effect, carryover=0.5 * effect)
     if not confounded:
-        spec = replace(spec, withdrawal_effect=0.0, weekend_effect=0.0, trend_total=0.0,
-                       caffeine_effect=0.0, alcohol_effect=0.0, caffeine_push=0.0)
+        spec = replace(
+            spec,
+            withdrawal_effect=0.0,
+            weekend_effect=0.0,
+            trend_total=0.0,
+            caffeine_effect=0.0,
+            alcohol_effect=0.0,
+            caffeine_push=0.0,
+        )
     rejected = dict.fromkeys(METHODS, 0)
     covered = {"engine": 0, "block_t": 0}
     counted = dict.fromkeys(METHODS, 0)
@@ -108,8 +115,12 @@ def null_journal_share(users: int, n_days: int, rho: float, seed: int) -> tuple[
     hits = 0
     n_tests = 0
     for _ in range(users):
-        sim = simulate_days(ScenarioSpec(n_days=n_days, rho=rho, withdrawal_effect=0.0), rng,
-                            outcomes=outcomes, effects={})
+        sim = simulate_days(
+            ScenarioSpec(n_days=n_days, rho=rho, withdrawal_effect=0.0),
+            rng,
+            outcomes=outcomes,
+            effects={},
+        )
         cols = dict(sim.table.columns)
         kratom = cols["evening_kratom"]
         n = len(kratom)

@@ -8,11 +8,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.errors import AnalysisError
-from kratom_journal.cli.common import fail, open_from_context
+from kratom_journal.cli.common import console, fail, open_from_context
 from kratom_journal.domain.errors import InvalidEntry
 
 if TYPE_CHECKING:
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 
 # numpy, scipy and statsmodels load only inside these commands, never at start-up.
 
-console = Console(highlight=False)
 
 HEADINGS = {
     "associated_worse": "Associated with worse",
@@ -32,7 +30,8 @@ HEADINGS = {
 
 
 def _say(text: str) -> None:
-    console.print(text, markup=False)
+    # Sentences contain square brackets and numbers: print them literally, unwrapped.
+    console.print(text, markup=False, soft_wrap=True)
 
 
 def _experiments() -> ModuleType:
@@ -63,9 +62,11 @@ def _report_json(report: InsightReport) -> str:
 
 
 def _print_report(report: InsightReport) -> None:
-    _say(f"{report.n_tests} comparisons were tested together (Benjamini-Hochberg). These are "
-         "associations in your own records, not proof of what kratom does; the nights you "
-         "dosed may differ in other ways.")
+    _say(
+        f"{report.n_tests} comparisons were tested together (Benjamini-Hochberg). These are "
+        "associations in your own records, not proof of what kratom does; the nights you "
+        "dosed may differ in other ways."
+    )
     for verdict, heading in HEADINGS.items():
         group = [r for r in report.results if r.verdict.value == verdict]
         if not group:
@@ -83,7 +84,8 @@ def register(app: typer.Typer) -> None:
     def analyze_command(
         ctx: typer.Context,
         outcome: list[str] | None = typer.Option(
-            None, "--outcome", help="Outcome id to analyse (repeatable), e.g. sol_min."),
+            None, "--outcome", help="Outcome id to analyse (repeatable), e.g. sol_min."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
     ) -> None:
         """Associations between kratom use and your sleep and mood, with honest statistics."""
@@ -100,8 +102,9 @@ def register(app: typer.Typer) -> None:
         else:
             _print_report(report)
 
-    experiment = typer.Typer(help="Randomized self-experiments (n-of-1 trials).",
-                             no_args_is_help=True)
+    experiment = typer.Typer(
+        help="Randomized self-experiments (n-of-1 trials).", no_args_is_help=True
+    )
     app.add_typer(experiment, name="experiment")
     _register_experiment(experiment)
 
@@ -126,15 +129,27 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         journal = open_from_context(ctx)
         try:
             first = date.fromisoformat(start) if start else _today(journal) + timedelta(days=1)
-            plan = ExperimentPlan(condition_a, condition_b, outcome, comparison, design, pairs,
-                                  first, seed=0, block_days=block_days, washout_days=washout)
+            plan = ExperimentPlan(
+                condition_a,
+                condition_b,
+                outcome,
+                comparison,
+                design,
+                pairs,
+                first,
+                seed=0,
+                block_days=block_days,
+                washout_days=washout,
+            )
             stored, warnings = _experiments().plan_experiment(journal, plan)
         except (AnalysisError, ValueError, InvalidEntry) as exc:
             fail(str(exc))
             return
         _say(f"Planned: {stored.plan.summary()}.")
-        _say(f"Smallest possible p-value: {stored.plan.smallest_p_value():.3f}. The schedule is "
-             "drawn at random and frozen when you run 'kj experiment start'.")
+        _say(
+            f"Smallest possible p-value: {stored.plan.smallest_p_value():.3f}. The schedule is "
+            "drawn at random and frozen when you run 'kj experiment start'."
+        )
         for warning in warnings:
             console.print(f"[bold yellow]Warning:[/bold yellow] {warning}")
 
@@ -168,9 +183,12 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
             fail(str(exc))
             return
         if scheduled is None:
-            _say(f"{when.isoformat()} is outside the experiment "
-                 f"({stored.schedule.days[0].day} to {stored.schedule.days[-1].day})."
-                 if stored.schedule else "The experiment has no schedule yet.")
+            _say(
+                f"{when.isoformat()} is outside the experiment "
+                f"({stored.schedule.days[0].day} to {stored.schedule.days[-1].day})."
+                if stored.schedule
+                else "The experiment has no schedule yet."
+            )
             return
         name = _experiments().condition_name(stored.plan, scheduled.condition)
         wash = " This is a washout day: it is not analysed." if scheduled.washout else ""
@@ -179,8 +197,9 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
     @experiment.command("log")
     def log_command(
         ctx: typer.Context,
-        followed: bool = typer.Option(..., "--followed/--not-followed",
-                                      help="Whether the scheduled condition was followed."),
+        followed: bool = typer.Option(
+            ..., "--followed/--not-followed", help="Whether the scheduled condition was followed."
+        ),
         day: str | None = typer.Option(None, "--date", help="Day, YYYY-MM-DD (default today)."),
         note: str | None = typer.Option(None, help="What happened, if anything."),
     ) -> None:
@@ -211,8 +230,10 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         elapsed = sum(1 for d in stored.schedule.days if d.day <= today)
         log = _experiments().adherence_log(journal, stored.id)
         followed = sum(log.values())
-        _say(f"Day {min(elapsed, len(stored.schedule.days))} of {len(stored.schedule.days)}; "
-             f"adherence logged on {len(log)} day(s), followed on {followed}.")
+        _say(
+            f"Day {min(elapsed, len(stored.schedule.days))} of {len(stored.schedule.days)}; "
+            f"adherence logged on {len(log)} day(s), followed on {followed}."
+        )
 
     @experiment.command("result")
     def result_command(
@@ -228,11 +249,17 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
             return
         if as_json:
             payload = {
-                "outcome": result.plan.outcome, "difference": result.difference,
-                "randomization_p": result.randomization_p, "exact": result.exact,
-                "estimate": result.estimate, "ci_low": result.ci_low, "ci_high": result.ci_high,
-                "method": result.method, "days_analysed": result.days_analysed,
-                "cent": result.cent_items(), "summary": result.summary(),
+                "outcome": result.plan.outcome,
+                "difference": result.difference,
+                "randomization_p": result.randomization_p,
+                "exact": result.exact,
+                "estimate": result.estimate,
+                "ci_low": result.ci_low,
+                "ci_high": result.ci_high,
+                "method": result.method,
+                "days_analysed": result.days_analysed,
+                "cent": result.cent_items(),
+                "summary": result.summary(),
             }
             typer.echo(json.dumps(payload, indent=2, allow_nan=False))
             return

@@ -37,6 +37,8 @@ from kratom_journal.domain.entries import (
     MoodCheckin,
     SleepDiaryEntry,
 )
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.tables import ENTRY_TABLES
 
 DAY_STARTS = time(4, 0)
@@ -71,8 +73,9 @@ def load_live_entries(journal: Any, kind: Kind) -> list[Any]:
     offsets: dict[int, timezone] = {}
     out: list[Any] = []
     with journal.session() as session:
-        rows = session.execute(
-            select(table).where(table.c.deleted_at_utc.is_(None))).mappings().all()
+        rows = (
+            session.execute(select(table).where(table.c.deleted_at_utc.is_(None))).mappings().all()
+        )
     for row in rows:
         values: dict[str, Any] = {}
         for name, is_instant in plan:
@@ -117,27 +120,27 @@ def _is_after_caffeine_cutoff(local: datetime) -> bool:
 
 
 def diary_metrics(entry: SleepDiaryEntry) -> dict[str, float]:
-    """Diary outcomes of one night.
+    """Diary outcomes of one night, using the journal's sleep-metric definitions.
 
-    TST = (final awakening - time tried to sleep) - SOL - WASO; SE = 100 x TST / time in bed,
-    with time in bed from getting into bed to getting out of it.
-
-    References
-    ----------
-    Carney CE, Buysse DJ, Ancoli-Israel S, et al. The Consensus Sleep Diary: standardizing
-    prospective sleep self-monitoring. Sleep 2012;35(2):287-302. doi:10.5665/sleep.1642
+    TST and SE come from :func:`kratom_journal.sleep.metrics.night_metrics` (Consensus Sleep
+    Diary, Carney et al. 2012); a night whose times contradict themselves in real elapsed
+    time (a clock change) keeps its reported items and leaves TST and SE unknown.
     """
-    window = (entry.final_wake_at - entry.tried_at) / timedelta(minutes=1)
-    tst = window - entry.sol_min - entry.waso_min
-    in_bed = (entry.out_of_bed_at - entry.bed_at) / timedelta(minutes=1)
-    return {
+    values = {
         "sol_min": float(entry.sol_min),
         "waso_min": float(entry.waso_min),
-        "tst_min": float(tst),
-        "se_pct": 100.0 * tst / in_bed if in_bed > 0 else math.nan,
+        "tst_min": math.nan,
+        "se_pct": math.nan,
         "quality": float(entry.quality),
         "awakenings": float(entry.awakenings),
     }
+    try:
+        metrics = night_metrics(entry)
+    except InvalidEntry:
+        return values
+    values["tst_min"] = float(metrics.tst_min)
+    values["se_pct"] = float(metrics.se_pct)
+    return values
 
 
 @dataclass
@@ -245,17 +248,30 @@ def _assemble(
     empty = _Day()
     strain_keys = sorted({k for found in strains.values() for k in found})
     form_keys = sorted({k for found in forms.values() for k in found})
-    names = ["evening_kratom", "evening_kratom_grams", "daily_kratom_grams", "doses_per_day",
-             "seven_oh", "caffeine_after_14", "alcohol", "other_substances", "mood",
-             "mood_next_day", "anxiety_next_day", *DIARY_COLUMNS,
-             *(snake_id("strain", k) for k in strain_keys),
-             *(snake_id("form", k) for k in form_keys), *extra]
+    names = [
+        "evening_kratom",
+        "evening_kratom_grams",
+        "daily_kratom_grams",
+        "doses_per_day",
+        "seven_oh",
+        "caffeine_after_14",
+        "alcohol",
+        "other_substances",
+        "mood",
+        "mood_next_day",
+        "anxiety_next_day",
+        *DIARY_COLUMNS,
+        *(snake_id("strain", k) for k in strain_keys),
+        *(snake_id("form", k) for k in form_keys),
+        *extra,
+    ]
     columns = {name: np.full(n, math.nan) for name in names}
     for i, d in enumerate(dates):
         row = days.get(d, empty)
         columns["evening_kratom"][i] = row.evening
-        columns["evening_kratom_grams"][i] = row.evening_grams if row.evening_grams_known else (
-            math.nan)
+        columns["evening_kratom_grams"][i] = (
+            row.evening_grams if row.evening_grams_known else (math.nan)
+        )
         columns["daily_kratom_grams"][i] = row.grams if row.grams_known else math.nan
         columns["doses_per_day"][i] = row.doses
         columns["seven_oh"][i] = row.seven_oh

@@ -43,6 +43,8 @@ OPEN = ("planned", "running")
 def _utc_now() -> datetime:
     """Now as naive UTC, the way the journal stores instants."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
 RECENT_DAYS = 28
 """Days looked at to decide whether the person takes kratom most days."""
 
@@ -65,14 +67,21 @@ class StoredExperiment:
 
 def _to_stored(row: ExperimentRow) -> StoredExperiment:
     return StoredExperiment(
-        id=row.id, status=row.status, plan=plan_from_json(row.plan_json),
+        id=row.id,
+        status=row.status,
+        plan=plan_from_json(row.plan_json),
         schedule=schedule_from_json(row.schedule_json) if row.schedule_json else None,
-        frozen_hash=row.frozen_hash, stop_reason=row.stop_reason)
+        frozen_hash=row.frozen_hash,
+        stop_reason=row.stop_reason,
+    )
 
 
 def _open_row(session: Any) -> ExperimentRow | None:
-    stmt = select(ExperimentRow).where(ExperimentRow.status.in_(OPEN)).order_by(
-        ExperimentRow.id.desc())
+    stmt = (
+        select(ExperimentRow)
+        .where(ExperimentRow.status.in_(OPEN))
+        .order_by(ExperimentRow.id.desc())
+    )
     return session.execute(stmt).scalars().first()  # type: ignore[no-any-return]
 
 
@@ -107,11 +116,11 @@ def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperimen
         current = _open_row(session)
         if current is not None and current.status == "running":
             raise AnalysisError(
-                f"experiment {current.id} is running; stop it before planning another")
+                f"experiment {current.id} is running; stop it before planning another"
+            )
         if current is not None:
             session.delete(current)
-        row = ExperimentRow(status="planned", plan_json=plan_to_json(plan),
-                            created_at=_utc_now())
+        row = ExperimentRow(status="planned", plan_json=plan_to_json(plan), created_at=_utc_now())
         session.add(row)
         session.flush()
         stored = _to_stored(row)
@@ -166,13 +175,25 @@ def log_adherence(journal: Any, day: date, followed: bool, note: str | None = No
     if scheduled is None:
         raise AnalysisError(f"{day.isoformat()} is not a day of the running experiment")
     with journal.session() as session:
-        existing = session.execute(
-            select(ExperimentLogRow).where(ExperimentLogRow.experiment_id == stored.id,
-                                           ExperimentLogRow.day == day)
-        ).scalars().first()
+        existing = (
+            session.execute(
+                select(ExperimentLogRow).where(
+                    ExperimentLogRow.experiment_id == stored.id, ExperimentLogRow.day == day
+                )
+            )
+            .scalars()
+            .first()
+        )
         if existing is None:
-            session.add(ExperimentLogRow(experiment_id=stored.id, day=day, followed=followed,
-                                         note=note, logged_at=_utc_now()))
+            session.add(
+                ExperimentLogRow(
+                    experiment_id=stored.id,
+                    day=day,
+                    followed=followed,
+                    note=note,
+                    logged_at=_utc_now(),
+                )
+            )
         else:
             existing.followed = followed
             existing.note = note
@@ -182,9 +203,13 @@ def log_adherence(journal: Any, day: date, followed: bool, note: str | None = No
 def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
     """Adherence by day for one experiment."""
     with journal.session() as session:
-        rows = session.execute(
-            select(ExperimentLogRow).where(ExperimentLogRow.experiment_id == experiment_id)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(ExperimentLogRow).where(ExperimentLogRow.experiment_id == experiment_id)
+            )
+            .scalars()
+            .all()
+        )
         return {r.day: bool(r.followed) for r in rows}
 
 
@@ -207,8 +232,14 @@ def experiment_result(journal: Any, today: date | None = None) -> ExperimentResu
         for d, v in zip(table.dates, values, strict=True):
             if d in scheduled and math.isfinite(v):
                 outcomes[d] = float(v)
-    return analyze_experiment(stored.plan, stored.schedule, stored.frozen_hash, outcomes,
-                              adherence_log(journal, stored.id), today=today)
+    return analyze_experiment(
+        stored.plan,
+        stored.schedule,
+        stored.frozen_hash,
+        outcomes,
+        adherence_log(journal, stored.id),
+        today=today,
+    )
 
 
 def stop_experiment(journal: Any, reason: str | None = None) -> StoredExperiment:
@@ -231,14 +262,26 @@ def add_demo_experiment(journal: Any, start: date, today: date) -> StoredExperim
     seed 2024, adherence logged on the days up to ``today`` (one deviation).
     """
     plan = ExperimentPlan(
-        "Red Bali at my usual amount", "Green Malay at the same amount", "sol_min",
-        Comparison.STRAIN, Design.BLOCK, pairs=6, start=start, seed=0, block_days=3,
-        washout_days=1)
+        "Red Bali at my usual amount",
+        "Green Malay at the same amount",
+        "sol_min",
+        Comparison.STRAIN,
+        Design.BLOCK,
+        pairs=6,
+        start=start,
+        seed=0,
+        block_days=3,
+        washout_days=1,
+    )
     plan_experiment(journal, plan)
     stored = start_experiment(journal, seed=2024)
     if stored.schedule is not None:
         past = [d.day for d in stored.schedule.days if d.day <= today]
         for i, day in enumerate(past):
-            log_adherence(journal, day, followed=i != 4,
-                          note="took the other strain by mistake" if i == 4 else None)
+            log_adherence(
+                journal,
+                day,
+                followed=i != 4,
+                note="took the other strain by mistake" if i == 4 else None,
+            )
     return stored

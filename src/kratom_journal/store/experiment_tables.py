@@ -37,7 +37,8 @@ class ExperimentLogRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     experiment_id: Mapped[int] = mapped_column(
-        ForeignKey("experiments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("experiments.id", ondelete="CASCADE"), index=True
+    )
     day: Mapped[date] = mapped_column(Date)
     followed: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

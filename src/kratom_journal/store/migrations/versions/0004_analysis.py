@@ -32,8 +32,12 @@ def upgrade() -> None:
     op.create_table(
         "experiment_logs",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("experiment_id", sa.Integer(),
-                  sa.ForeignKey("experiments.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "experiment_id",
+            sa.Integer(),
+            sa.ForeignKey("experiments.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("followed", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
