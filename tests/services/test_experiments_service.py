@@ -96,3 +96,16 @@ def test_demo_experiment(journal: Journal) -> None:
     stored = service.add_demo_experiment(journal, FIRST, FIRST + timedelta(days=8))
     log = service.adherence_log(journal, stored.id)
     assert len(log) == 9 and sum(log.values()) == 8
+
+
+def test_experiment_storage_on_both_databases(any_journal: Journal) -> None:
+    service.plan_experiment(any_journal, strain_plan())
+    started = service.start_experiment(any_journal, seed=5)
+    assert started.schedule is not None
+    day = started.schedule.days[1].day
+    service.log_adherence(any_journal, day, True, "ok")
+    service.log_adherence(any_journal, day, False, "changed my mind")
+    assert service.adherence_log(any_journal, started.id) == {day: False}
+    again = service.current_experiment(any_journal)
+    assert again.schedule == started.schedule and again.frozen_hash == started.frozen_hash
+    assert service.stop_experiment(any_journal, "test").status == "stopped"
