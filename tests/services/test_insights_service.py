@@ -47,3 +47,22 @@ def test_extra_outcome_columns_from_providers(journal: Journal) -> None:
     finally:
         OUTCOME_PROVIDERS.pop("hrv_ms")
     assert table.column("hrv_ms")[0] == 50.0
+
+
+def test_questionnaire_scores_become_outcome_columns(journal: Journal) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from kratom_journal.instruments.loader import shipped_instrument
+    from kratom_journal.services.questionnaires import record_administration
+
+    fill(journal, 20, seed=9)
+    at = datetime(FIRST.year, FIRST.month, FIRST.day, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+    answers = {str(i): 1 for i in range(1, 9)} | {"9": 0}
+    record_administration(journal, shipped_instrument("phq9"), answers, at + timedelta(days=3))
+    table = journal_day_table(journal)
+    assert table.dates is not None
+    phq9 = dict(zip(table.dates, table.column("phq9"), strict=True))
+    assert phq9[FIRST + timedelta(days=3)] == 8.0
+    report = run_insights(journal, outcomes=["phq9"])
+    assert all(r.verdict is Verdict.INSUFFICIENT_DATA for r in report.results)

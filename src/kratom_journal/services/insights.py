@@ -10,7 +10,14 @@ from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.insights import InsightReport, analyze
 from kratom_journal.analysis.thresholds import OutcomeThreshold
 from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SleepDiaryEntry
-from kratom_journal.services.daily import OUTCOME_PROVIDERS, build_day_table, load_live_entries
+from kratom_journal.services.daily import (
+    OUTCOME_PROVIDERS,
+    build_day_table,
+    journal_day,
+    load_live_entries,
+    local_time,
+    register_outcome_provider,
+)
 
 
 def _live(journal: Any, kind: Kind) -> list[Any]:
@@ -21,6 +28,38 @@ def journal_timezone(journal: Any) -> str | None:
     """The journal's IANA time zone setting, if any."""
     value = journal.settings.get("timezone")
     return str(value) if value else None
+
+
+def questionnaire_scores(journal: Any, instrument_id: str) -> dict[date, float]:
+    """Total scores of a questionnaire by journal day (the last one if taken twice a day).
+
+    PHQ-9 and GAD-7 ask about the past two weeks and are taken every two weeks or so, so they
+    rarely reach the 14 days per exposure level the analysis asks for; the result then says
+    how much more data is needed rather than guessing.
+    """
+    from kratom_journal.services.questionnaires import list_administrations
+
+    zone = journal_timezone(journal)
+    scores: dict[date, float] = {}
+    for administration in list_administrations(journal, instrument_id):
+        total = administration.result.total
+        if total is None:
+            continue
+        day = journal_day(local_time(administration.administered_at, None, zone))
+        scores[day] = float(total)
+    return scores
+
+
+def _phq9(journal: Any) -> Mapping[date, float]:
+    return questionnaire_scores(journal, "phq9")
+
+
+def _gad7(journal: Any) -> Mapping[date, float]:
+    return questionnaire_scores(journal, "gad7")
+
+
+register_outcome_provider("phq9", _phq9)
+register_outcome_provider("gad7", _gad7)
 
 
 def journal_day_table(
