@@ -487,6 +487,11 @@ def analyze_experiment(
     deviations = tuple(sorted(d for d, ok in adherence.items() if d in in_schedule and not ok))
     if plan.smallest_p_value() > ALPHA:
         warnings.append("This design cannot reach p <= 0.05 whatever the data.")
+    if plan.comparison is Comparison.KRATOM_VS_NONE:
+        warnings.append(
+            "Nights without kratom may include withdrawal, which would make them look worse "
+            "for reasons other than the absence of kratom."
+        )
     new_hash = frozen_hash(plan, schedule)
     if new_hash != stored_hash:
         warnings.append("The schedule or plan differs from the one frozen at the start.")
