@@ -138,10 +138,28 @@ class WithdrawalSummary:
             return "No nights looked like possible withdrawal nights."
         who = "You took kratom on most days. " if self.regular_user else ""
         return (
-            f"{who}{self.n_flagged} night(s) came right after a skipped day following three or "
-            "more days in a row with kratom. Sleep and mood on those nights may reflect "
+            f"{who}{self.n_flagged} night(s) were the first or second night without kratom after "
+            "three or more days in a row with it. Sleep and mood on those nights may reflect "
             "withdrawal, so they are left out of the comparisons and shown on their own."
         )
+
+    def details(self) -> list[str]:
+        """One line per outcome: averages on flagged, other kratom-free and kratom nights."""
+        if self.n_flagged == 0:
+            return []
+        labels = load_thresholds().outcomes
+        lines = []
+        for outcome, (flagged, other, kratom) in self.outcome_means.items():
+            if flagged is None:
+                continue
+            label = labels[outcome].label if outcome in labels else outcome
+            parts = [f"{_num(flagged)} on possible withdrawal nights"]
+            if other is not None:
+                parts.append(f"{_num(other)} on other nights without kratom")
+            if kratom is not None:
+                parts.append(f"{_num(kratom)} on nights with kratom")
+            lines.append(f"{label.capitalize()}: average " + ", ".join(parts) + ".")
+        return lines
 
 
 @dataclass(frozen=True, slots=True)

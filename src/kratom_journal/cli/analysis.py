@@ -56,6 +56,10 @@ def _report_json(report: InsightReport) -> str:
             "regular_user": report.withdrawal.regular_user,
             "n_flagged": report.withdrawal.n_flagged,
             "summary": report.withdrawal.summary(),
+            "outcome_means": {
+                outcome: {"withdrawal_nights": f, "other_kratom_free_nights": o, "kratom_nights": k}
+                for outcome, (f, o, k) in report.withdrawal.outcome_means.items()
+            },
         },
     }
     return json.dumps(payload, indent=2, allow_nan=False)
@@ -75,6 +79,8 @@ def _print_report(report: InsightReport) -> None:
         for result in group:
             _say(f"- [{result.exposure} -> {result.outcome}] {result.sentence}")
     _say("\n" + report.withdrawal.summary())
+    for line in report.withdrawal.details():
+        _say("  " + line)
 
 
 def register(app: typer.Typer) -> None:
