@@ -41,12 +41,12 @@ def test_a_journal_with_a_real_difference(journal: Journal) -> None:
 
 def test_extra_outcome_columns_from_providers(journal: Journal) -> None:
     fill(journal, 40, seed=3)
-    register_outcome_provider("hrv_ms", lambda _journal: {FIRST: 50.0})
+    register_outcome_provider("custom_score", lambda _journal: {FIRST: 50.0})
     try:
         table = journal_day_table(journal)
     finally:
-        OUTCOME_PROVIDERS.pop("hrv_ms")
-    assert table.column("hrv_ms")[0] == 50.0
+        OUTCOME_PROVIDERS.pop("custom_score")
+    assert table.column("custom_score")[0] == 50.0
 
 
 def test_questionnaire_scores_become_outcome_columns(journal: Journal) -> None:
@@ -66,3 +66,38 @@ def test_questionnaire_scores_become_outcome_columns(journal: Journal) -> None:
     assert phq9[FIRST + timedelta(days=3)] == 8.0
     report = run_insights(journal, outcomes=["phq9"])
     assert all(r.verdict is Verdict.INSUFFICIENT_DATA for r in report.results)
+
+
+def test_wearable_nights_become_outcome_columns(journal: Journal) -> None:
+    from kratom_journal.store.wearable_tables import WearableNight, WearableSource
+
+    fill(journal, 10, seed=10)
+    with journal.session() as session:
+        source = WearableSource(vendor="oura", name="Ring")
+        session.add(source)
+        session.flush()
+        session.add(
+            WearableNight(
+                night=FIRST,
+                source_id=source.id,
+                chosen=True,
+                tier=1,
+                bed_ms=0,
+                bed_offset_min=60,
+                out_ms=1,
+                out_offset_min=60,
+                time_in_bed_min=480.0,
+                total_sleep_min=420.0,
+                awakenings=2,
+                staged=True,
+                deep_min=70.0,
+                hrv_rmssd_mean=42.0,
+                samples=1,
+                content_hash="h",
+            )
+        )
+    table = journal_day_table(journal)
+    assert table.column("wearable_tst_min")[0] == 420.0
+    assert table.column("wearable_awakenings")[0] == 2.0
+    assert table.column("deep_sleep_min")[0] == 70.0
+    assert table.column("hrv_ms")[0] == 42.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -58,8 +58,52 @@ def _gad7(journal: Any) -> Mapping[date, float]:
     return questionnaire_scores(journal, "gad7")
 
 
+def wearable_nights(journal: Any) -> dict[str, dict[date, float]]:
+    """Nightly wearable outcomes from the chosen source of each night.
+
+    ``hrv_ms`` uses one HRV measure for the whole journal (RMSSD or SDNN, whichever covers
+    more nights), since the two are not interchangeable.
+    """
+    from sqlalchemy import select
+
+    from kratom_journal.store.wearable_tables import WearableNight
+
+    columns: dict[str, dict[date, float]] = {
+        "wearable_tst_min": {},
+        "wearable_awakenings": {},
+        "deep_sleep_min": {},
+    }
+    rmssd: dict[date, float] = {}
+    sdnn: dict[date, float] = {}
+    with journal.session() as session:
+        rows = session.execute(select(WearableNight).where(WearableNight.chosen.is_(True)))
+        for night in rows.scalars():
+            for name, value in (
+                ("wearable_tst_min", night.total_sleep_min),
+                ("wearable_awakenings", night.awakenings),
+                ("deep_sleep_min", night.deep_min if night.staged else None),
+            ):
+                if value is not None:
+                    columns[name][night.night] = float(value)
+            if night.hrv_rmssd_mean is not None:
+                rmssd[night.night] = float(night.hrv_rmssd_mean)
+            if night.hrv_sdnn_mean is not None:
+                sdnn[night.night] = float(night.hrv_sdnn_mean)
+    columns["hrv_ms"] = rmssd if len(rmssd) >= len(sdnn) else sdnn
+    return columns
+
+
+def _wearable(name: str) -> Callable[[Any], Mapping[date, float]]:
+    def provider(journal: Any) -> Mapping[date, float]:
+        return wearable_nights(journal)[name]
+
+    return provider
+
+
 register_outcome_provider("phq9", _phq9)
 register_outcome_provider("gad7", _gad7)
+for _name in ("wearable_tst_min", "wearable_awakenings", "deep_sleep_min", "hrv_ms"):
+    register_outcome_provider(_name, _wearable(_name))
 
 
 def journal_day_table(
