@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 
 from kratom_journal import __version__
+from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.domain.entries import (
     Dose,
     Form,
@@ -34,6 +35,8 @@ from kratom_journal.safety.interactions import check as check_interactions
 from kratom_journal.safety.interactions import normalize_drug_name, substance_to_check
 from kratom_journal.safety.signals import build_report as build_signals
 from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
+from kratom_journal.services.experiments import experiment_result
+from kratom_journal.services.insights import run_insights
 from kratom_journal.services.questionnaires import (
     Administration,
     crisis_notice_for,
@@ -74,8 +77,6 @@ ASSOCIATION_CAVEAT = (
     "Association, not proof: these are patterns in the person's own observational data, "
     "adjusted for multiple comparisons; they do not show that kratom caused them."
 )
-
-_SECTION_UNAVAILABLE = "Not available: this installation of Kratom Journal has no {what}."
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,7 @@ class ScoreBand:
 
 @dataclass
 class SleepSection:
-    weeks: list[dict[str, Any]] | None
-    unavailable: str | None
+    weeks: list[dict[str, Any]]
     nights_logged: int
     log_rows: list[SleepLogRow]
     se_denominator: str = "time in bed"
@@ -172,10 +172,9 @@ class KratomSection:
 
 @dataclass
 class MedicationSection:
-    declared: list[dict[str, Any]] | None
+    declared: list[dict[str, Any]]
     logged: list[tuple[str, int]]
-    warnings: list[dict[str, Any]] | None
-    unavailable: str | None = None
+    warnings: list[dict[str, Any]]
 
 
 @dataclass
@@ -561,7 +560,6 @@ def _sleep_section(
     rows = [_week_row(week) for week in summaries if week.start <= period.end]
     return SleepSection(
         rows,
-        None,
         len(nights),
         log_rows,
         regularity=_regularity(nights),
@@ -791,6 +789,10 @@ def _side_effect_rows(effects: list[SideEffect]) -> list[dict[str, Any]]:
     ]
 
 
+SHOWN_IN_TABLE = frozenset({"seven_oh", "withdrawal_scores", "self_check"})
+"""Signals the kratom table already states; listed again only when they call for notice."""
+
+
 def _add_safety_signals(journal: Journal, section: KratomSection, period: Period) -> None:
     """The safety module's signals as of the period's last day (what ``kj safety`` shows).
 
@@ -813,7 +815,9 @@ def _add_safety_signals(journal: Journal, section: KratomSection, period: Period
         country=journal.settings.get("country"),
     )
     section.signals = [
-        {"title": s.title, "observed": s.observed, "level": s.level.value} for s in report.signals
+        {"title": s.title, "observed": s.observed, "level": s.level.value}
+        for s in report.signals
+        if s.level.value != "info" or s.id not in SHOWN_IN_TABLE
     ]
     for scores, target in ((sows, section.sows), (checks, section.self_checks)):
         for day, total in scores:
@@ -906,8 +910,10 @@ def _interaction_checks(
     return checks
 
 
-MAX_INSIGHTS = 6
-"""At most this many analysis results in the report: clear associations first."""
+MAX_INSIGHTS = 4
+"""At most this many clear associations in the report, strongest evidence first."""
+MAX_UNCLEAR = 2
+"""Without a clear association, this many of the other results are shown as examples."""
 
 _VERDICT_ORDER = {
     "associated_worse": 0,
@@ -919,12 +925,6 @@ _VERDICT_ORDER = {
 
 
 def _analysis_section(journal: Journal) -> AnalysisSection:
-    try:
-        from kratom_journal.analysis.errors import AnalysisError
-        from kratom_journal.services.experiments import experiment_result
-        from kratom_journal.services.insights import run_insights
-    except ImportError:  # the analysis module is an optional part of an installation
-        return AnalysisSection(None, None, _SECTION_UNAVAILABLE.format(what="analysis module"))
     notes = []
     insights = None
     try:
@@ -939,12 +939,14 @@ def _analysis_section(journal: Journal) -> AnalysisSection:
                 r["q_value"] if r["q_value"] is not None else 1.0,
             )
         )
-        insights = rows[:MAX_INSIGHTS]
-        if len(rows) > MAX_INSIGHTS:
-            notes.append(
-                f"{MAX_INSIGHTS} of {len(rows)} results shown ({report.n_tests} tests, "
-                "adjusted together); clear associations first."
-            )
+        clear = [r for r in rows if str(r["verdict"]).startswith("associated")]
+        insights = clear[:MAX_INSIGHTS] if clear else rows[:MAX_UNCLEAR]
+        verdicts = Counter(str(r["verdict"]).replace("_", " ") for r in rows)
+        listed = ", ".join(f"{n} {name}" for name, n in verdicts.most_common())
+        notes.append(
+            f"{len(insights)} of {len(rows)} results shown ({listed}; {report.n_tests} "
+            "tests adjusted together); clear associations first."
+        )
     experiments = None
     try:
         result = experiment_result(journal)
