@@ -37,7 +37,9 @@ def make_journal(folder: Path, days: int) -> Journal:
     return journal
 
 
-def time_report(journal: Journal, period: Period, repeat: int) -> tuple[float, float, int]:
+def time_report(
+    journal: Journal, period: Period, repeat: int, with_analysis: bool = True
+) -> tuple[float, float, int]:
     """Best seconds to gather, best seconds in total (with PDF), PDF size.
 
     The best of several runs is reported because the machine is shared: slower runs measure
@@ -46,7 +48,7 @@ def time_report(journal: Journal, period: Period, repeat: int) -> tuple[float, f
     gather, total, size = [], [], 0
     for _ in range(repeat):
         start = time.perf_counter()
-        report = build_report(journal, period)
+        report = build_report(journal, period, with_analysis=with_analysis)
         middle = time.perf_counter()
         size = len(render_pdf(report))
         end = time.perf_counter()
@@ -63,38 +65,47 @@ def main() -> None:
         small = make_journal(Path(folder), 30)
         large = make_journal(Path(folder), 5 * 365)
         render_pdf(build_report(small, default_period(small)))  # warm fonts and templates
-        rows = []
-        for label, journal, days in (
-            ("30-day journal", small, 30),
-            ("5-year journal", large, 5 * 365),
-        ):
-            last = default_period(journal)
-            whole = Period(END - timedelta(days=days), last.end)
-            rows.append(
-                (
-                    label,
-                    time_report(journal, last, args.repeat),
-                    time_report(journal, whole, args.repeat),
+        for with_analysis in (True, False):
+            title = "with" if with_analysis else "without (kj report --no-analysis)"
+            print(f"\nReport {title} the analyses section:")
+            rows = []
+            for label, journal, days in (
+                ("30-day journal", small, 30),
+                ("5-year journal", large, 5 * 365),
+            ):
+                last = default_period(journal)
+                whole = Period(END - timedelta(days=days), last.end)
+                rows.append(
+                    (
+                        label,
+                        time_report(journal, last, args.repeat, with_analysis),
+                        time_report(journal, whole, args.repeat, with_analysis),
+                    )
                 )
-            )
-        print(f"{'':16} {'last 4 weeks':>28} {'whole journal':>28}")
-        print(
-            f"{'':16} {'gather s':>9} {'total s':>9} {'PDF kB':>8} "
-            f"{'gather s':>9} {'total s':>9} {'PDF kB':>8}"
-        )
-        for label, (g1, t1, s1), (g2, t2, s2) in rows:
-            print(
-                f"{label:16} {g1:9.2f} {t1:9.2f} {s1 / 1024:8.0f} "
-                f"{g2:9.2f} {t2:9.2f} {s2 / 1024:8.0f}"
-            )
-        (_, (_, small_last, _), (_, small_whole, _)) = rows[0]
-        (_, (_, large_last, _), (_, large_whole, _)) = rows[1]
-        print(
-            f"ratio 5-year / 30-day: last 4 weeks {large_last / small_last:.2f}x, "
-            f"whole journal {large_whole / small_whole:.2f}x (target <= 2x)"
-        )
+            _print(rows)
         small.close()
         large.close()
+
+
+Row = tuple[str, tuple[float, float, int], tuple[float, float, int]]
+
+
+def _print(rows: list[Row]) -> None:
+    print(f"{'':16} {'last 4 weeks':>28} {'whole journal':>28}")
+    print(
+        f"{'':16} {'gather s':>9} {'total s':>9} {'PDF kB':>8} "
+        f"{'gather s':>9} {'total s':>9} {'PDF kB':>8}"
+    )
+    for label, (g1, t1, s1), (g2, t2, s2) in rows:
+        print(
+            f"{label:16} {g1:9.2f} {t1:9.2f} {s1 / 1024:8.0f} {g2:9.2f} {t2:9.2f} {s2 / 1024:8.0f}"
+        )
+    (_, (_, small_last, _), (_, small_whole, _)) = rows[0]
+    (_, (_, large_last, _), (_, large_whole, _)) = rows[1]
+    print(
+        f"ratio 5-year / 30-day: last 4 weeks {large_last / small_last:.2f}x, "
+        f"whole journal {large_whole / small_whole:.2f}x (target <= 2x)"
+    )
 
 
 if __name__ == "__main__":

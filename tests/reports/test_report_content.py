@@ -162,3 +162,13 @@ def test_declared_medicines_and_interaction_warnings(three_nights: Journal) -> N
     assert "Opioids" in tramadol["summary"]
     html = render_html(report)
     assert "tramadol (daily)" in html
+
+
+def test_the_person_can_leave_out_their_analyses(three_nights: Journal, kj, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    report = build_report(three_nights, default_period(three_nights), with_analysis=False)
+    assert report.analysis.insights is None and report.analysis.experiments is None
+    assert "chose not to include" in render_html(report)
+    target = tmp_path / "r.html"
+    result = kj("report", "--no-analysis", "--out", str(target))
+    assert result.exit_code == 0, result.output
+    assert "chose not to include" in target.read_text(encoding="utf-8")

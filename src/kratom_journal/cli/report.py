@@ -37,6 +37,13 @@ def report_command(
     out: Annotated[Path, typer.Option("--out", help="report.pdf or report.html.")] = Path(
         "kratom-journal-report.pdf"
     ),
+    analysis: Annotated[
+        bool,
+        typer.Option(
+            "--analysis/--no-analysis",
+            help="Include your analyses and self-experiments (default) or leave them out.",
+        ),
+    ] = True,
 ) -> None:
     """Write a two-page clinician report. Example: kj report --from 2026-10-01 --out report.pdf"""
     from kratom_journal.reports.render import write_report
@@ -46,7 +53,7 @@ def report_command(
         fail(f"--out {out}: expected a file name ending in .pdf or .html")
     journal = open_from_context(ctx)
     period = resolve_period(journal, _day(start, "--from"), _day(end, "--to"))
-    report = build_report(journal, period)
+    report = build_report(journal, period, with_analysis=analysis)
     if report.crisis is not None:
         _print_crisis(report.crisis)
     kind = write_report(report, out)

@@ -231,8 +231,14 @@ def resolve_period(journal: Journal, start: date | None, end: date | None) -> Pe
     return Period(start, end)
 
 
-def build_report(journal: Journal, period: Period, now: datetime | None = None) -> ClinicianReport:
-    """Gather every section of the clinician report for ``period``."""
+def build_report(
+    journal: Journal, period: Period, now: datetime | None = None, with_analysis: bool = True
+) -> ClinicianReport:
+    """Gather every section of the clinician report for ``period``.
+
+    ``with_analysis=False`` leaves out the person's analyses and self-experiments
+    (their choice; the section then says so).
+    """
     zone = journal_zone(journal)
     # Only the nights the table and the sleep log show are read in full; longer periods are
     # counted and summarised from a few columns, so a report over years stays quick.
@@ -258,7 +264,11 @@ def build_report(journal: Journal, period: Period, now: datetime | None = None) 
         questionnaires=_questionnaire_series(administrations, period),
         kratom=_kratom_section(journal, in_period, effects, moods, period),
         medications=_medication_section(journal, in_period),
-        analysis=_analysis_section(journal),
+        analysis=_analysis_section(journal)
+        if with_analysis
+        else AnalysisSection(
+            None, None, "The person chose not to include their analyses in this report."
+        ),
     )
 
 
