@@ -370,8 +370,9 @@ def undelete_command(ctx: typer.Context, entry_id: str) -> None:
 def export_command(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="File (json) or folder/file (csv) to write.")],
-    fmt: Annotated[str, typer.Option(
-        "--format", help="json, csv, fhir, parquet or tidy-csv.")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, csv, fhir, parquet or tidy-csv.")
+    ] = "json",
     kind: KindOption = None,
 ) -> None:
     """Export the journal. Example: kj export --format json journal.json"""

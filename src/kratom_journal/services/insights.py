@@ -134,3 +134,22 @@ def run_insights(
     """
     table = journal_day_table(journal)
     return analyze(table, outcomes=outcomes, extra_outcomes=extra_thresholds)
+
+
+def insight_rows(journal: Any) -> dict[str, Any]:
+    """Every result as ``as_dict()`` rows with ``n_tests``, or ``{"error": message}``.
+
+    Cached in the journal until its data change (see :mod:`kratom_journal.services.cache`),
+    so a report or a page shows years of insights without recomputing them.
+    """
+    from kratom_journal.analysis.errors import AnalysisError
+    from kratom_journal.services.cache import cached
+
+    def compute() -> dict[str, Any]:
+        try:
+            report = run_insights(journal)
+        except AnalysisError as exc:
+            return {"error": str(exc)}
+        return {"results": [r.as_dict() for r in report.results], "n_tests": report.n_tests}
+
+    return cached(journal, "insights", compute)

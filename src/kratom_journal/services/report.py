@@ -36,7 +36,7 @@ from kratom_journal.safety.interactions import normalize_drug_name, substance_to
 from kratom_journal.safety.signals import build_report as build_signals
 from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
 from kratom_journal.services.experiments import experiment_result
-from kratom_journal.services.insights import run_insights
+from kratom_journal.services.insights import insight_rows
 from kratom_journal.services.questionnaires import (
     Administration,
     crisis_notice_for,
@@ -937,12 +937,11 @@ _VERDICT_ORDER = {
 def _analysis_section(journal: Journal) -> AnalysisSection:
     notes = []
     insights = None
-    try:
-        report = run_insights(journal)
-    except AnalysisError as exc:
-        notes.append(f"No analysis yet: {exc}")
+    cached = insight_rows(journal)  # recomputed only when the journal has changed
+    if "error" in cached:
+        notes.append(f"No analysis yet: {cached['error']}")
     else:
-        rows = [r.as_dict() for r in report.results]
+        rows = list(cached["results"])
         rows.sort(
             key=lambda r: (
                 _VERDICT_ORDER.get(str(r["verdict"]), 5),
@@ -954,7 +953,7 @@ def _analysis_section(journal: Journal) -> AnalysisSection:
         verdicts = Counter(str(r["verdict"]).replace("_", " ") for r in rows)
         listed = ", ".join(f"{n} {name}" for name, n in verdicts.most_common())
         notes.append(
-            f"{len(insights)} of {len(rows)} results shown ({listed}; {report.n_tests} "
+            f"{len(insights)} of {len(rows)} results shown ({listed}; {cached['n_tests']} "
             "tests adjusted together); clear associations first."
         )
     experiments = None

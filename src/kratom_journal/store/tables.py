@@ -138,6 +138,7 @@ _EXTRA_TABLE_MODULES: tuple[str, ...] = (
     "kratom_journal.store.safety_tables",
     "kratom_journal.store.wearable_tables",
     "kratom_journal.store.experiment_tables",
+    "kratom_journal.store.cache_tables",
 )
 
 
