@@ -64,11 +64,12 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _register_all() -> None:
-    from kratom_journal.cli import analysis, safety, survey, wearables
+    from kratom_journal.cli import analysis, safety, survey, wearables, web
 
     journal_commands.register(app)
     for module in (survey, wearables, analysis, safety):
         module.register(app)
+    web.register(app)
 
 
 _register_all()

@@ -1,0 +1,51 @@
+"""A small cache for expensive page parts (insights), invalidated whenever the journal changes.
+
+The key includes the journal's latest revision id, so a change written by the
+command line in another process invalidates it too; writes through the web app
+also bump a counter for data that has no revision rows (questionnaires, imports).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+
+from kratom_journal.store.journal import Journal
+from kratom_journal.store.tables import RevisionRow, SettingRow
+
+T = TypeVar("T")
+
+
+class PageCache:
+    """Values computed from the whole journal, kept until the journal changes."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._values: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._values.clear()
+
+    def data_version(self) -> tuple[Any, ...]:
+        with self._journal.session() as session:
+            latest = session.scalar(select(func.max(RevisionRow.id)))
+            settings = tuple(session.execute(select(SettingRow.key, SettingRow.value)).all())
+        return (self._generation, latest, settings)
+
+    def get(self, name: str, compute: Callable[[], T], *extra_key: Any) -> T:
+        version = (*self.data_version(), *extra_key)
+        with self._lock:
+            hit = self._values.get(name)
+            if hit is not None and hit[0] == version:
+                return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._values[name] = (version, value)
+        return value

@@ -1,0 +1,76 @@
+"""Small pieces several pages show, each asking an optional service and staying quiet without it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kratom_journal.services.clock import journal_zone
+from kratom_journal.store.journal import Journal
+from kratom_journal.web.optional import feature
+
+SERVICE_ERRORS = (ValueError, LookupError, ArithmeticError, AttributeError, TypeError)
+"""What an optional service may raise for a journal it cannot use yet (shown, not crashed)."""
+
+
+def tonight_assignment(journal: Journal) -> dict[str, Any] | None:
+    """Tonight's condition of a running self-experiment, or ``None``."""
+    experiments = feature("experiments")
+    if experiments is None:
+        return None
+    today = datetime.now(journal_zone(journal)).date()
+    try:
+        stored, scheduled = experiments.assignment(journal, today)
+    except SERVICE_ERRORS:
+        return None
+    except Exception as exc:  # the analysis layer's own error type
+        if type(exc).__name__ == "AnalysisError":
+            return None
+        raise
+    if scheduled is None:
+        return None
+    return {"experiment": stored, "day": scheduled, "washout": scheduled.washout,
+            "condition": experiments.condition_name(stored.plan, scheduled.condition),
+            "label": scheduled.condition}
+
+
+def sleep_week_metrics(journal: Journal, today: Any, weeks: int = 4) -> dict[str, Any] | None:
+    """Weekly diary metrics with their flags for the last ``weeks`` weeks, or ``None``.
+
+    Only the nights of the period are read, so the work does not grow with the
+    journal's history.
+    """
+    service = feature("sleep_stats")
+    if service is None:
+        return None
+    from datetime import timedelta
+
+    from kratom_journal.domain.entries import Kind
+    from kratom_journal.sleep.regularity import sleep_regularity_index
+    from kratom_journal.sleep.summary import NIGHTS_PER_WEEK, weekly_summaries
+
+    last = today - timedelta(days=1)
+    start = last - timedelta(days=NIGHTS_PER_WEEK * weeks - 1)
+    zone = journal_zone(journal)
+    entries = [s.entry for s in journal.entries.list(Kind.SLEEP, since=start - timedelta(days=1),
+                                                     until=today + timedelta(days=1), tz=zone)]
+    in_period = [e for e in entries if start <= e.night <= last]  # type: ignore[union-attr]
+    summaries = weekly_summaries(in_period, weeks, last)
+    regularity = sleep_regularity_index(in_period)
+    return {"weeks": [service.week_view(w) for w in reversed(summaries)],
+            "regularity": regularity, "caveat": service.DIARY_CAVEAT,
+            "sri_note": service.SRI_NOTE}
+
+
+def wearable_nights(journal: Journal, first: Any, last: Any) -> dict[str, Any] | None:
+    """Wearable nights and their stages between two nights, or ``None`` without wearables."""
+    service = feature("wearables")
+    if service is None:
+        return None
+    reader = getattr(service, "nights_between", None)
+    if reader is None:
+        return None
+    try:
+        return reader(journal, first, last)  # type: ignore[no-any-return]
+    except SERVICE_ERRORS:
+        return None
