@@ -39,7 +39,7 @@ class Chart:
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 15}},
-        "margin": {"l": 70, "r": 12, "t": 40, "b": 40},
+        "margin": {"l": 56, "r": 12, "t": 40, "b": 40},
         "font": {"family": "system-ui, sans-serif", "size": 12},
         "legend": {"orientation": "h", "y": -0.15},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
@@ -72,9 +72,9 @@ def sleep_chart(nights: list[date], diary: dict[date, SleepDiaryEntry], doses: l
     to the final awakening; minutes awake in the night are told in the hover text
     because the diary does not say when they happened.
     """
-    labels = [f"{n:%a %d %b}" for n in nights]
-    in_bed = {"x": [], "base": [], "y": [], "text": []}
-    asleep = {"x": [], "base": [], "y": [], "text": []}
+    labels = [f"{n:%a %d}" for n in nights]
+    in_bed: dict[str, list[Any]] = {"x": [], "base": [], "y": [], "hovertext": []}
+    asleep: dict[str, list[Any]] = {"x": [], "base": [], "y": [], "hovertext": []}
     for night, label in zip(nights, labels, strict=True):
         entry = diary.get(night)
         if entry is None:
@@ -83,14 +83,14 @@ def sleep_chart(nights: list[date], diary: dict[date, SleepDiaryEntry], doses: l
         in_bed["base"].append(round(start, 3))
         in_bed["x"].append(round(hours_into(entry.out_of_bed_at, night, zone) - start, 3))
         in_bed["y"].append(label)
-        in_bed["text"].append(f"in bed {entry.bed_at.astimezone(zone):%H:%M}–"
+        in_bed["hovertext"].append(f"in bed {entry.bed_at.astimezone(zone):%H:%M}–"
                               f"{entry.out_of_bed_at.astimezone(zone):%H:%M}")
         onset = entry.tried_at + timedelta(minutes=entry.sol_min)
         begin = hours_into(onset, night, zone)
         asleep["base"].append(round(begin, 3))
         asleep["x"].append(round(hours_into(entry.final_wake_at, night, zone) - begin, 3))
         asleep["y"].append(label)
-        asleep["text"].append(f"asleep {onset.astimezone(zone):%H:%M}–"
+        asleep["hovertext"].append(f"asleep {onset.astimezone(zone):%H:%M}–"
                               f"{entry.final_wake_at.astimezone(zone):%H:%M}, "
                               f"{entry.awakenings} awakenings, {entry.waso_min} min awake")
     traces: list[dict[str, Any]] = [
@@ -115,8 +115,8 @@ def sleep_chart(nights: list[date], diary: dict[date, SleepDiaryEntry], doses: l
 
 def _dose_traces(nights: list[date], labels: list[str], doses: list[Dose],
                  zone: ZoneInfo) -> list[dict[str, Any]]:
-    kratom: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
-    other: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
+    kratom: dict[str, list[Any]] = {"x": [], "y": [], "hovertext": []}
+    other: dict[str, list[Any]] = {"x": [], "y": [], "hovertext": []}
     for night, label in zip(nights, labels, strict=True):
         for dose in doses:
             position = hours_into(dose.taken_at, night, zone)
@@ -125,7 +125,7 @@ def _dose_traces(nights: list[date], labels: list[str], doses: list[Dose],
             target = kratom if dose.substance == "kratom" else other
             target["x"].append(round(position, 3))
             target["y"].append(label)
-            target["text"].append(f"{dose.substance} {dose.amount:g} {dose.unit.value} at "
+            target["hovertext"].append(f"{dose.substance} {dose.amount:g} {dose.unit.value} at "
                                   f"{dose.taken_at.astimezone(zone):%H:%M}")
     return [
         {"type": "scatter", "mode": "markers", "name": "kratom dose", "hoverinfo": "text",
