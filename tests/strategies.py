@@ -18,17 +18,30 @@ from kratom_journal.domain.entries import (
 )
 
 ZONES = [
-    "Europe/Berlin", "America/New_York", "Pacific/Chatham", "Asia/Kathmandu",
-    "America/St_Johns", "Australia/Lord_Howe", "UTC", "Pacific/Kiritimati", "America/Anchorage",
+    "Europe/Berlin",
+    "America/New_York",
+    "Pacific/Chatham",
+    "Asia/Kathmandu",
+    "America/St_Johns",
+    "Australia/Lord_Howe",
+    "UTC",
+    "Pacific/Kiritimati",
+    "America/Anchorage",
 ]
 # Nights around DST changes are drawn often on purpose.
-DST_DAYS = [date(2024, 3, 30), date(2024, 3, 9), date(2024, 10, 26), date(2024, 11, 2),
-            date(2024, 4, 6), date(2024, 9, 28)]
+DST_DAYS = [
+    date(2024, 3, 30),
+    date(2024, 3, 9),
+    date(2024, 10, 26),
+    date(2024, 11, 2),
+    date(2024, 4, 6),
+    date(2024, 9, 28),
+]
 
 zones = st.sampled_from(ZONES).map(ZoneInfo)
 notes = st.none() | st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-    max_size=40)
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
 days = st.sampled_from(DST_DAYS) | st.dates(date(2000, 1, 1), date(2035, 12, 31))
 
 
@@ -38,8 +51,9 @@ def instants(draw: st.DrawFn) -> datetime:
     day = draw(days)
     minutes = draw(st.integers(0, 24 * 60 - 1))
     micro = draw(st.sampled_from([0, 0, 123456]))
-    utc = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(minutes=minutes,
-                                                                          microseconds=micro)
+    utc = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
+        minutes=minutes, microseconds=micro
+    )
     return utc.astimezone(zone)
 
 
@@ -50,8 +64,11 @@ def doses(draw: st.DrawFn) -> Dose:
         taken_at=draw(instants()),
         amount=draw(st.floats(0.01, 12, allow_nan=False).map(lambda x: round(x, 3))),
         unit=unit,
-        substance=draw(st.sampled_from(["kratom", "caffeine", "alcohol", "medication:sertraline",
-                                        "other:kava"])),
+        substance=draw(
+            st.sampled_from(
+                ["kratom", "caffeine", "alcohol", "medication:sertraline", "other:kava"]
+            )
+        ),
         form=draw(st.none() | st.sampled_from(list(Form))),
         strain=draw(st.none() | st.sampled_from(["Red Bali ", "green maeng da", "Weiß Borneo ✓"])),
         product=draw(notes),
@@ -66,7 +83,7 @@ def nights(draw: st.DrawFn) -> SleepDiaryEntry:
     zone = draw(zones)
     night = draw(days)
     bed_local = datetime(night.year, night.month, night.day, 21, 0, tzinfo=zone)
-    bed = (bed_local.astimezone(UTC) + timedelta(minutes=draw(st.integers(0, 240))))
+    bed = bed_local.astimezone(UTC) + timedelta(minutes=draw(st.integers(0, 240)))
 
     def later(start: datetime, low: int, high: int) -> datetime:
         return start + timedelta(minutes=draw(st.integers(low, high)))
@@ -79,24 +96,41 @@ def nights(draw: st.DrawFn) -> SleepDiaryEntry:
     waso = 0 if awakenings == 0 else draw(st.integers(0, window // 3))
     out = later(final, 0, 90)
     return SleepDiaryEntry(
-        night=night, bed_at=bed.astimezone(zone), tried_at=tried.astimezone(zone), sol_min=sol,
-        awakenings=awakenings, waso_min=waso, final_wake_at=final.astimezone(zone),
-        out_of_bed_at=out.astimezone(zone), quality=draw(st.integers(1, 5)),
-        nap_count=draw(st.none() | st.integers(0, 3)), nap_min=draw(st.none() | st.integers(0, 90)),
-        note=draw(notes), zone=zone.key)
+        night=night,
+        bed_at=bed.astimezone(zone),
+        tried_at=tried.astimezone(zone),
+        sol_min=sol,
+        awakenings=awakenings,
+        waso_min=waso,
+        final_wake_at=final.astimezone(zone),
+        out_of_bed_at=out.astimezone(zone),
+        quality=draw(st.integers(1, 5)),
+        nap_count=draw(st.none() | st.integers(0, 3)),
+        nap_min=draw(st.none() | st.integers(0, 90)),
+        note=draw(notes),
+        zone=zone.key,
+    )
 
 
 @st.composite
 def moods(draw: st.DrawFn) -> MoodCheckin:
-    return MoodCheckin(at=draw(instants()), mood=draw(st.integers(0, 10)),
-                       anxiety=draw(st.none() | st.integers(0, 10)),
-                       energy=draw(st.none() | st.integers(0, 10)), note=draw(notes))
+    return MoodCheckin(
+        at=draw(instants()),
+        mood=draw(st.integers(0, 10)),
+        anxiety=draw(st.none() | st.integers(0, 10)),
+        energy=draw(st.none() | st.integers(0, 10)),
+        note=draw(notes),
+    )
 
 
 @st.composite
 def side_effects(draw: st.DrawFn) -> SideEffect:
-    return SideEffect(at=draw(instants()), symptom=draw(st.sampled_from(list(Symptom))),
-                      severity=draw(st.integers(0, 3)), note=draw(notes))
+    return SideEffect(
+        at=draw(instants()),
+        symptom=draw(st.sampled_from(list(Symptom))),
+        severity=draw(st.integers(0, 3)),
+        note=draw(notes),
+    )
 
 
 entries = st.one_of(doses(), nights(), moods(), side_effects())

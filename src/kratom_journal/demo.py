@@ -109,44 +109,100 @@ def _day_doses(
             amount, unit, per_capsule = float(rng.choice([4, 5, 6])), Unit.CAPSULE, 0.5
         else:
             amount, unit, per_capsule = round(rng.uniform(2.0, 4.0) + phase, 1), Unit.G, None
-        doses.append(Dose(taken_at=_at(day, hour, zone), amount=amount, unit=unit,
-                          form=form, strain=strain, product=product,
-                          grams_per_capsule=per_capsule, zone=zone_name))
+        doses.append(
+            Dose(
+                taken_at=_at(day, hour, zone),
+                amount=amount,
+                unit=unit,
+                form=form,
+                strain=strain,
+                product=product,
+                grams_per_capsule=per_capsule,
+                zone=zone_name,
+            )
+        )
     if rng.random() < 0.03:
-        doses.append(Dose(taken_at=_at(day, 21.5, zone), amount=1.0, unit=Unit.CAPSULE,
-                          form=Form.EXTRACT, strain="Maeng Da extract", product="Extract 15x",
-                          grams_per_capsule=0.25, zone=zone_name))
+        doses.append(
+            Dose(
+                taken_at=_at(day, 21.5, zone),
+                amount=1.0,
+                unit=Unit.CAPSULE,
+                form=Form.EXTRACT,
+                strain="Maeng Da extract",
+                product="Extract 15x",
+                grams_per_capsule=0.25,
+                zone=zone_name,
+            )
+        )
     return doses
 
 
 def _other_substances(rng: random.Random, day: date, zone: ZoneInfo, zone_name: str) -> list[Dose]:
-    doses = [Dose(taken_at=_at(day, 7.5 + rng.uniform(0, 1), zone), amount=float(rng.choice(
-        [80, 95, 120, 160])), unit=Unit.MG, substance="caffeine", zone=zone_name)]
+    doses = [
+        Dose(
+            taken_at=_at(day, 7.5 + rng.uniform(0, 1), zone),
+            amount=float(rng.choice([80, 95, 120, 160])),
+            unit=Unit.MG,
+            substance="caffeine",
+            zone=zone_name,
+        )
+    ]
     if rng.random() < 0.3:
-        doses.append(Dose(taken_at=_at(day, 14.5 + rng.uniform(0, 2.5), zone), amount=80.0,
-                          unit=Unit.MG, substance="caffeine", note="afternoon coffee",
-                          zone=zone_name))
+        doses.append(
+            Dose(
+                taken_at=_at(day, 14.5 + rng.uniform(0, 2.5), zone),
+                amount=80.0,
+                unit=Unit.MG,
+                substance="caffeine",
+                note="afternoon coffee",
+                zone=zone_name,
+            )
+        )
     if day.weekday() >= 4 and rng.random() < 0.55:
-        doses.append(Dose(taken_at=_at(day, 19 + rng.uniform(0, 2), zone),
-                          amount=float(rng.choice([1, 2, 2, 3])), unit=Unit.STANDARD_DRINK,
-                          substance="alcohol", zone=zone_name))
+        doses.append(
+            Dose(
+                taken_at=_at(day, 19 + rng.uniform(0, 2), zone),
+                amount=float(rng.choice([1, 2, 2, 3])),
+                unit=Unit.STANDARD_DRINK,
+                substance="alcohol",
+                zone=zone_name,
+            )
+        )
     if rng.random() < 0.08:
-        doses.append(Dose(taken_at=_at(day, 22.5, zone), amount=3.0, unit=Unit.MG,
-                          substance="melatonin", zone=zone_name))
+        doses.append(
+            Dose(
+                taken_at=_at(day, 22.5, zone),
+                amount=3.0,
+                unit=Unit.MG,
+                substance="melatonin",
+                zone=zone_name,
+            )
+        )
     return doses
 
 
 def _night(
-    rng: random.Random, day: date, zone: ZoneInfo, zone_name: str, state: _State,
-    kratom: list[Dose], withdrawal: bool,
+    rng: random.Random,
+    day: date,
+    zone: ZoneInfo,
+    zone_name: str,
+    state: _State,
+    kratom: list[Dose],
+    withdrawal: bool,
 ) -> SleepDiaryEntry | None:
     if rng.random() < 0.1:
         return None  # a night the person did not fill in
     state.sol_noise = 0.5 * state.sol_noise + rng.gauss(0, 9)
     evening = any(d.taken_at.hour >= 17 for d in kratom)
     sol = 24 + state.sol_noise - (4 if evening else 0) + (25 if withdrawal else 0)
-    waso = max(0.0, 22 + rng.gauss(0, 12) + (6 if evening else 0) + (30 if withdrawal else 0)
-               + 15 * state.dependence)
+    waso = max(
+        0.0,
+        22
+        + rng.gauss(0, 12)
+        + (6 if evening else 0)
+        + (30 if withdrawal else 0)
+        + 15 * state.dependence,
+    )
     bed = 22.5 + rng.gauss(0, 0.5) + (0.75 if day.weekday() >= 4 else 0)
     tried = bed + max(0.0, rng.gauss(0.3, 0.2))
     final = tried + 7.6 + rng.gauss(0, 0.6)
@@ -155,16 +211,30 @@ def _night(
     quality = int(min(5, max(1, round(3.4 - (sol_min + waso_min - 45) / 35 + rng.gauss(0, 0.6)))))
     note = "couldn't settle, restless legs" if withdrawal and rng.random() < 0.5 else None
     return SleepDiaryEntry(
-        night=day, bed_at=_at(day, bed, zone), tried_at=_at(day, tried, zone), sol_min=sol_min,
-        awakenings=awakenings, waso_min=waso_min, final_wake_at=_at(day, final, zone),
-        out_of_bed_at=_at(day, final + abs(rng.gauss(0.3, 0.2)), zone), quality=quality,
-        nap_count=1 if rng.random() < 0.1 else None, nap_min=25 if rng.random() < 0.1 else None,
-        note=note, zone=zone_name)
+        night=day,
+        bed_at=_at(day, bed, zone),
+        tried_at=_at(day, tried, zone),
+        sol_min=sol_min,
+        awakenings=awakenings,
+        waso_min=waso_min,
+        final_wake_at=_at(day, final, zone),
+        out_of_bed_at=_at(day, final + abs(rng.gauss(0.3, 0.2)), zone),
+        quality=quality,
+        nap_count=1 if rng.random() < 0.1 else None,
+        nap_min=25 if rng.random() < 0.1 else None,
+        note=note,
+        zone=zone_name,
+    )
 
 
 def _mood(
-    rng: random.Random, day: date, zone: ZoneInfo, zone_name: str, state: _State,
-    night: SleepDiaryEntry | None, withdrawal: bool,
+    rng: random.Random,
+    day: date,
+    zone: ZoneInfo,
+    zone_name: str,
+    state: _State,
+    night: SleepDiaryEntry | None,
+    withdrawal: bool,
 ) -> list[MoodCheckin]:
     if rng.random() < 0.15:
         return []
@@ -173,9 +243,15 @@ def _mood(
     mood = round(6 + state.mood_noise - sleep_penalty - (1.2 if withdrawal else 0))
     anxiety = round(3.5 - state.mood_noise / 2 + (2 if withdrawal else 0) + rng.gauss(0, 1))
     energy = round(5.5 + rng.gauss(0, 1.3) - sleep_penalty)
-    return [MoodCheckin(at=_at(day + timedelta(days=1), 19 + rng.uniform(0, 2), zone),
-                        mood=_clip(mood), anxiety=_clip(anxiety), energy=_clip(energy),
-                        zone=zone_name)]
+    return [
+        MoodCheckin(
+            at=_at(day + timedelta(days=1), 19 + rng.uniform(0, 2), zone),
+            mood=_clip(mood),
+            anxiety=_clip(anxiety),
+            energy=_clip(energy),
+            zone=zone_name,
+        )
+    ]
 
 
 def _clip(value: int) -> int:
@@ -187,12 +263,20 @@ def _side_effects(
 ) -> list[SideEffect]:
     effects: list[SideEffect] = []
     if doses and rng.random() < 0.05 + 0.35 * state.dependence:
-        effects.append(SideEffect(at=_at(day, 12, zone), symptom=Symptom.CONSTIPATION,
-                                  severity=1 + (rng.random() < state.dependence), zone=zone_name))
+        effects.append(
+            SideEffect(
+                at=_at(day, 12, zone),
+                symptom=Symptom.CONSTIPATION,
+                severity=1 + (rng.random() < state.dependence),
+                zone=zone_name,
+            )
+        )
     if doses >= 2 and rng.random() < 0.08:
-        effects.append(SideEffect(at=_at(day, 21.8, zone), symptom=Symptom.NAUSEA, severity=1,
-                                  zone=zone_name))
+        effects.append(
+            SideEffect(at=_at(day, 21.8, zone), symptom=Symptom.NAUSEA, severity=1, zone=zone_name)
+        )
     if doses and rng.random() < 0.04:
-        effects.append(SideEffect(at=_at(day, 22, zone), symptom=Symptom.ITCHING, severity=1,
-                                  zone=zone_name))
+        effects.append(
+            SideEffect(at=_at(day, 22, zone), symptom=Symptom.ITCHING, severity=1, zone=zone_name)
+        )
     return effects

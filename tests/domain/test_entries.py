@@ -35,18 +35,34 @@ def at(hour: int, minute: int = 0, day: int = 1) -> datetime:
 
 def diary(**changes: object) -> SleepDiaryEntry:
     values: dict[str, object] = dict(
-        night=date(2024, 5, 1), bed_at=at(22), tried_at=at(22, 30), sol_min=18, awakenings=2,
-        waso_min=30, final_wake_at=at(6, 30, day=2), out_of_bed_at=at(6, 45, day=2), quality=3)
+        night=date(2024, 5, 1),
+        bed_at=at(22),
+        tried_at=at(22, 30),
+        sol_min=18,
+        awakenings=2,
+        waso_min=30,
+        final_wake_at=at(6, 30, day=2),
+        out_of_bed_at=at(6, 45, day=2),
+        quality=3,
+    )
     values.update(changes)
     return SleepDiaryEntry(**values)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("label", "key"),
-    [("Red Bali ", "red-bali"), ("red  bali", "red-bali"), ("Bali Red", "red-bali"),
-     ("RED-BALI", "red-bali"), ("Green Maeng Da", "green-maeng-da"),
-     ("maeng da green", "green-maeng-da"), ("White Borneo", "white-borneo"),
-     ("Indonesian Red", "red-indo"), ("House blend", "house-blend"), ("  ", None)],
+    [
+        ("Red Bali ", "red-bali"),
+        ("red  bali", "red-bali"),
+        ("Bali Red", "red-bali"),
+        ("RED-BALI", "red-bali"),
+        ("Green Maeng Da", "green-maeng-da"),
+        ("maeng da green", "green-maeng-da"),
+        ("White Borneo", "white-borneo"),
+        ("Indonesian Red", "red-indo"),
+        ("House blend", "house-blend"),
+        ("  ", None),
+    ],
 )
 def test_strain_keys(label: str, key: str | None) -> None:
     assert normalize_strain(label) == key
@@ -92,8 +108,14 @@ def test_substances() -> None:
 
 @pytest.mark.parametrize(
     ("text", "amount", "unit"),
-    [("3.5g", 3.5, Unit.G), ("200 mg", 200, Unit.MG), ("4capsules", 4, Unit.CAPSULE),
-     ("2,5g", 2.5, Unit.G), ("1 standard drink", 1, Unit.STANDARD_DRINK), ("2 cups", 2, Unit.CUP)],
+    [
+        ("3.5g", 3.5, Unit.G),
+        ("200 mg", 200, Unit.MG),
+        ("4capsules", 4, Unit.CAPSULE),
+        ("2,5g", 2.5, Unit.G),
+        ("1 standard drink", 1, Unit.STANDARD_DRINK),
+        ("2 cups", 2, Unit.CUP),
+    ],
 )
 def test_parse_amount(text: str, amount: float, unit: Unit) -> None:
     assert parse_amount(text) == (amount, unit)
@@ -108,8 +130,10 @@ def test_parse_amount_refuses(text: str) -> None:
 def test_implausible_amounts_are_flagged() -> None:
     assert implausibility(Dose(taken_at=at(21), amount=35, unit=Unit.G)) is not None
     assert implausibility(Dose(taken_at=at(21), amount=3.5, unit=Unit.G)) is None
-    assert implausibility(Dose(taken_at=at(9), amount=2000, unit=Unit.MG,
-                               substance="caffeine")) is not None
+    assert (
+        implausibility(Dose(taken_at=at(9), amount=2000, unit=Unit.MG, substance="caffeine"))
+        is not None
+    )
 
 
 def test_valid_diary_night_across_midnight() -> None:
@@ -119,14 +143,16 @@ def test_valid_diary_night_across_midnight() -> None:
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"out_of_bed_at": at(21, day=1)}, "out_of_bed_at"),
-     ({"tried_at": at(21, 30)}, "tried_at"),
-     ({"sol_min": 600}, "sol_min"),
-     ({"waso_min": 500}, "waso_min"),
-     ({"quality": 6}, "quality"),
-     ({"sol_min": -5}, "sol_min"),
-     ({"awakenings": 0}, "awakenings"),
-     ({"final_wake_at": at(22, 10)}, "final_wake_at")],
+    [
+        ({"out_of_bed_at": at(21, day=1)}, "out_of_bed_at"),
+        ({"tried_at": at(21, 30)}, "tried_at"),
+        ({"sol_min": 600}, "sol_min"),
+        ({"waso_min": 500}, "waso_min"),
+        ({"quality": 6}, "quality"),
+        ({"sol_min": -5}, "sol_min"),
+        ({"awakenings": 0}, "awakenings"),
+        ({"final_wake_at": at(22, 10)}, "final_wake_at"),
+    ],
 )
 def test_contradictory_diary_is_refused(changes: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidEntry) as info:

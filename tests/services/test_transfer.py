@@ -51,11 +51,15 @@ def _fill(journal: Journal, items: list, actions: list[int]) -> None:  # type: i
             journal.entries.undelete(stored.id)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(items=st.lists(entries, max_size=12), actions=st.lists(st.integers(0, 3), max_size=12))
-def test_json_round_trip_is_lossless(tmp_path_factory: pytest.TempPathFactory,
-                                     items: list, actions: list[int]) -> None:  # type: ignore[type-arg]
+def test_json_round_trip_is_lossless(
+    tmp_path_factory: pytest.TempPathFactory, items: list, actions: list[int]
+) -> None:  # type: ignore[type-arg]
     folder = tmp_path_factory.mktemp("rt")
     source = open_journal(folder / "a.sqlite3")
     _fill(source, items, actions)
@@ -65,7 +69,8 @@ def test_json_round_trip_is_lossless(tmp_path_factory: pytest.TempPathFactory,
     summary = transfer.import_json(target, exported)
     assert summary.added == len(json.loads(exported.read_text())["entries"])
     assert _comparable(transfer.export_document(target)) == _comparable(
-        transfer.export_document(source))
+        transfer.export_document(source)
+    )
     again = transfer.import_json(target, exported)
     assert again.added == 0
     source.close()
@@ -82,11 +87,15 @@ def test_json_round_trip_on_both_databases(any_journal: Journal, tmp_path: Path)
     target = open_journal(tmp_path / "copy.sqlite3")
     transfer.import_json(target, exported)
     assert _comparable(transfer.export_document(target)) == _comparable(
-        transfer.export_document(any_journal))
+        transfer.export_document(any_journal)
+    )
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(items=st.lists(entries, max_size=10))
 def test_csv_round_trip(tmp_path_factory: pytest.TempPathFactory, items: list) -> None:  # type: ignore[type-arg]
     folder = tmp_path_factory.mktemp("csv")
@@ -96,8 +105,7 @@ def test_csv_round_trip(tmp_path_factory: pytest.TempPathFactory, items: list) -
     target = open_journal(folder / "b.sqlite3")
     transfer.import_csv(target, [folder / "out"], confirmed=True)
     # Identical rows are one entry to a CSV import (rows carry no id): compare distinct rows.
-    originals = sorted({transfer.entry_to_dict(s.entry).__repr__()
-                        for s in source.entries.list()})
+    originals = sorted({transfer.entry_to_dict(s.entry).__repr__() for s in source.entries.list()})
     copies = sorted(transfer.entry_to_dict(s.entry).__repr__() for s in target.entries.list())
     assert copies == originals
     again = transfer.import_csv(target, [folder / "out"], confirmed=True)
@@ -134,16 +142,17 @@ def test_sleep_csv_clock_times_follow_the_noon_rule(journal: Journal, tmp_path: 
 
 @pytest.mark.parametrize(
     ("row", "message"),
-    [("2024-07-01T21:30,kratom,0,g,,,,", "amount: must be a positive number"),
-     ("2024-07-01T21:30,kratom,-2,g,,,,", "amount: must be a positive number"),
-     ("2024-07-01T21:30,kratom,lots,g,,,,", "amount: expected a number, got 'lots'"),
-     ("2024-07-01T21:30,kratom,3,pounds,,,,", "unit: unknown unit 'pounds'"),
-     ("yesterday,kratom,3,g,,,,", "taken_at: cannot read time 'yesterday'"),
-     ("2024-07-01T21:30,kratom,3,g,,,", "expected 8 columns, found 7"),
-     ("2024-07-01T21:30,kratom,80,g,,,,", "unusually large")],
+    [
+        ("2024-07-01T21:30,kratom,0,g,,,,", "amount: must be a positive number"),
+        ("2024-07-01T21:30,kratom,-2,g,,,,", "amount: must be a positive number"),
+        ("2024-07-01T21:30,kratom,lots,g,,,,", "amount: expected a number, got 'lots'"),
+        ("2024-07-01T21:30,kratom,3,pounds,,,,", "unit: unknown unit 'pounds'"),
+        ("yesterday,kratom,3,g,,,,", "taken_at: cannot read time 'yesterday'"),
+        ("2024-07-01T21:30,kratom,3,g,,,", "expected 8 columns, found 7"),
+        ("2024-07-01T21:30,kratom,80,g,,,,", "unusually large"),
+    ],
 )
-def test_a_bad_row_writes_nothing(journal: Journal, tmp_path: Path, row: str, message: str
-                                  ) -> None:
+def test_a_bad_row_writes_nothing(journal: Journal, tmp_path: Path, row: str, message: str) -> None:
     good = "2024-07-01T20:00,kratom,3,g,,,,\n"
     path = write(tmp_path / "d.csv", DOSES + good + row + "\n")
     with pytest.raises(ImportFailed) as info:
@@ -154,8 +163,11 @@ def test_a_bad_row_writes_nothing(journal: Journal, tmp_path: Path, row: str, me
 
 
 def test_skip_bad_imports_the_good_rows(journal: Journal, tmp_path: Path) -> None:
-    path = write(tmp_path / "d.csv", DOSES + "2024-07-01T20:00,kratom,3,g,,,,\n"
-                 "2024-07-02T20:00,kratom,zero,g,,,,\n2024-07-03T20:00,kratom,2,g,,,,\n")
+    path = write(
+        tmp_path / "d.csv",
+        DOSES + "2024-07-01T20:00,kratom,3,g,,,,\n"
+        "2024-07-02T20:00,kratom,zero,g,,,,\n2024-07-03T20:00,kratom,2,g,,,,\n",
+    )
     summary = transfer.import_csv(journal, [path], skip_bad=True)
     assert summary.added == 2
     assert len(summary.skipped) == 1 and ":3: amount" in summary.skipped[0]
@@ -163,12 +175,17 @@ def test_skip_bad_imports_the_good_rows(journal: Journal, tmp_path: Path) -> Non
 
 def test_contradictory_sleep_row_is_refused(journal: Journal, tmp_path: Path) -> None:
     header = "night,bed_at,tried_at,sol_min,awakenings,waso_min,final_wake_at,out_of_bed_at,quality,note\n"
-    path = write(tmp_path / "s.csv", header + "2024-05-01,23:00,23:15,20,1,10,07:00,06:30,4,\n"
-                 "2024-05-02,23:00,23:15,600,1,10,07:00,07:30,4,\n")
+    path = write(
+        tmp_path / "s.csv",
+        header + "2024-05-01,23:00,23:15,20,1,10,07:00,06:30,4,\n"
+        "2024-05-02,23:00,23:15,600,1,10,07:00,07:30,4,\n",
+    )
     with pytest.raises(ImportFailed) as info:
         transfer.import_csv(journal, [path])
     assert "out_of_bed_at: time out of bed is before the final awakening" in info.value.problems[0]
-    assert "sol_min: minutes to fall asleep (600) is longer than the night" in info.value.problems[1]
+    assert (
+        "sol_min: minutes to fall asleep (600) is longer than the night" in info.value.problems[1]
+    )
 
 
 def test_unknown_header_and_unreadable_files(journal: Journal, tmp_path: Path) -> None:
@@ -183,7 +200,7 @@ def test_unknown_header_and_unreadable_files(journal: Journal, tmp_path: Path) -
     with pytest.raises(ImportFailed, match="not a Kratom Journal export"):
         transfer.import_json(journal, write(tmp_path / "j.json", "[1, 2, 3]"))
     with pytest.raises(ImportFailed, match="not valid JSON"):
-        transfer.import_json(journal, write(tmp_path / "k.json", "{\"format\": "))
+        transfer.import_json(journal, write(tmp_path / "k.json", '{"format": '))
 
 
 def test_edited_sleep_row_updates_the_night(journal: Journal, tmp_path: Path) -> None:
@@ -200,20 +217,36 @@ def test_edited_sleep_row_updates_the_night(journal: Journal, tmp_path: Path) ->
 def _big_csv(path: Path, rows: int) -> Path:
     lines = [DOSES.strip()]
     for i in range(rows):
-        lines.append(f"2020-01-01T20:00:00+00:00,kratom,{1 + (i % 50) / 10},g,powder,Red Bali,,row {i}")
+        lines.append(
+            f"2020-01-01T20:00:00+00:00,kratom,{1 + (i % 50) / 10},g,powder,Red Bali,,row {i}"
+        )
     return write(path, "\n".join(lines) + "\n")
 
 
-def test_killed_import_leaves_the_journal_unchanged(journal: Journal, journal_path: Path,
-                                                    tmp_path: Path) -> None:
-    journal.entries.add(transfer.entry_from_dict(
-        {"kind": "mood", "at": "2024-05-01T20:00:00+02:00", "mood": 5}))
+def test_killed_import_leaves_the_journal_unchanged(
+    journal: Journal, journal_path: Path, tmp_path: Path
+) -> None:
+    journal.entries.add(
+        transfer.entry_from_dict({"kind": "mood", "at": "2024-05-01T20:00:00+02:00", "mood": 5})
+    )
     before = _comparable(transfer.export_document(journal))
     path = _big_csv(tmp_path / "big.csv", 30000)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kratom_journal", "--db", str(journal_path), "import", "csv",
-         str(path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "kratom_journal",
+            "--db",
+            str(journal_path),
+            "import",
+            "csv",
+            str(path),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     marker = journal_path.with_name(journal_path.name + "-wal")
     deadline = time.monotonic() + 60
     # Wait until the import is writing (the WAL grows), then kill it without warning.

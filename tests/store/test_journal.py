@@ -65,18 +65,23 @@ def test_unknown_and_ambiguous_ids(journal: Journal) -> None:
     with pytest.raises(EntryNotFound, match="too short"):
         journal.entries.get("ab")
     with pytest.raises(ValueError, match="not deleted"):
-        stored = journal.entries.add(MoodCheckin(at=datetime(2024, 1, 1, tzinfo=UTC),
-                                                 mood=1))
+        stored = journal.entries.add(MoodCheckin(at=datetime(2024, 1, 1, tzinfo=UTC), mood=1))
         journal.entries.undelete(stored.id)
 
 
 def test_dst_night_is_stored_exactly(any_journal: Journal) -> None:
     berlin = ZoneInfo("Europe/Berlin")  # clocks go forward at 02:00 on 2024-03-31
     night = SleepDiaryEntry(
-        night=date(2024, 3, 30), bed_at=datetime(2024, 3, 30, 23, 0, tzinfo=berlin),
-        tried_at=datetime(2024, 3, 30, 23, 15, tzinfo=berlin), sol_min=20, awakenings=1,
-        waso_min=10, final_wake_at=datetime(2024, 3, 31, 7, 0, tzinfo=berlin),
-        out_of_bed_at=datetime(2024, 3, 31, 7, 30, tzinfo=berlin), quality=4)
+        night=date(2024, 3, 30),
+        bed_at=datetime(2024, 3, 30, 23, 0, tzinfo=berlin),
+        tried_at=datetime(2024, 3, 30, 23, 15, tzinfo=berlin),
+        sol_min=20,
+        awakenings=1,
+        waso_min=10,
+        final_wake_at=datetime(2024, 3, 31, 7, 0, tzinfo=berlin),
+        out_of_bed_at=datetime(2024, 3, 31, 7, 30, tzinfo=berlin),
+        quality=4,
+    )
     stored = any_journal.entries.add(night)
     back = any_journal.entries.get(stored.id).entry
     assert isinstance(back, SleepDiaryEntry)
@@ -126,3 +131,14 @@ def test_reopening_does_not_migrate_again(journal_path: Path) -> None:
     journal = open_journal(journal_path)
     assert journal.entries.list() == []
     journal.close()
+
+
+def test_cheap_heads_agree_with_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from kratom_journal.store.db import MIGRATIONS_DIR, shipped_heads
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert shipped_heads() == set(ScriptDirectory.from_config(config).get_heads())

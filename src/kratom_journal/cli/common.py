@@ -16,11 +16,17 @@ DB_ENV = "KRATOM_JOURNAL_DB"
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar=DB_ENV, help="Journal file path or SQLAlchemy URL.",
-                 show_envvar=True),
+    typer.Option(
+        "--db", envvar=DB_ENV, help="Journal file path or SQLAlchemy URL.", show_envvar=True
+    ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Accept unusual values without asking.")]
+
+
+def say(message: str) -> None:
+    """Print one message line unwrapped (panels and tables still fit the terminal)."""
+    console.print(message, soft_wrap=True)
 
 
 def default_journal_path() -> Path:
@@ -52,8 +58,10 @@ def open_from_context(ctx: typer.Context):  # type: ignore[no-untyped-def]
     except JournalOpenError as exc:
         fail(str(exc))
     except Exception as exc:  # a server that refuses, a driver error: one line, no traceback
-        fail(f"cannot open the journal {journal_target(ctx)}: {exc.__class__.__name__}: "
-             f"{str(exc).splitlines()[0] if str(exc) else ''}")
+        fail(
+            f"cannot open the journal {journal_target(ctx)}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}"
+        )
     ctx.call_on_close(journal.close)
     return journal
 

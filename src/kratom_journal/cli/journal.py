@@ -19,15 +19,18 @@ from kratom_journal.cli.common import (
     err_console,
     fail,
     open_from_context,
+    say,
 )
 from kratom_journal.domain.entries import Kind
 from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
 
-log_app = typer.Typer(help="Log a dose, a night's sleep, a mood check-in, a side effect.",
-                      no_args_is_help=True)
-config_app = typer.Typer(help="Journal settings (time zone, country, region, ...).",
-                         no_args_is_help=True)
+log_app = typer.Typer(
+    help="Log a dose, a night's sleep, a mood check-in, a side effect.", no_args_is_help=True
+)
+config_app = typer.Typer(
+    help="Journal settings (time zone, country, region, ...).", no_args_is_help=True
+)
 
 At = Annotated[str | None, typer.Option("--at", help="When: HH:MM (most recent) or ISO 8601.")]
 Note = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
@@ -48,8 +51,10 @@ def _confirming(store, yes: bool):  # type: ignore[no-untyped-def]
 
 
 def _saved(stored) -> None:  # type: ignore[no-untyped-def]
-    console.print(f"Saved {stored.kind.value} [bold]{stored.short_id}[/]: "
-                  f"{entry_service.summary_text(stored)}")
+    say(
+        f"Saved {stored.kind.value} [bold]{stored.short_id}[/]: "
+        f"{entry_service.summary_text(stored)}"
+    )
 
 
 @log_app.command("dose")
@@ -57,27 +62,40 @@ def log_dose(
     ctx: typer.Context,
     amount: Annotated[str, typer.Argument(help="Amount with unit: 3.5g, 500mg, 4capsules.")],
     strain: Annotated[str | None, typer.Option(help="Strain label as on the pack.")] = None,
-    form: Annotated[str | None, typer.Option(
-        help="powder, capsule, extract, tea, 7-oh, other.")] = None,
+    form: Annotated[
+        str | None, typer.Option(help="powder, capsule, extract, tea, 7-oh, other.")
+    ] = None,
     product: Annotated[str | None, typer.Option(help="Product or vendor name.")] = None,
-    grams_per_capsule: Annotated[float | None, typer.Option(
-        help="Grams of kratom per capsule.")] = None,
+    grams_per_capsule: Annotated[
+        float | None, typer.Option(help="Grams of kratom per capsule.")
+    ] = None,
     at: At = None,
     note: Note = None,
     yes: YesFlag = False,
 ) -> None:
     """Log a kratom dose. Example: kj log dose 3.5g --strain "Red Bali" --form powder --at 21:30"""
     journal = open_from_context(ctx)
-    data = entry_service.DoseInput(amount=amount, strain=strain, form=form, product=product,
-                                   at=at, grams_per_capsule=grams_per_capsule, note=note)
+    data = entry_service.DoseInput(
+        amount=amount,
+        strain=strain,
+        form=form,
+        product=product,
+        at=at,
+        grams_per_capsule=grams_per_capsule,
+        note=note,
+    )
     _saved(_confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes))
 
 
 @log_app.command("substance")
 def log_substance(
     ctx: typer.Context,
-    substance: Annotated[str, typer.Argument(
-        help="caffeine, alcohol, melatonin, cannabis, medication:<name>, other:<name>.")],
+    substance: Annotated[
+        str,
+        typer.Argument(
+            help="caffeine, alcohol, melatonin, cannabis, medication:<name>, other:<name>."
+        ),
+    ],
     amount: Annotated[str, typer.Argument(help="Amount with unit: 200mg, 2standard_drink.")],
     at: At = None,
     note: Note = None,
@@ -92,8 +110,9 @@ def log_substance(
 @log_app.command("sleep")
 def log_sleep(
     ctx: typer.Context,
-    night: Annotated[str | None, typer.Option(
-        help="Date of the evening the night began (default: last night).")] = None,
+    night: Annotated[
+        str | None, typer.Option(help="Date of the evening the night began (default: last night).")
+    ] = None,
     bed: Annotated[str | None, typer.Option(help="Time into bed, HH:MM.")] = None,
     tried: Annotated[str | None, typer.Option(help="Time you tried to sleep, HH:MM.")] = None,
     sol: Annotated[int | None, typer.Option(help="Minutes to fall asleep.")] = None,
@@ -109,13 +128,30 @@ def log_sleep(
     """Log last night's Consensus Sleep Diary. Example: kj log sleep --bed 22:30 --tried 23:00
     --sol 20 --awakenings 2 --waso 25 --final-wake 06:40 --out 07:00 --quality 3"""
     journal = open_from_context(ctx)
-    values = _ask_missing_sleep(bed=bed, tried=tried, sol=sol, awakenings=awakenings, waso=waso,
-                                final_wake=final_wake, out=out, quality=quality)
+    values = _ask_missing_sleep(
+        bed=bed,
+        tried=tried,
+        sol=sol,
+        awakenings=awakenings,
+        waso=waso,
+        final_wake=final_wake,
+        out=out,
+        quality=quality,
+    )
     data = entry_service.SleepInput(
-        night=night, bed_at=values["bed"], tried_at=values["tried"], sol_min=values["sol"],
-        awakenings=values["awakenings"], waso_min=values["waso"],
-        final_wake_at=values["final_wake"], out_of_bed_at=values["out"],
-        quality=values["quality"], nap_count=naps, nap_min=nap_min, note=note)
+        night=night,
+        bed_at=values["bed"],
+        tried_at=values["tried"],
+        sol_min=values["sol"],
+        awakenings=values["awakenings"],
+        waso_min=values["waso"],
+        final_wake_at=values["final_wake"],
+        out_of_bed_at=values["out"],
+        quality=values["quality"],
+        nap_count=naps,
+        nap_min=nap_min,
+        note=note,
+    )
     _saved(entry_service.log_sleep(journal, data))
 
 
@@ -161,9 +197,13 @@ def log_mood(
 @log_app.command("side-effect")
 def log_side_effect(
     ctx: typer.Context,
-    symptom: Annotated[str, typer.Argument(
-        help="constipation, nausea, itching, sweating, dizziness, headache, restlessness, "
-             "low_appetite, other.")],
+    symptom: Annotated[
+        str,
+        typer.Argument(
+            help="constipation, nausea, itching, sweating, dizziness, headache, restlessness, "
+            "low_appetite, other."
+        ),
+    ],
     severity: Annotated[int, typer.Option(help="0 none, 1 mild, 2 moderate, 3 severe.")] = 1,
     at: At = None,
     note: Note = None,
@@ -173,8 +213,9 @@ def log_side_effect(
     _saved(entry_service.log_side_effect(journal, symptom, severity, at, note))
 
 
-KindOption = Annotated[list[str] | None, typer.Option(
-    "--kind", help="dose, sleep, mood, side-effect (repeatable).")]
+KindOption = Annotated[
+    list[str] | None, typer.Option("--kind", help="dose, sleep, mood, side-effect (repeatable).")
+]
 
 
 def list_command(
@@ -190,8 +231,9 @@ def list_command(
     kinds = [_kind(k) for k in kind] if kind else None
     stored = entry_service.list_entries(journal, kinds, since, until, deleted)
     if as_json:
-        typer.echo(json.dumps([entry_service.entry_view(s) for s in stored], ensure_ascii=False,
-                              indent=1))
+        typer.echo(
+            json.dumps([entry_service.entry_view(s) for s in stored], ensure_ascii=False, indent=1)
+        )
         return
     table = Table("id", "when", "kind", "entry", box=None)
     for item in stored:
@@ -215,23 +257,33 @@ def show_command(ctx: typer.Context, entry_id: str, as_json: JsonFlag = False) -
     history = journal.entries.history(stored.id)
     view = entry_service.entry_view(stored)
     if as_json:
-        view["history"] = [{"version": r.version, "action": r.action,
-                            "changed_at": r.changed_at.isoformat(), "data": r.data}
-                           for r in history]
+        view["history"] = [
+            {
+                "version": r.version,
+                "action": r.action,
+                "changed_at": r.changed_at.isoformat(),
+                "data": r.data,
+            }
+            for r in history
+        ]
         typer.echo(json.dumps(view, ensure_ascii=False, indent=1))
         return
     for key, value in view.items():
-        console.print(f"[bold]{key}[/]: {value}")
+        say(f"[bold]{key}[/]: {value}")
     for revision in history:
         when = f"{revision.changed_at:%Y-%m-%d %H:%M}"
-        console.print(f"  v{revision.version} {revision.action} {when}")
+        say(f"  v{revision.version} {revision.action} {when}")
 
 
 def edit_command(
     ctx: typer.Context,
     entry_id: str,
-    changes: Annotated[list[str] | None, typer.Option(
-        "--set", help="field=value (repeatable); without it you are asked in a terminal.")] = None,
+    changes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="field=value (repeatable); without it you are asked in a terminal."
+        ),
+    ] = None,
     yes: YesFlag = False,
 ) -> None:
     """Change an entry; the previous version stays in its history.
@@ -243,8 +295,10 @@ def edit_command(
     if not raw:
         raw = _ask_changes(journal, entry_id)
     stored = _confirming(lambda ok: entry_service.edit(journal, entry_id, raw, ok), yes)
-    console.print(f"Updated {stored.short_id} (version {stored.version}): "
-                  f"{entry_service.summary_text(stored)}")
+    say(
+        f"Updated {stored.short_id} (version {stored.version}): "
+        f"{entry_service.summary_text(stored)}"
+    )
 
 
 def _parse_assignments(items: list[str]) -> dict[str, str]:
@@ -263,8 +317,19 @@ def _ask_changes(journal, entry_id: str) -> dict[str, str]:  # type: ignore[no-u
     view = entry_service.entry_view(journal.entries.get(entry_id))
     raw: dict[str, str] = {}
     for name, value in view.items():
-        if name in {"id", "kind", "version", "created_at", "updated_at", "deleted_at", "source",
-                    "strain_key", "grams", "zone"}:
+        if name in {
+            "id",
+            "kind",
+            "version",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+            "source",
+            "strain_key",
+            "grams",
+            "zone",
+            "metrics",
+        }:
             continue
         answer = Prompt.ask(name, default="" if value is None else str(value))
         if answer != ("" if value is None else str(value)):
@@ -278,14 +343,14 @@ def delete_command(ctx: typer.Context, entry_id: str) -> None:
     """Delete an entry (it can be restored with kj undelete). Example: kj delete 3f2a9c1b"""
     journal = open_from_context(ctx)
     stored = journal.entries.delete(entry_id)
-    console.print(f"Deleted {stored.short_id}. Restore it with: kj undelete {stored.short_id}")
+    say(f"Deleted {stored.short_id}. Restore it with: kj undelete {stored.short_id}")
 
 
 def undelete_command(ctx: typer.Context, entry_id: str) -> None:
     """Restore a deleted entry. Example: kj undelete 3f2a9c1b"""
     journal = open_from_context(ctx)
     stored = journal.entries.undelete(entry_id)
-    console.print(f"Restored {stored.short_id}: {entry_service.summary_text(stored)}")
+    say(f"Restored {stored.short_id}: {entry_service.summary_text(stored)}")
 
 
 def export_command(
@@ -303,12 +368,11 @@ def export_command(
         fail(f"unknown export format {fmt!r}; expected one of {', '.join(exporters)}")
     if fmt == "json":
         count = transfer.export_json(journal, path)
-        console.print(f"Wrote {count} entries (with their history) to {path}")
+        say(f"Wrote {count} entries (with their history) to {path}")
         return
     if fmt == "csv":
         counts = transfer.export_csv(journal, path, [_kind(k) for k in kind] if kind else None)
-        console.print("Wrote " + ", ".join(f"{n} {k.value}" for k, n in counts.items())
-                      + f" rows to {path}")
+        say("Wrote " + ", ".join(f"{n} {k.value}" for k, n in counts.items()) + f" rows to {path}")
         return
     exporters[fmt](journal, path)
 
@@ -322,11 +386,14 @@ def _exporters() -> dict[str, Any]:
 
 def import_command(
     ctx: typer.Context,
-    source_or_path: Annotated[str, typer.Argument(
-        metavar="[SOURCE]", help="csv, json or a wearable source; may be left out.")],
+    source_or_path: Annotated[
+        str,
+        typer.Argument(metavar="[SOURCE]", help="csv, json or a wearable source; may be left out."),
+    ],
     path: Annotated[Path | None, typer.Argument(help="File or folder to import.")] = None,
-    skip_bad: Annotated[bool, typer.Option(
-        "--skip-bad", help="Import the good rows and report each bad one.")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Import the good rows and report each bad one.")
+    ] = False,
     yes: YesFlag = False,
 ) -> None:
     """Import a journal export or CSV files. Example: kj import csv doses.csv"""
@@ -334,11 +401,17 @@ def import_command(
 
     journal = open_from_context(ctx)
     source, target = (source_or_path, path) if path is not None else (None, Path(source_or_path))
-    summary = imports.run_import(journal, source, target, skip_bad=skip_bad, confirmed=yes,
-                                 progress=console_progress(err_console))
+    summary = imports.run_import(
+        journal,
+        source,
+        target,
+        skip_bad=skip_bad,
+        confirmed=yes,
+        progress=console_progress(err_console),
+    )
     for problem in summary.skipped:
         err_console.print(f"[yellow]skipped:[/] {problem}", soft_wrap=True)
-    console.print(f"Imported {target}: {summary.line()}")
+    say(f"Imported {target}: {summary.line()}")
 
 
 def backup_command(
@@ -350,7 +423,7 @@ def backup_command(
 
     journal = open_from_context(ctx)
     kind = backup(journal, path)
-    console.print(f"Backed up the journal to {path} ({kind})")
+    say(f"Backed up the journal to {path} ({kind})")
 
 
 @config_app.command("set")
@@ -359,7 +432,7 @@ def config_set(ctx: typer.Context, key: str, value: str) -> None:
     from kratom_journal.services.settings import set_setting
 
     journal = open_from_context(ctx)
-    console.print(f"{key} = {set_setting(journal, key, value)}")
+    say(f"{key} = {set_setting(journal, key, value)}")
 
 
 @config_app.command("get")
@@ -368,7 +441,7 @@ def config_get(ctx: typer.Context, key: str) -> None:
     from kratom_journal.services.settings import effective_settings
 
     journal = open_from_context(ctx)
-    console.print(effective_settings(journal).get(key, "(not set)"))
+    say(effective_settings(journal).get(key, "(not set)"))
 
 
 @config_app.command("list")
@@ -382,7 +455,7 @@ def config_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         typer.echo(json.dumps(settings, indent=1))
         return
     for key, value in settings.items():
-        console.print(f"{key} = {value}")
+        say(f"{key} = {value}")
 
 
 @config_app.command("unset")
@@ -392,16 +465,21 @@ def config_unset(ctx: typer.Context, key: str) -> None:
 
     journal = open_from_context(ctx)
     unset_setting(journal, key)
-    console.print(f"{key} unset")
+    say(f"{key} unset")
 
 
 def demo_command(
     days: Annotated[int, typer.Option(help="Days of journal to generate (at least 120).")] = 150,
     seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 7,
-    path: Annotated[Path | None, typer.Option(
-        help="Demo journal file (default: a demo file beside, never in, your journal).")] = None,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve",
-                                        help="Open the demo in the web app.")] = True,
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            help="Demo journal file (default: a demo file beside, never in, your journal)."
+        ),
+    ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Open the demo in the web app.")
+    ] = True,
     port: Annotated[int, typer.Option(help="Port of the web app.")] = 8000,
 ) -> None:
     """Build a realistic demo journal in its own database and show it. Example: kj demo"""
@@ -412,7 +490,7 @@ def demo_command(
     for label, count in summary_rows(journal):
         table.add_row(label, str(count))
     console.print(table)
-    console.print("This demo is generated data, not advice: effects in it are noisy and mixed.")
+    say("This demo is generated data, not advice: effects in it are noisy and mixed.")
     if serve:
         from kratom_journal.services.demo_service import serve_demo
 

@@ -55,8 +55,9 @@ def parse_amount(text: str, default_unit: Unit | None = None) -> tuple[float, Un
     """
     match = _AMOUNT.match(text)
     if not match:
-        raise InvalidEntry(f"cannot read amount {text!r}; expected a number and a unit like 3.5g",
-                           "amount")
+        raise InvalidEntry(
+            f"cannot read amount {text!r}; expected a number and a unit like 3.5g", "amount"
+        )
     number, word = match.groups()
     amount = float(number.replace(",", "."))
     if amount <= 0:
@@ -99,8 +100,10 @@ def implausibility(dose: Dose) -> str | None:
     """Return why a dose looks implausible (likely a typo), or ``None``."""
     limit = _PLAUSIBLE_MAX.get((dose.substance, dose.unit), _ANY_UNIT_MAX[dose.unit])
     if dose.amount > limit:
-        return (f"{dose.amount:g} {dose.unit.value} of {dose.substance} is unusually large for one "
-                f"entry (more than {limit:g}); please check for a typo")
+        return (
+            f"{dose.amount:g} {dose.unit.value} of {dose.substance} is unusually large for one "
+            f"entry (more than {limit:g}); please check for a typo"
+        )
     if dose.grams_per_capsule is not None and dose.grams_per_capsule > 2.0:
         return f"{dose.grams_per_capsule:g} g per capsule is unusually large; please check"
     return None

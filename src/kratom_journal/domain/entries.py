@@ -257,8 +257,9 @@ class SleepDiaryEntry:
                 "waso_min",
             )
         if self.awakenings == 0 and self.waso_min > 0:
-            raise InvalidEntry("minutes awake during the night given with no awakenings",
-                               "awakenings")
+            raise InvalidEntry(
+                "minutes awake during the night given with no awakenings", "awakenings"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,8 +42,9 @@ def _is_zone(name: str) -> bool:
 def parse_zone(name: str) -> ZoneInfo:
     """Return the zone an IANA name gives, or raise :class:`InvalidEntry`."""
     if not _is_zone(name):
-        raise InvalidEntry(f"unknown time zone {name!r}; expected an IANA name like Europe/Berlin",
-                           "timezone")
+        raise InvalidEntry(
+            f"unknown time zone {name!r}; expected an IANA name like Europe/Berlin", "timezone"
+        )
     return ZoneInfo(name)
 
 

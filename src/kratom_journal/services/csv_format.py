@@ -47,14 +47,22 @@ FORMATS: dict[Kind, CsvFormat] = {
     ),
     Kind.SLEEP: CsvFormat(
         Kind.SLEEP,
-        ("night", "bed_at", "tried_at", "sol_min", "awakenings", "waso_min", "final_wake_at",
-         "out_of_bed_at", "quality", "note"),
+        (
+            "night",
+            "bed_at",
+            "tried_at",
+            "sol_min",
+            "awakenings",
+            "waso_min",
+            "final_wake_at",
+            "out_of_bed_at",
+            "quality",
+            "note",
+        ),
         ("nap_count", "nap_min", "zone"),
     ),
     Kind.MOOD: CsvFormat(Kind.MOOD, ("at", "mood", "anxiety", "energy", "note"), ("zone",)),
-    Kind.SIDE_EFFECT: CsvFormat(
-        Kind.SIDE_EFFECT, ("at", "symptom", "severity", "note"), ("zone",)
-    ),
+    Kind.SIDE_EFFECT: CsvFormat(Kind.SIDE_EFFECT, ("at", "symptom", "severity", "note"), ("zone",)),
 }
 
 FILE_NAMES: dict[Kind, str] = {
@@ -77,8 +85,9 @@ def detect_format(header: list[str]) -> CsvFormat:
                 )
             return fmt
     expected = "; ".join(",".join(f.required) for f in FORMATS.values())
-    raise InvalidEntry(f"header {','.join(names)!r} matches no journal CSV format; "
-                       f"expected one of: {expected}")
+    raise InvalidEntry(
+        f"header {','.join(names)!r} matches no journal CSV format; expected one of: {expected}"
+    )
 
 
 def _text(row: dict[str, str], name: str) -> str | None:

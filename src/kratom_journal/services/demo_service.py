@@ -51,14 +51,17 @@ def summary_rows(journal: Journal) -> list[tuple[str, int]]:
         stored = list_entries(session)
     counts = Counter(kind_of(s.entry).value for s in stored)
     substances = Counter(s.entry.substance for s in stored if isinstance(s.entry, Dose))
-    strains = {s.entry.strain_key for s in stored
-               if isinstance(s.entry, Dose) and s.entry.strain_key}
-    rows = [("nights in the sleep diary", counts["sleep"]),
-            ("kratom doses", substances["kratom"]),
-            ("strains", len(strains)),
-            ("other substances", sum(substances.values()) - substances["kratom"]),
-            ("mood check-ins", counts["mood"]),
-            ("side effects", counts["side-effect"])]
+    strains = {
+        s.entry.strain_key for s in stored if isinstance(s.entry, Dose) and s.entry.strain_key
+    }
+    rows = [
+        ("nights in the sleep diary", counts["sleep"]),
+        ("kratom doses", substances["kratom"]),
+        ("strains", len(strains)),
+        ("other substances", sum(substances.values()) - substances["kratom"]),
+        ("mood check-ins", counts["mood"]),
+        ("side effects", counts["side-effect"]),
+    ]
     return rows
 
 

@@ -28,6 +28,7 @@ from kratom_journal.services.clock import (
     parse_day,
     parse_when,
 )
+from kratom_journal.sleep.metrics import diary_metrics
 from kratom_journal.store.journal import (
     Journal,
     StoredEntry,
@@ -150,8 +151,14 @@ def log_mood(
     note: str | None = None,
 ) -> StoredEntry:
     zone = journal_zone(journal)
-    entry = MoodCheckin(at=parse_when(at, zone), mood=mood, anxiety=anxiety, energy=energy,
-                        note=note, zone=journal_zone_name(journal))
+    entry = MoodCheckin(
+        at=parse_when(at, zone),
+        mood=mood,
+        anxiety=anxiety,
+        energy=energy,
+        note=note,
+        zone=journal_zone_name(journal),
+    )
     return journal.entries.add(entry)
 
 
@@ -160,9 +167,13 @@ def log_side_effect(
 ) -> StoredEntry:
     zone = journal_zone(journal)
     key = symptom.strip().casefold().replace(" ", "_").replace("-", "_")
-    entry = SideEffect(at=parse_when(at, zone), symptom=Symptom(key) if key in
-                       {s.value for s in Symptom} else key,  # type: ignore[arg-type]
-                       severity=severity, note=note, zone=journal_zone_name(journal))
+    entry = SideEffect(
+        at=parse_when(at, zone),
+        symptom=Symptom(key) if key in {s.value for s in Symptom} else key,  # type: ignore[arg-type]
+        severity=severity,
+        note=note,
+        zone=journal_zone_name(journal),
+    )
     return journal.entries.add(entry)
 
 
@@ -210,11 +221,26 @@ def coerce_changes(journal: Journal, stored: StoredEntry, raw: dict[str, str]) -
 
 
 def _coerce_text(entry: Entry, name: str, text: str, current: Any, zone: Any) -> Any:
-    if text == "" and name in {"note", "strain", "product", "form", "anxiety", "energy",
-                               "nap_count", "nap_min", "grams_per_capsule"}:
+    if text == "" and name in {
+        "note",
+        "strain",
+        "product",
+        "form",
+        "anxiety",
+        "energy",
+        "nap_count",
+        "nap_min",
+        "grams_per_capsule",
+    }:
         return None
-    if isinstance(current, datetime) or name in {"taken_at", "at", "bed_at", "tried_at",
-                                                  "final_wake_at", "out_of_bed_at"}:
+    if isinstance(current, datetime) or name in {
+        "taken_at",
+        "at",
+        "bed_at",
+        "tried_at",
+        "final_wake_at",
+        "out_of_bed_at",
+    }:
         if isinstance(entry, SleepDiaryEntry):
             return night_time(text, entry.night, zone, name).isoformat()
         return parse_when(text, zone).isoformat()
@@ -222,8 +248,18 @@ def _coerce_text(entry: Entry, name: str, text: str, current: Any, zone: Any) ->
         return parse_day(text, "night").isoformat()
     if name in {"amount", "grams_per_capsule"}:
         return _number(text, name, float)
-    if name in {"sol_min", "waso_min", "awakenings", "quality", "mood", "anxiety", "energy",
-                "severity", "nap_count", "nap_min"}:
+    if name in {
+        "sol_min",
+        "waso_min",
+        "awakenings",
+        "quality",
+        "mood",
+        "anxiety",
+        "energy",
+        "severity",
+        "nap_count",
+        "nap_min",
+    }:
         return _number(text, name, int)
     return text
 
@@ -235,8 +271,9 @@ def _number(text: str, name: str, kind: type) -> Any:
         raise InvalidEntry(f"expected a number, got {text!r}", name) from None
 
 
-def edit(journal: Journal, entry_id: str, raw: dict[str, str], confirmed: bool = False
-         ) -> StoredEntry:
+def edit(
+    journal: Journal, entry_id: str, raw: dict[str, str], confirmed: bool = False
+) -> StoredEntry:
     """Change fields of an entry; the previous version stays in its history."""
     stored = journal.entries.get(entry_id)
     changes = coerce_changes(journal, stored, raw)
@@ -260,6 +297,9 @@ def entry_view(stored: StoredEntry) -> dict[str, Any]:
     if isinstance(stored.entry, Dose):
         view["strain_key"] = stored.entry.strain_key
         view["grams"] = stored.entry.grams
+    if isinstance(stored.entry, SleepDiaryEntry):
+        # Derived Consensus Sleep Diary metrics beside the diary items (docs/instruments.md).
+        view["metrics"] = diary_metrics(stored.entry)
     return view
 
 
@@ -268,16 +308,20 @@ def summary_text(stored: StoredEntry) -> str:
     entry = stored.entry
     if isinstance(entry, Dose):
         parts = [f"{entry.amount:g} {entry.unit.value}", entry.substance]
-        parts += [p for p in (entry.strain, entry.form.value if entry.form else None,
-                              entry.product) if p]
+        parts += [
+            p for p in (entry.strain, entry.form.value if entry.form else None, entry.product) if p
+        ]
         return " · ".join(parts)
     if isinstance(entry, SleepDiaryEntry):
-        return (f"night {entry.night}: in bed {entry.bed_at:%H:%M}, up {entry.out_of_bed_at:%H:%M},"
-                f" SOL {entry.sol_min} min, WASO {entry.waso_min} min, quality {entry.quality}/5")
+        return (
+            f"night {entry.night}: in bed {entry.bed_at:%H:%M}, up {entry.out_of_bed_at:%H:%M},"
+            f" SOL {entry.sol_min} min, WASO {entry.waso_min} min, quality {entry.quality}/5"
+        )
     if isinstance(entry, MoodCheckin):
         extra = "".join(
-            f", {name} {value}/10" for name, value in (("anxiety", entry.anxiety),
-                                                      ("energy", entry.energy)) if value is not None
+            f", {name} {value}/10"
+            for name, value in (("anxiety", entry.anxiety), ("energy", entry.energy))
+            if value is not None
         )
         return f"mood {entry.mood}/10{extra}"
     return f"{entry.symptom.value.replace('_', ' ')}, severity {entry.severity}/3"

@@ -45,8 +45,12 @@ def detect_source(path: Path) -> str:
         return "json"
     wearable = _detect_wearable(path)
     if wearable is None:
-        raise ImportFailed([f"{path}: cannot tell what this file is; name the source: "
-                            f"kj import SOURCE PATH (sources: {', '.join(known_sources())})"])
+        raise ImportFailed(
+            [
+                f"{path}: cannot tell what this file is; name the source: "
+                f"kj import SOURCE PATH (sources: {', '.join(known_sources())})"
+            ]
+        )
     return wearable
 
 
@@ -73,7 +77,8 @@ def _is_journal_json(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return f'"format": "{transfer.FORMAT_NAME}"' in head or (
-        head.strip().startswith("{") and _full_check(path))
+        head.strip().startswith("{") and _full_check(path)
+    )
 
 
 def _full_check(path: Path) -> bool:
@@ -105,8 +110,9 @@ def _wearable_import(
     journal: Journal, source: str, path: Path, skip_bad: bool, progress: Progress | None
 ) -> ImportSummary:
     if source not in _wearable_sources():
-        raise ImportFailed([f"{path}: unknown source {source!r}; expected one of "
-                            f"{', '.join(known_sources())}"])
+        raise ImportFailed(
+            [f"{path}: unknown source {source!r}; expected one of {', '.join(known_sources())}"]
+        )
     from kratom_journal.services.wearable_import import import_wearable
 
     result = import_wearable(journal, source, path, progress=progress, skip_bad=skip_bad)

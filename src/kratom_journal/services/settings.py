@@ -17,16 +17,18 @@ def _timezone(value: str) -> str:
 def _country(value: str) -> str:
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
-        raise InvalidEntry(f"expected an ISO 3166-1 alpha-2 code like US or DE, got {value!r}",
-                           "country")
+        raise InvalidEntry(
+            f"expected an ISO 3166-1 alpha-2 code like US or DE, got {value!r}", "country"
+        )
     return code
 
 
 def _region(value: str) -> str:
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}(-[A-Z0-9]{1,3})?", code):
-        raise InvalidEntry(f"expected an ISO 3166-2 code like US-AL (or a country code), "
-                           f"got {value!r}", "region")
+        raise InvalidEntry(
+            f"expected an ISO 3166-2 code like US-AL (or a country code), got {value!r}", "region"
+        )
     return code
 
 
@@ -49,8 +51,10 @@ SETTINGS: dict[str, tuple[Callable[[str], str], str]] = {
     "country": (_country, "ISO 3166-1 alpha-2 country, for crisis lines and helplines"),
     "region": (_region, "ISO 3166-2 region such as US-AL, for legal status"),
     "units": (_units, "metric or us"),
-    "sleep-source-priority": (_source_priority,
-                              "comma-separated wearable sources, most trusted first"),
+    "sleep-source-priority": (
+        _source_priority,
+        "comma-separated wearable sources, most trusted first",
+    ),
 }
 """Known settings: validator and a one-line description."""
 

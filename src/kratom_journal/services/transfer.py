@@ -102,8 +102,12 @@ def _stored_to_json(stored: StoredEntry, history: list[Revision]) -> dict[str, A
         "source": stored.source,
         "data": entry_to_dict(stored.entry),
         "history": [
-            {"version": r.version, "action": r.action, "changed_at": r.changed_at.isoformat(),
-             "data": r.data}
+            {
+                "version": r.version,
+                "action": r.action,
+                "changed_at": r.changed_at.isoformat(),
+                "data": r.data,
+            }
             for r in history
         ],
     }
@@ -165,13 +169,21 @@ def _read_json(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ImportFailed([f"{path}:{exc.lineno}: not valid JSON ({exc.msg})"]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise ImportFailed([f"{path}: not a Kratom Journal export "
-                            f"(expected an object with \"format\": \"{FORMAT_NAME}\")"])
+        raise ImportFailed(
+            [
+                f"{path}: not a Kratom Journal export "
+                f'(expected an object with "format": "{FORMAT_NAME}")'
+            ]
+        )
     if document.get("format_version", 0) > FORMAT_VERSION:
-        raise ImportFailed([f"{path}: written by a newer version of Kratom Journal "
-                            f"(format {document.get('format_version')}); upgrade to import it"])
+        raise ImportFailed(
+            [
+                f"{path}: written by a newer version of Kratom Journal "
+                f"(format {document.get('format_version')}); upgrade to import it"
+            ]
+        )
     if not isinstance(document.get("entries"), list):
-        raise ImportFailed([f"{path}: \"entries\" must be a list"])
+        raise ImportFailed([f'{path}: "entries" must be a list'])
     return document
 
 
@@ -189,8 +201,12 @@ def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]
         source=str(item.get("source", "import")),
     )
     history = [
-        Revision(int(r["version"]), str(r["action"]), _instant(r["changed_at"]),
-                 entry_to_dict(entry_from_dict(r["data"])))
+        Revision(
+            int(r["version"]),
+            str(r["action"]),
+            _instant(r["changed_at"]),
+            entry_to_dict(entry_from_dict(r["data"])),
+        )
         for r in item.get("history", [])
     ]
     return stored, history

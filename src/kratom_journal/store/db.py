@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -81,15 +82,26 @@ def _check_sqlite_file(database: str | None) -> None:
         raise JournalOpenError(f"{path}: not a journal database (not an SQLite file)")
 
 
-def migrate(engine: Engine) -> None:
-    """Check the database is a journal this version understands, then upgrade it."""
-    from alembic import command
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.M)
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    script = ScriptDirectory.from_config(config)
+
+def shipped_heads() -> set[str]:
+    """Head revisions of the shipped migrations, read from the files without Alembic.
+
+    Opening an up-to-date journal is the common case (every ``kj log``); reading
+    the revision lines is much cheaper than importing Alembic to learn the same.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            found = set(re.findall(r"['\"]([^'\"]+)['\"]", value))
+            (revisions if name == "revision" else parents).update(found)
+    return revisions - parents
+
+
+def _current_revisions(engine: Engine) -> tuple[set[str], set[str]]:
+    """The journal's tables and the migration revisions it records."""
     try:
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
@@ -98,7 +110,25 @@ def migrate(engine: Engine) -> None:
                 rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version")
                 current = {row[0] for row in rows}
     except (DatabaseError, OperationalError) as exc:
-        raise JournalOpenError(f"{engine.url}: cannot open the database ({exc.orig})") from None
+        reason = " ".join(str(exc.orig).split())
+        raise JournalOpenError(
+            f"{_describe(engine)}: cannot open the database ({reason})"
+        ) from None
+    return tables, current
+
+
+def migrate(engine: Engine) -> None:
+    """Check the database is a journal this version understands, then upgrade it."""
+    tables, current = _current_revisions(engine)
+    if current and current == shipped_heads():
+        return
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
     if tables and "alembic_version" not in tables:
         raise JournalOpenError(
             f"{_describe(engine)}: this database is not a Kratom Journal journal "

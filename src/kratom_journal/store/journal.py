@@ -276,18 +276,14 @@ def live_diary_for_night(session: Session, night: date) -> StoredEntry | None:
 def revisions_of(session: Session, entry_id: str) -> list[Revision]:
     """All recorded states of an entry, oldest first."""
     _, row = find_row(session, entry_id)
-    stmt = (
-        select(RevisionRow).where(RevisionRow.entry_id == row.id).order_by(RevisionRow.version)
-    )
+    stmt = select(RevisionRow).where(RevisionRow.entry_id == row.id).order_by(RevisionRow.version)
     return [
         Revision(r.version, r.action, r.changed_at_utc.replace(tzinfo=UTC), dict(r.data))
         for r in session.scalars(stmt)
     ]
 
 
-def restore_entry(
-    session: Session, stored: StoredEntry, history: Sequence[Revision]
-) -> None:
+def restore_entry(session: Session, stored: StoredEntry, history: Sequence[Revision]) -> None:
     """Insert an entry exactly as exported: same id, version, times and history."""
     row = ENTRY_TABLES[stored.kind.value]()
     row.id = stored.id
@@ -452,12 +448,24 @@ def bulk_add(
     for entry_id, entry in items:
         kind = kind_of(entry)
         row = entry_values(entry)
-        row.update(id=entry_id, version=1, created_at_utc=moment, updated_at_utc=moment,
-                   deleted_at_utc=None, source=source)
+        row.update(
+            id=entry_id,
+            version=1,
+            created_at_utc=moment,
+            updated_at_utc=moment,
+            deleted_at_utc=None,
+            source=source,
+        )
         by_kind.setdefault(kind, []).append(row)
         revisions.append(
-            {"entry_id": entry_id, "kind": kind.value, "version": 1, "action": "create",
-             "changed_at_utc": moment, "data": entry_to_dict(entry)}
+            {
+                "entry_id": entry_id,
+                "kind": kind.value,
+                "version": 1,
+                "action": "create",
+                "changed_at_utc": moment,
+                "data": entry_to_dict(entry),
+            }
         )
     for kind, rows in by_kind.items():
         session.execute(insert(ENTRY_TABLES[kind.value]), rows)
@@ -469,9 +477,7 @@ def live_content_index(session: Session, kind: Kind) -> dict[str, str]:
     """Map each live entry's content fingerprint to its id (for idempotent imports)."""
     table = ENTRY_TABLES[kind.value]
     stmt = select(table).where(table.deleted_at_utc.is_(None))
-    return {
-        content_fingerprint(entry_of_row(kind, row)): row.id for row in session.scalars(stmt)
-    }
+    return {content_fingerprint(entry_of_row(kind, row)): row.id for row in session.scalars(stmt)}
 
 
 def content_fingerprint(entry: Entry) -> str:
@@ -484,8 +490,9 @@ def content_fingerprint(entry: Entry) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-_INSTANT_FIELDS = frozenset({"taken_at", "bed_at", "tried_at", "final_wake_at", "out_of_bed_at",
-                             "at"})
+_INSTANT_FIELDS = frozenset(
+    {"taken_at", "bed_at", "tried_at", "final_wake_at", "out_of_bed_at", "at"}
+)
 
 
 def existing_ids(session: Session, keys: Sequence[tuple[Kind, str]]) -> set[str]:

@@ -1,0 +1,250 @@
+"""Questionnaire use cases: record an administration, list scores, change against the last one.
+
+Every view this module returns puts the crisis notice first when an answer
+requires it; faces (CLI, web, reports) render these views and add nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kratom_journal.instruments import (
+    ChangeResult,
+    Instrument,
+    ScoreResult,
+    compare,
+    score,
+    shipped_instrument,
+    validate_answers,
+)
+from kratom_journal.instruments.loader import SHIPPED_IDS
+from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
+from kratom_journal.store.instrument_tables import AdministrationRow
+from kratom_journal.store.journal import Journal
+
+COUNTRY_KEY = "country"
+
+
+@dataclass(frozen=True, slots=True)
+class Administration:
+    """A stored administration with its score recomputed from the raw answers."""
+
+    id: str
+    instrument: Instrument
+    administered_at: datetime
+    answers: dict[str, int | None]
+    result: ScoreResult
+    change: ChangeResult | None
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+
+def record_administration(
+    journal: Journal,
+    instrument: Instrument,
+    answers: Mapping[str, int | None],
+    at: datetime | None = None,
+    zone: str | None = None,
+) -> Administration:
+    """Validate, score and store one administration in a single transaction."""
+    if instrument.id in SHIPPED_IDS and instrument != shipped_instrument(instrument.id):
+        raise ValueError(
+            f"instrument id {instrument.id!r} belongs to the shipped {instrument.short_name}; "
+            "give your file another id"
+        )
+    checked = validate_answers(instrument, answers)
+    result = score(instrument, checked)
+    moment = at or datetime.now(UTC)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("the administration time needs a time zone")
+    offset = moment.utcoffset() or timedelta(0)
+    row = AdministrationRow(
+        id=uuid.uuid4().hex,
+        instrument_id=instrument.id,
+        instrument_as_of=instrument.as_of.isoformat(),
+        administered_at_utc=_utc_naive(moment),
+        administered_at_offset_s=int(offset.total_seconds()),
+        zone=zone,
+        answers=dict(checked),
+        total=result.total,
+        band=result.band,
+        crisis=result.crisis,
+        definition=None if instrument.id in SHIPPED_IDS else instrument.model_dump(mode="json"),
+        created_at_utc=_utc_naive(datetime.now(UTC)),
+        deleted_at_utc=None,
+    )
+    with journal.session() as session:
+        session.add(row)
+        session.flush()
+        history = _rows(session, instrument.id)
+    recorded = [a for a in _with_change(history) if a.id == row.id]
+    return recorded[0] if recorded else _administration(row, None)
+
+
+def list_administrations(
+    journal: Journal, instrument_id: str | None = None
+) -> list[Administration]:
+    """Stored administrations, oldest first, each with its change against the previous one."""
+    with journal.session() as session:
+        rows = _rows(session, instrument_id)
+    by_instrument: dict[str, list[AdministrationRow]] = {}
+    for row in rows:
+        by_instrument.setdefault(row.instrument_id, []).append(row)
+    administrations = [a for group in by_instrument.values() for a in _with_change(group)]
+    administrations.sort(key=lambda a: (a.administered_at.astimezone(UTC), a.id))
+    return administrations
+
+
+def _rows(session: Session, instrument_id: str | None) -> list[AdministrationRow]:
+    stmt = select(AdministrationRow).where(AdministrationRow.deleted_at_utc.is_(None))
+    if instrument_id is not None:
+        stmt = stmt.where(AdministrationRow.instrument_id == instrument_id)
+    stmt = stmt.order_by(AdministrationRow.administered_at_utc, AdministrationRow.id)
+    return list(session.scalars(stmt))
+
+
+def _with_change(rows: list[AdministrationRow]) -> list[Administration]:
+    """Administrations of one instrument with change against the previous scored one."""
+    results: list[Administration] = []
+    baseline: int | None = None
+    previous: int | None = None
+    for row in rows:
+        administration = _administration(row, None)
+        total = administration.result.total
+        change = None
+        if total is not None and previous is not None:
+            change = compare(administration.instrument, total, previous, baseline)
+        if total is not None:
+            baseline = total if baseline is None else baseline
+            previous = total
+        results.append(_replace_change(administration, change))
+    return results
+
+
+def _replace_change(administration: Administration, change: ChangeResult | None) -> Administration:
+    return Administration(
+        administration.id,
+        administration.instrument,
+        administration.administered_at,
+        administration.answers,
+        administration.result,
+        change,
+    )
+
+
+def _administration(row: AdministrationRow, change: ChangeResult | None) -> Administration:
+    instrument = _instrument_of(row)
+    answers = {str(k): (int(v) if v is not None else None) for k, v in row.answers.items()}
+    # Keys the definition no longer knows are dropped rather than failing a listing.
+    known = {item.id for item in instrument.items}
+    answers = {k: v for k, v in answers.items() if k in known}
+    administered_at = row.administered_at_utc.replace(tzinfo=UTC).astimezone(
+        timezone(timedelta(seconds=row.administered_at_offset_s))
+    )
+    return Administration(
+        row.id, instrument, administered_at, answers, score(instrument, answers), change
+    )
+
+
+def _instrument_of(row: AdministrationRow) -> Instrument:
+    if row.definition is not None:
+        return Instrument.model_validate(row.definition)
+    return shipped_instrument(row.instrument_id)
+
+
+def _utc_naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+def crisis_notice_for(journal: Journal) -> CrisisNotice:
+    """The crisis notice for the journal's country setting (works with none set)."""
+    return crisis_resources(journal.settings.get(COUNTRY_KEY))
+
+
+def result_view(result: ScoreResult, instrument: Instrument) -> dict[str, Any]:
+    """The score of one administration as JSON-ready values (stable keys)."""
+    return {
+        "total": result.total,
+        "max_total": result.max_total,
+        "band": result.band,
+        "answered": result.answered,
+        "missing": list(result.missing),
+        "prorated": result.prorated,
+        "no_score_reason": result.no_score_reason,
+        "subscales": [
+            {"id": s.id, "name": s.name, "total": s.total, "band": s.band} for s in result.subscales
+        ],
+        "safety_flags": [{"item": f.item, "value": f.value} for f in result.safety_flags],
+        "disclaimer": instrument.disclaimer,
+    }
+
+
+def change_view(change: ChangeResult | None) -> dict[str, Any] | None:
+    """Change against the previous administration as JSON-ready values."""
+    if change is None:
+        return None
+    return {
+        "previous_total": change.previous_total,
+        "delta": change.delta,
+        "mcid": change.mcid,
+        "meaningful": change.meaningful,
+        "baseline_total": change.baseline_total,
+        "percent_from_baseline": change.percent_from_baseline,
+        "response": change.response,
+        "remission": change.remission,
+    }
+
+
+def administration_view(administration: Administration) -> dict[str, Any]:
+    """One administration as JSON-ready values (stable keys, see docs/instruments.md)."""
+    instrument = administration.instrument
+    return {
+        "id": administration.id,
+        "instrument": instrument.id,
+        "instrument_name": instrument.short_name,
+        "administered_at": administration.administered_at.isoformat(),
+        "answers": administration.answers,
+        **result_view(administration.result, instrument),
+        "crisis_flag": administration.result.crisis,
+        "change": change_view(administration.change),
+    }
+
+
+def survey_view(journal: Journal, administration: Administration) -> dict[str, Any]:
+    """What ``kj survey --json`` prints: the crisis notice first, then the result."""
+    crisis = crisis_notice_for(journal).to_dict() if administration.result.crisis else None
+    return {"crisis": crisis, "administration": administration_view(administration)}
+
+
+def scores_view(journal: Journal, administrations: list[Administration]) -> dict[str, Any]:
+    """What ``kj scores --json`` prints: the crisis notice first when any listed answer needs it."""
+    needs_crisis = any(a.result.crisis for a in administrations)
+    return {
+        "crisis": crisis_notice_for(journal).to_dict() if needs_crisis else None,
+        "scores": [administration_view(a) for a in administrations],
+    }
+
+
+def instrument_view(instrument: Instrument) -> dict[str, Any]:
+    """Short description of an instrument for listings."""
+    return {
+        "id": instrument.id,
+        "name": instrument.name,
+        "short_name": instrument.short_name,
+        "kind": instrument.kind,
+        "recall_period": instrument.recall_period,
+        "items": len(instrument.scored_items),
+        "score_range": list(instrument.score_range),
+    }

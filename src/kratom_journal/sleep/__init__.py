@@ -1,0 +1,1 @@
+"""Consensus Sleep Diary metrics, weekly summaries and the Sleep Regularity Index."""
