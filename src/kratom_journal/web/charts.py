@@ -212,7 +212,7 @@ def mood_chart(checkins: list[MoodCheckin], days: list[date], zone: ZoneInfo) ->
 def score_chart(instrument: str, points: list[tuple[str, int]],
                 bands: list[tuple[int, int, str]], maximum: int) -> Chart:
     """Questionnaire totals over time drawn against the instrument's severity bands."""
-    shapes = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": low, "y1": high,
+    shapes = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": low - 0.5, "y1": high + 0.5,
                "fillcolor": "rgba(43,76,155,%.2f)" % (0.04 + 0.05 * i), "line": {"width": 0},
                "layer": "below"} for i, (low, high, _) in enumerate(bands)]
     annotations = [{"xref": "paper", "x": 1, "xanchor": "right", "y": (low + high) / 2,
@@ -223,7 +223,7 @@ def score_chart(instrument: str, points: list[tuple[str, int]],
                "line": {"color": COLORS["mood"]}}]
     layout = _layout(f"{instrument} over time", height=280, shapes=shapes,
                      annotations=annotations, showlegend=False,
-                     yaxis={"range": [0, maximum], "fixedrange": True},
+                     yaxis={"range": [-0.5, maximum + 0.5], "fixedrange": True},
                      xaxis={"type": "date", "fixedrange": True})
     if points:
         last = points[-1]

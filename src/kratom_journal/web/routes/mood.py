@@ -35,6 +35,8 @@ def questionnaire_panel(request: Request) -> dict[str, Any] | None:
         mine = [a for a in administrations if a.instrument.id == instrument_id]
         points = [(a.administered_at.isoformat(), a.result.total) for a in mine
                   if a.result.total is not None]
+        if not points:
+            continue
         bands = [(b.min, b.max, b.label) for b in instrument.bands]
         charts_shown.append(charts.score_chart(instrument.short_name, points, bands,
                                                instrument.score_range[1]))
