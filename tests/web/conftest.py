@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -55,3 +56,29 @@ def post_form(client: TestClient, url: str, data: dict[str, Any], page: str = "/
     """Submit a form the way a browser does: token from the page, no redirect following."""
     return client.post(url, data={**data, "csrf_token": csrf_token(client, page)},
                        follow_redirects=False, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Debian chromium driven by Playwright (never a downloaded browser)."""
+    from tests.web.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; the CI set-up must install it")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_url(web_db: Path) -> Iterator[str]:
+    """A real uvicorn server over a fresh journal, on a free loopback port."""
+    from tests.web.browser_support import live_server
+
+    with live_server(web_db) as url:
+        yield url

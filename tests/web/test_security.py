@@ -25,7 +25,7 @@ def test_strict_content_security_policy_on_every_response(client: TestClient) ->
         assert "http" not in policy  # no other origin is named
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
-        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["referrer-policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_scripts_and_no_external_resources(client: TestClient) -> None:

@@ -23,7 +23,7 @@ VERDICT_TEXT = {
 
 
 def insight_report(request: Request) -> tuple[Any, str | None]:
-    """The journal's insight report (cached until the journal changes) or the reason there is none."""
+    """The insight report (cached until the journal changes), or why there is none."""
     service = feature("insights")
     if service is None:
         return None, None

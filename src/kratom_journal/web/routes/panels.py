@@ -45,16 +45,17 @@ def sleep_week_metrics(journal: Journal, today: Any, weeks: int = 4) -> dict[str
         return None
     from datetime import timedelta
 
-    from kratom_journal.domain.entries import Kind
+    from kratom_journal.domain.entries import Kind, SleepDiaryEntry
     from kratom_journal.sleep.regularity import sleep_regularity_index
     from kratom_journal.sleep.summary import NIGHTS_PER_WEEK, weekly_summaries
 
     last = today - timedelta(days=1)
     start = last - timedelta(days=NIGHTS_PER_WEEK * weeks - 1)
     zone = journal_zone(journal)
-    entries = [s.entry for s in journal.entries.list(Kind.SLEEP, since=start - timedelta(days=1),
-                                                     until=today + timedelta(days=1), tz=zone)]
-    in_period = [e for e in entries if start <= e.night <= last]  # type: ignore[union-attr]
+    stored = journal.entries.list(Kind.SLEEP, since=start - timedelta(days=1),
+                                  until=today + timedelta(days=1), tz=zone)
+    in_period = [s.entry for s in stored
+                 if isinstance(s.entry, SleepDiaryEntry) and start <= s.entry.night <= last]
     summaries = weekly_summaries(in_period, weeks, last)
     regularity = sleep_regularity_index(in_period)
     return {"weeks": [service.week_view(w) for w in reversed(summaries)],

@@ -35,9 +35,11 @@ def diary_window(request: Request, count: int) -> tuple[list[date], dict[date, S
     since = datetime.combine(nights[0], time(0), tzinfo=zone)
     until = datetime.combine(last + timedelta(days=2), time(0), tzinfo=zone)
     diary = {s.entry.night: s.entry for s in journal.entries.list(
-        Kind.SLEEP, since=since - timedelta(days=1), until=until, tz=zone)}  # type: ignore[union-attr]
-    doses = [s.entry for s in journal.entries.list(Kind.DOSE, since=since, until=until, tz=zone)]
-    return nights, diary, doses  # type: ignore[return-value]
+        Kind.SLEEP, since=since - timedelta(days=1), until=until, tz=zone)
+        if isinstance(s.entry, SleepDiaryEntry)}
+    doses = [s.entry for s in journal.entries.list(Kind.DOSE, since=since, until=until, tz=zone)
+             if isinstance(s.entry, Dose)]
+    return nights, diary, doses
 
 
 @router.get("/sleep", response_class=HTMLResponse)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from kratom_journal.domain.entries import Form, Kind, Symptom
+from kratom_journal.domain.entries import Dose, Form, Kind, Symptom, Unit
 from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
 from kratom_journal.store.journal import StoredEntry, live_diary_for_night
@@ -39,18 +39,19 @@ def last_kratom_dose(request: Request) -> StoredEntry | None:
     journal, zone = journal_of(request), zone_of(request)
     since = today_of(request) - timedelta(days=PREFILL_WINDOW_DAYS)
     doses = journal.entries.list(Kind.DOSE, since=since, tz=zone)
-    kratom = [d for d in doses if d.entry.substance == "kratom"]  # type: ignore[union-attr]
+    kratom = [d for d in doses if isinstance(d.entry, Dose) and d.entry.substance == "kratom"]
     return kratom[-1] if kratom else None
 
 
 def dose_prefill(last: StoredEntry | None) -> dict[str, str]:
-    if last is None:
+    if last is None or not isinstance(last.entry, Dose):
         return {}
     dose = last.entry
-    return {"amount": f"{dose.amount:g}{dose.unit.value if dose.unit.value != 'capsule' else ' capsules'}",  # type: ignore[union-attr]
-            "strain": dose.strain or "", "form": dose.form.value if dose.form else "",  # type: ignore[union-attr]
-            "product": dose.product or "",  # type: ignore[union-attr]
-            "grams_per_capsule": f"{dose.grams_per_capsule:g}" if dose.grams_per_capsule else ""}  # type: ignore[union-attr]
+    unit = " capsules" if dose.unit is Unit.CAPSULE else dose.unit.value
+    return {"amount": f"{dose.amount:g}{unit}", "strain": dose.strain or "",
+            "form": dose.form.value if dose.form else "", "product": dose.product or "",
+            "grams_per_capsule": f"{dose.grams_per_capsule:g}" if dose.grams_per_capsule
+            else ""}
 
 
 def today_context(request: Request) -> dict[str, Any]:

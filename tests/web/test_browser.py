@@ -1,0 +1,198 @@
+"""The web app in headless Debian chromium: phone and desktop, keyboard only, accessibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kratom_journal.web.optional import available
+from kratom_journal.web.views import NAV
+from tests.web.browser_support import DESKTOP, PHONE, axe_violations, screenshot, tab_to
+
+pytestmark = pytest.mark.browser
+
+PAGES = [href for _, href, _ in NAV]
+
+
+def new_page(chromium: Any, viewport: dict[str, int], **options: Any) -> Any:
+    context = chromium.new_context(viewport=viewport, **options)
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    return page
+
+
+def log_night(page: Any) -> None:
+    form = page.locator("form[action='/log/sleep']")
+    for name, value in (("bed_at", "22:40"), ("tried_at", "23:00"), ("sol_min", "25"),
+                        ("awakenings", "2"), ("waso_min", "20"), ("final_wake_at", "06:35"),
+                        ("out_of_bed_at", "07:05")):
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("label[for=f-sleep-quality-4]").click()
+    form.get_by_role("button", name="Save night").click()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_log_dose_night_and_mood(chromium: Any, live_url: str, viewport: dict[str, int]) -> None:
+    page = new_page(chromium, viewport)
+    page.goto(live_url + "/")
+    dose = page.locator("form[action='/log/dose']").last
+    dose.locator("[name=amount]").fill("3.5g")
+    dose.locator("[name=strain]").fill("Red Bali")
+    dose.locator("[name=form]").select_option("powder")
+    dose.get_by_role("button", name="Save dose").click()
+    assert "Saved: 3.5 g · kratom · Red Bali · powder" in page.locator(".flash").inner_text()
+    log_night(page)
+    assert "Logged: night" in page.locator("#sleep-title + p").inner_text()
+    mood = page.locator("form[action='/log/mood']")
+    mood.locator("label[for=f-mood-mood-6]").click()
+    mood.locator("label[for=f-mood-anxiety-3]").click()
+    mood.get_by_role("button", name="Save mood").click()
+    logged = page.locator("#logged").inner_text()
+    assert "mood 6/10, anxiety 3/10" in logged and "3.5 g · kratom" in logged
+    name = "phone" if viewport is PHONE else "desktop"
+    screenshot(page, f"today-{name}")
+    page.goto(live_url + "/sleep?nights=7")
+    page.wait_for_selector("#sleep-chart.drawn")
+    bars = page.evaluate("document.getElementById('sleep-chart').data[0].x.length")
+    assert bars == 1  # the new night is on the chart
+    screenshot(page, f"sleep-{name}")
+    page.context.close()
+
+
+def test_quick_log_repeats_the_last_dose(chromium: Any, live_url: str) -> None:
+    page = new_page(chromium, PHONE)
+    page.goto(live_url + "/")
+    dose = page.locator("form[action='/log/dose']").last
+    dose.locator("[name=amount]").fill("2g")
+    dose.locator("[name=strain]").fill("Green Maeng Da")
+    dose.get_by_role("button", name="Save dose").click()
+    page.get_by_role("button", name="Log the same as last time, now").click()
+    assert page.locator("#logged li").count() == 2
+    page.context.close()
+
+
+def test_bad_input_is_shown_beside_the_field(chromium: Any, live_url: str) -> None:
+    page = new_page(chromium, PHONE)
+    page.goto(live_url + "/")
+    dose = page.locator("form[action='/log/dose']").last
+    dose.locator("[name=amount]").fill("-2g")
+    dose.get_by_role("button", name="Save dose").click()
+    assert page.locator("#f-dose-amount").input_value() == "-2g"
+    assert page.locator("#f-dose-amount-error").is_visible()
+    page.context.close()
+
+
+def test_edit_and_undo(chromium: Any, live_url: str) -> None:
+    page = new_page(chromium, PHONE)
+    page.goto(live_url + "/")
+    mood = page.locator("form[action='/log/mood']")
+    mood.locator("label[for=f-mood-mood-4]").click()
+    mood.get_by_role("button", name="Save mood").click()
+    page.locator("#logged").get_by_role("link", name="Edit").click()
+    page.locator("#f-edit-mood").fill("7")
+    page.get_by_role("button", name="Save changes").click()
+    assert "mood 7/10" in page.locator("#logged").inner_text()
+    page.locator("#logged").get_by_role("button", name="Delete").click()
+    assert "Deleted: mood 7/10" in page.locator(".flash").inner_text()
+    assert "mood 7/10" not in page.locator("#logged").inner_text()
+    page.locator(".flash").get_by_role("button", name="Undo").click()
+    assert "mood 7/10" in page.locator("#logged").inner_text()
+    page.context.close()
+
+
+def test_every_request_goes_to_the_apps_own_origin(chromium: Any, live_url: str) -> None:
+    page = new_page(chromium, DESKTOP)
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    for path in PAGES:
+        page.goto(live_url + path)
+        page.wait_for_load_state("networkidle")
+    assert seen
+    foreign = [u for u in seen if not (u.startswith(live_url + "/") or u.startswith("data:"))]
+    assert foreign == []
+    page.context.close()
+
+
+def test_every_page_passes_axe_without_serious_violations(chromium: Any, live_url: str) -> None:
+    page = new_page(chromium, PHONE, bypass_csp=True)  # axe-core is injected as a script
+    page.goto(live_url + "/")
+    log_night(page)
+    for path in PAGES:
+        page.goto(live_url + path)
+        page.wait_for_load_state("networkidle")
+        assert axe_violations(page) == [], path
+    page.context.close()
+
+
+def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> None:
+    page = new_page(chromium, DESKTOP)
+    page.goto(live_url + "/")
+    tab_to(page, "#f-dose-amount")
+    page.keyboard.type("3g")
+    tab_to(page, "form[action='/log/dose'] button[type=submit]:not(.big.quick)")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash")
+    tab_to(page, "#f-mood-mood-0")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    tab_to(page, "form[action='/log/mood'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash")
+    assert "mood 5/10" in page.locator("#logged").inner_text()
+    summary = "form[action='/log/side-effect']"
+    page.goto(live_url + "/")
+    tab_to(page, "#se-title + details > summary")
+    page.keyboard.press("Enter")
+    tab_to(page, "#f-side-effect-symptom")
+    tab_to(page, "#f-side-effect-severity-0")
+    page.keyboard.press("ArrowRight")
+    tab_to(page, f"{summary} button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash")
+    assert "severity 1/3" in page.locator("#logged").inner_text()
+    page.goto(live_url + "/settings")
+    tab_to(page, "#f-settings-country")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("US")
+    tab_to(page, "form[action='/settings'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash")
+    page.goto(live_url + "/history")
+    tab_to(page, "#f-history-kind")
+    tab_to(page, "form[action='/history'] button[type=submit]")
+    page.keyboard.press("Enter")
+    tab_to(page, "ul.entries a.button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#f-edit-note")
+    tab_to(page, "#f-edit-note")
+    page.keyboard.type("typed by keyboard")
+    tab_to(page, "form[action$='/edit'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash")
+    page.goto(live_url + "/import")
+    tab_to(page, "#f-import-file")
+    tab_to(page, "#f-import-source")
+    page.context.close()
+
+
+@pytest.mark.skipif(not available("questionnaires"), reason="questionnaires not in this build")
+def test_phq9_item_nine_shows_crisis_resources_first(chromium: Any, live_url: str) -> None:
+    page = new_page(chromium, PHONE)
+    page.goto(live_url + "/surveys/phq9")
+    page.get_by_role("button", name="Start").click()
+    answers = ["Several days", "Not at all", "Not at all", "Not at all", "Not at all",
+               "Not at all", "Not at all", "Not at all", "Several days"]
+    for index, label in enumerate(answers):
+        page.get_by_text(label, exact=True).click()
+        page.get_by_role("button", name="Next").click()
+        if index == 8:  # the very next screen already leads with the crisis resources
+            assert page.locator("main > :first-child").get_attribute("class") == "crisis"
+    page.get_by_text("Not difficult at all", exact=True).click()
+    page.get_by_role("button", name="Next").click()
+    first = page.locator("main > :first-child")
+    assert first.get_attribute("class") == "crisis"
+    assert first.is_visible()
+    assert page.locator(".score").is_visible()
+    screenshot(page, "phq9-crisis-phone")
+    page.context.close()
