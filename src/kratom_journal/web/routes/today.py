@@ -30,17 +30,24 @@ from kratom_journal.web.views import (
 
 router = APIRouter(include_in_schema=False)
 
-PREFILL_WINDOW_DAYS = 60
-"""How far back the dose form looks for the last strain/form/amount (bounded work)."""
+PREFILL_STEPS = (2, 14, 60)
+"""How far back (days) the dose form looks for the last strain/form/amount (bounded work)."""
 
 
 def last_kratom_dose(request: Request) -> StoredEntry | None:
-    """The most recent kratom dose of the last weeks: pre-filled as a convenience only."""
+    """The most recent kratom dose of the last weeks: pre-filled as a convenience only.
+
+    The search widens step by step, so the usual case (a dose in the last days)
+    reads only those days.
+    """
     journal, zone = journal_of(request), zone_of(request)
-    since = today_of(request) - timedelta(days=PREFILL_WINDOW_DAYS)
-    doses = journal.entries.list(Kind.DOSE, since=since, tz=zone)
-    kratom = [d for d in doses if isinstance(d.entry, Dose) and d.entry.substance == "kratom"]
-    return kratom[-1] if kratom else None
+    today = today_of(request)
+    for days in PREFILL_STEPS:
+        doses = journal.entries.list(Kind.DOSE, since=today - timedelta(days=days), tz=zone)
+        kratom = [d for d in doses if isinstance(d.entry, Dose) and d.entry.substance == "kratom"]
+        if kratom:
+            return kratom[-1]
+    return None
 
 
 def dose_prefill(last: StoredEntry | None) -> dict[str, str]:
