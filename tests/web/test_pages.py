@@ -238,3 +238,18 @@ def test_cross_origin_posts_are_refused(client: TestClient) -> None:
     response = client.post("/log/mood", data={"mood": "5", "csrf_token": token},
                            headers={"origin": "http://evil.example"}, follow_redirects=False)
     assert response.status_code == 403
+
+
+def test_undo_of_an_edit_brings_the_previous_version_back(client: TestClient) -> None:
+    post_form(client, "/log/mood", {"mood": "5", "anxiety": "2"})
+    entry_id = client.get("/api/v1/moods").json()[0]["id"]
+    edited = post_form(client, f"/entries/{entry_id}/edit", {"mood": "8", "next": "/"},
+                       page=f"/entries/{entry_id}/edit")
+    assert edited.headers["location"] == f"/?edited={entry_id}"
+    flash = soup(client.get(edited.headers["location"])).find(class_="flash")
+    assert "Changed: mood 8/10" in flash.text
+    undo = flash.find("form")
+    assert undo["action"] == f"/entries/{entry_id}/revert"
+    post_form(client, undo["action"], {"next": "/"})
+    entry = client.get(f"/api/v1/moods/{entry_id}").json()
+    assert (entry["mood"], entry["anxiety"], entry["version"]) == (5, 2, 3)

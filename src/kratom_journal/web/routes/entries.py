@@ -112,7 +112,7 @@ def save_edit(request: Request, entry_id: str,
         return _edit_page(request, stored, state, next_url, status=422,
                           ask_confirm=isinstance(exc, ImplausibleEntry))
     written(request)
-    return redirect(_with_query(next_url, "saved", stored.id))
+    return redirect(_with_query(next_url, "edited" if changes else "saved", stored.id))
 
 
 @router.post("/entries/{entry_id}/delete")
@@ -143,3 +143,25 @@ def restore_entry(request: Request, entry_id: str,
 def _not_found(request: Request) -> Response:
     return render(request, "error.html", {"page": "", "title": "Not found",
                                           "text": "There is no such entry."}, status=404)
+
+
+@router.post("/entries/{entry_id}/revert")
+def revert_edit(request: Request, entry_id: str,
+                form: Annotated[FormData, Depends(checked_form)]) -> Response:
+    """Undo the latest change: the entry gets its previous version back (as a new version)."""
+    next_url = safe_next(text_values(form).get("next"))
+    journal = journal_of(request)
+    try:
+        stored = journal.entries.get(entry_id)
+        history = journal.entries.history(stored.id)
+    except (EntryNotFound, ValueError):
+        return _not_found(request)
+    previous = [r for r in history if r.version == stored.version - 1]
+    if previous and history[-1].action == "edit":
+        current = entry_service.entry_view(stored)
+        changes = {k: v for k, v in previous[0].data.items()
+                   if k != "kind" and current.get(k) != v}
+        if changes:
+            journal.entries.edit(stored.id, changes)
+            written(request)
+    return redirect(_with_query(next_url, "restored", stored.id))

@@ -99,7 +99,7 @@ def when_shown(zone: Any) -> Any:
 def flash(request: Request) -> dict[str, Any] | None:
     """The confirmation shown after a save or delete, with its undo button."""
     journal = journal_of(request)
-    for action in ("saved", "deleted", "restored"):
+    for action in ("saved", "edited", "deleted", "restored"):
         entry_id = request.query_params.get(action)
         if entry_id:
             try:
