@@ -120,6 +120,18 @@ def test_user_supplied_file_is_accepted(tmp_path: Path) -> None:
             ),
             "never trigger",
         ),
+        (
+            lambda r: r["safety"].append(
+                {"item": "99", "min_value": 1, "action": "crisis", "reason": "x"}
+            ),
+            "unknown item",
+        ),
+        (lambda r: r["subscales"][0].update(items=["1", "99"]), "unscored or unknown"),
+        (
+            lambda r: r["response_sets"]["frequency"].append({"value": 0, "label": "again"}),
+            "repeats a value",
+        ),
+        (lambda r: r.update(id="Bad Id"), "id"),
     ],
 )
 def test_broken_user_file_is_refused_with_one_line(tmp_path: Path, change, message: str) -> None:

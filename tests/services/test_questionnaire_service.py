@@ -118,3 +118,10 @@ def test_user_file_cannot_reuse_a_shipped_id(journal) -> None:
         service.record_administration(journal, changed, {}, T0)
     same = parse_instrument(shipped_instrument("gad7").model_dump_json(), "copy.json")
     assert service.record_administration(journal, same, {}, T0).result.total is None
+
+
+def test_record_and_list_on_both_databases(any_journal) -> None:
+    first = _record(any_journal, "0,0,0,0,0,0,0,0,1", T0)
+    (listed,) = service.list_administrations(any_journal)
+    assert listed.id == first.id and listed.result.total == 1 and listed.result.crisis
+    assert listed.administered_at == T0

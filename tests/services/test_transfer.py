@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,15 @@ def test_json_round_trip_is_lossless(
 
 def test_json_round_trip_on_both_databases(any_journal: Journal, tmp_path: Path) -> None:
     from kratom_journal.demo import generate_demo_entries
+    from kratom_journal.services.questionnaire_demo import add_demo_administrations
+    from kratom_journal.services.safety import declare_medicine, remove_medicine
 
     demo = generate_demo_entries(days=20, seed=3)
     _fill(any_journal, demo, [i % 4 for i in range(len(demo))])
+    add_demo_administrations(any_journal, date(2026, 10, 1), date(2026, 10, 20), "Asia/Kathmandu")
+    declare_medicine(any_journal, "Sertraline", daily=True)
+    declare_medicine(any_journal, "xanax")
+    remove_medicine(any_journal, "xanax")
     exported = tmp_path / "export.json"
     transfer.export_json(any_journal, exported)
     target = open_journal(tmp_path / "copy.sqlite3")

@@ -116,7 +116,8 @@ def test_a_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
 def test_a_newer_journal_is_refused(journal_path: Path) -> None:
     open_journal(journal_path).close()
     with sqlite3.connect(journal_path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+        conn.execute("DELETE FROM alembic_version")
+        conn.execute("INSERT INTO alembic_version VALUES ('9999')")
     with pytest.raises(JournalOpenError, match="newer version"):
         open_journal(journal_path)
 

@@ -104,7 +104,13 @@ def log_substance(
     """Log another substance. Example: kj log substance caffeine 200mg --at 15:00"""
     journal = open_from_context(ctx)
     data = entry_service.DoseInput(amount=amount, substance=substance, at=at, note=note)
-    _saved(_confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes))
+    stored = _confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes)
+    _saved(stored)
+    from kratom_journal.services.safety import interaction_note_for
+
+    note_text = interaction_note_for(stored.entry.substance)
+    if note_text:
+        say(note_text)
 
 
 @log_app.command("sleep")

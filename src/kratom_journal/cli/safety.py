@@ -1,9 +1,200 @@
-"""Commands of this area (filled in by its own module)."""
+"""Safety commands: signals, interactions, declared medicines, legal status, evidence."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from typing import Annotated, Any
+
 import typer
+
+from kratom_journal.cli.common import JsonFlag, fail, open_from_context
+
+meds_app = typer.Typer(
+    help="Regular medicines you take, checked against kratom.", no_args_is_help=True
+)
+
+
+def _echo_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=1, ensure_ascii=False))
+
+
+def _echo_lines(lines: list[str]) -> None:
+    # Plain echo, not Rich: lines contain "[dangerous]" and similar brackets.
+    for line in lines:
+        typer.echo(line)
+
+
+def safety_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Dependence and withdrawal signals from your journal, with sources.
+
+    Shows how often you take kratom, runs of consecutive days, 28-day trends with
+    intervals, 7-OH use, withdrawal scores, the self-check and side effects, then
+    checks your declared medicines and logged substances for interactions.
+    Example: kj safety
+    """
+    from kratom_journal.safety.interactions import explain_lines
+    from kratom_journal.safety.signals import report_lines
+    from kratom_journal.services.safety import journal_checks, safety_report
+
+    journal = open_from_context(ctx)
+    report, checks = safety_report(journal), journal_checks(journal)
+    if as_json:
+        _echo_json({**report.to_dict(), "interactions": [c.to_dict() for c in checks]})
+        return
+    _echo_lines(report_lines(report))
+    typer.echo("")
+    if not checks:
+        typer.echo(
+            "Interactions: no medicines declared or other substances logged "
+            "(declare one with: kj meds add NAME --daily)."
+        )
+    for item in checks:
+        typer.echo(f"Interactions, {item.origin}:")
+        _echo_lines(explain_lines(item.result))
+
+
+def interactions_command(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Medicine or substance names, generic or brand; none checks your journal."
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """How medicines and substances combine with kratom, and why.
+
+    With no names, checks every declared medicine and every substance logged in
+    the journal. A name we do not list is never reported as safe.
+    Example: kj interactions Xanax sertraline
+    """
+    from kratom_journal.safety.interactions import explain_lines, result_dict
+    from kratom_journal.services.safety import check_names, journal_checks
+
+    if names:
+        results = check_names(names)
+        if as_json:
+            _echo_json([result_dict(r) for r in results])
+            return
+        for result in results:
+            _echo_lines(explain_lines(result))
+        return
+    checks = journal_checks(open_from_context(ctx))
+    if as_json:
+        _echo_json([c.to_dict() for c in checks])
+        return
+    if not checks:
+        typer.echo(
+            "Nothing to check: no medicines declared and no other substances logged. "
+            "Example: kj interactions Xanax, or kj meds add sertraline --daily"
+        )
+    for item in checks:
+        typer.echo(f"{item.origin}:")
+        _echo_lines(explain_lines(item.result))
+
+
+@meds_app.command("add")
+def meds_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Medicine name, generic or brand.")],
+    daily: Annotated[bool, typer.Option("--daily", help="You take it every day.")] = False,
+) -> None:
+    """Declare a medicine you take, so every check includes it.
+
+    Example: kj meds add sertraline --daily
+    """
+    from kratom_journal.safety.interactions import explain_lines
+    from kratom_journal.services.safety import check_names, declare_medicine
+
+    medicine = declare_medicine(open_from_context(ctx), name, daily)
+    typer.echo(f"Declared {medicine.name}{' (daily)' if medicine.daily else ''}.")
+    _echo_lines(explain_lines(check_names([medicine.name])[0]))
+
+
+@meds_app.command("list")
+def meds_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List declared medicines. Example: kj meds list"""
+    from kratom_journal.services.safety import list_medicines
+
+    medicines = list_medicines(open_from_context(ctx))
+    if as_json:
+        _echo_json([m.to_dict() for m in medicines])
+        return
+    if not medicines:
+        typer.echo("No medicines declared. Example: kj meds add sertraline --daily")
+    for medicine in medicines:
+        daily = " (daily)" if medicine.daily else ""
+        typer.echo(f"{medicine.id[:8]}  {medicine.name}{daily}  since {medicine.added_at.date()}")
+
+
+@meds_app.command("remove")
+def meds_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Name (or id) of a declared medicine.")],
+) -> None:
+    """Stop including a declared medicine in checks (kept in history).
+
+    Example: kj meds remove sertraline
+    """
+    from kratom_journal.services.safety import remove_medicine
+
+    medicine = remove_medicine(open_from_context(ctx), name)
+    typer.echo(f"Removed {medicine.name} from your declared medicines.")
+
+
+def legal_command(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            help="Country (TH), state or province (US-AL), or city/county (US-CA:san-diego). "
+            "Default: the journal's region, then country."
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Legal status of kratom where you are, dated, with sources.
+
+    Example: kj legal US-AL
+    """
+    from kratom_journal.safety.legal import latest_as_of
+    from kratom_journal.services.safety import NoRegionSet, legal_status, today_for
+
+    journal = open_from_context(ctx) if code is None else None
+    today = today_for(journal) if journal is not None else date.today()
+    try:
+        result = legal_status(journal, code, today)
+    except NoRegionSet as exc:
+        fail(f"{exc} (legal list last updated {latest_as_of().isoformat()})")
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    _echo_lines(result.lines())
+
+
+def evidence_command(as_json: JsonFlag = False) -> None:
+    """What published research says about popular claims, and how to test them yourself.
+
+    Example: kj evidence
+    """
+    from kratom_journal.safety.evidence import PANEL_NOTE, claim_lines, claims
+    from kratom_journal.services.safety import evidence_panel
+
+    if as_json:
+        _echo_json({"note": PANEL_NOTE, "claims": evidence_panel()})
+        return
+    typer.echo(PANEL_NOTE)
+    for claim in claims():
+        typer.echo("")
+        _echo_lines(claim_lines(claim))
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main application."""
+    app.command("safety")(safety_command)
+    app.command("interactions")(interactions_command)
+    app.add_typer(meds_app, name="meds")
+    app.command("legal")(legal_command)
+    app.command("evidence")(evidence_command)

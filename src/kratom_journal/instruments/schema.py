@@ -189,7 +189,10 @@ class Instrument(_Strict):
             _check_bands(subscale.bands, low, high, f"subscale {subscale.id!r} bands")
 
     def _check_safety(self) -> None:
+        known = {item.id for item in self.items}
         for rule in self.safety:
+            if rule.item not in known:
+                raise ValueError(f"safety rule names unknown item {rule.item!r}")
             item = self.item(rule.item)
             values = [option.value for option in self.options(item)]
             if rule.min_value > max(values):

@@ -1,0 +1,1 @@
+"""Safety rules over shipped, sourced data: signals, interactions, legal status, evidence."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kratom_journal.demo import DEMO_ZONE, generate_demo_entries
 from kratom_journal.domain.entries import Dose, kind_of
+from kratom_journal.services.questionnaire_demo import add_demo_administrations
+from kratom_journal.services.safety_demo import add_demo_medicines
 from kratom_journal.store.journal import Journal, bulk_add, list_entries, new_id, open_journal
 
 MIN_DEMO_DAYS = 120
@@ -33,9 +35,12 @@ def build_demo_journal(
     journal.settings.set("timezone", DEMO_ZONE)
     journal.settings.set("country", "US")
     journal.settings.set("region", "US-TX")
-    entries = generate_demo_entries(days, seed, end or datetime.now().date())
+    last = end or datetime.now().date()
+    entries = generate_demo_entries(days, seed, last)
     with journal.session() as session:
         bulk_add(session, [(new_id(), e) for e in entries], source="demo")
+    add_demo_administrations(journal, last - timedelta(days=days), last, DEMO_ZONE, seed)
+    add_demo_medicines(journal)
     for extend in DEMO_EXTENSIONS:
         extend(journal, seed)
     return journal, target
@@ -62,6 +67,9 @@ def summary_rows(journal: Journal) -> list[tuple[str, int]]:
         ("mood check-ins", counts["mood"]),
         ("side effects", counts["side-effect"]),
     ]
+    from kratom_journal.services.questionnaire_transfer import export_administrations
+
+    rows.append(("questionnaires", len(export_administrations(journal))))
     return rows
 
 

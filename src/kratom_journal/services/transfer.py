@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,12 +83,43 @@ def export_document(journal: Journal) -> dict[str, Any]:
     with journal.session() as session:
         stored = list_entries(session, include_deleted=True)
         entries = [_stored_to_json(s, revisions_of(session, s.id)) for s in stored]
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "written_by": f"kratom-journal {__version__}",
         "settings": journal.settings.all(),
         "entries": entries,
+    }
+    for name, section in export_sections().items():
+        document[name] = section.export(journal)
+    return document
+
+
+@dataclass(frozen=True)
+class Section:
+    """Another kind of record carried by the JSON export (questionnaires, medicines, ...).
+
+    ``export(journal)`` returns JSON-ready records; ``restore(session, records,
+    origin)`` adds those whose id is new, inside the import's transaction, and
+    raises ``ValueError`` naming a bad record.
+    """
+
+    export: Callable[[Journal], list[dict[str, Any]]]
+    restore: Callable[[Any, list[dict[str, Any]], str], int]
+
+
+def export_sections() -> dict[str, Section]:
+    """The record kinds beyond entries that a lossless export must carry."""
+    from kratom_journal.services import medicine_transfer, questionnaire_transfer
+
+    return {
+        "questionnaires": Section(
+            questionnaire_transfer.export_administrations,
+            questionnaire_transfer.import_administrations,
+        ),
+        "medicines": Section(
+            medicine_transfer.export_medicines, medicine_transfer.import_medicines
+        ),
     }
 
 
@@ -148,6 +179,14 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
             restore_entry(session, stored, history)
             summary.added += 1
         _import_settings(session, document.get("settings") or {})
+        for name, section in export_sections().items():
+            records = document.get(name) or []
+            if not isinstance(records, list):
+                raise ImportFailed([f'{path}: "{name}" must be a list'])
+            try:
+                summary.added += section.restore(session, records, f"import:{path.name}")
+            except ValueError as exc:
+                raise ImportFailed([f"{path}: {name}: {exc}"]) from None
     return summary
 
 

@@ -133,7 +133,10 @@ ENTRY_TABLES: dict[str, type[Any]] = {
 
 # Modules that add tables of their own register them here, so that migrations and
 # tests see one metadata.
-_EXTRA_TABLE_MODULES: tuple[str, ...] = ("kratom_journal.store.instrument_tables",)
+_EXTRA_TABLE_MODULES: tuple[str, ...] = (
+    "kratom_journal.store.instrument_tables",
+    "kratom_journal.store.safety_tables",
+)
 
 
 def _load_extra_tables() -> None:
