@@ -75,3 +75,17 @@ def test_api_refuses_cross_origin_writes(client: TestClient) -> None:
     response = client.post("/api/v1/moods", json={"mood": 5},
                            headers={"origin": "http://evil.example"})
     assert response.status_code == 403
+
+
+def test_safety_api_when_present(client: TestClient) -> None:
+    from kratom_journal.web.optional import available
+
+    if not available("safety"):
+        assert client.get("/api/v1/safety").status_code == 404
+        return
+    client.post("/api/v1/doses", json={"amount": "1mg", "substance": "medication:xanax"})
+    data = client.get("/api/v1/safety").json()
+    assert "signals" in data["report"]
+    assert any(c["severity"] == "dangerous" for c in data["interactions"])
+    assert data["legal"] or data["legal_problem"]
+    assert client.get("/api/v1/safety/evidence").json()

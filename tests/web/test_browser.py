@@ -121,10 +121,11 @@ def test_every_page_passes_axe_without_serious_violations(chromium: Any, live_ur
     page = new_page(chromium, PHONE, bypass_csp=True)  # axe-core is injected as a script
     page.goto(live_url + "/")
     log_night(page)
-    for path in PAGES:
+    for path in [*PAGES, "/surveys/phq9"]:
         page.goto(live_url + path)
         page.wait_for_load_state("networkidle")
         assert axe_violations(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
     page.context.close()
 
 
@@ -176,6 +177,23 @@ def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> Non
     page.goto(live_url + "/import")
     tab_to(page, "#f-import-file")
     tab_to(page, "#f-import-source")
+    if available("safety"):
+        page.goto(live_url + "/safety")
+        tab_to(page, "#f-medicine-name")
+        page.keyboard.type("sertraline")
+        tab_to(page, "form[action='/safety/medicines'] button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#medicines li")
+        assert "sertraline" in page.locator("#medicines").inner_text()
+    if available("questionnaires"):
+        page.goto(live_url + "/surveys/gad7")
+        tab_to(page, "main form button[type=submit]")
+        page.keyboard.press("Enter")
+        tab_to(page, "#answer-0")
+        page.keyboard.press("ArrowDown")
+        tab_to(page, "button[value=next]")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=question 2 of")
     page.context.close()
 
 
