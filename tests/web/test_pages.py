@@ -253,3 +253,15 @@ def test_undo_of_an_edit_brings_the_previous_version_back(client: TestClient) ->
     post_form(client, undo["action"], {"next": "/"})
     entry = client.get(f"/api/v1/moods/{entry_id}").json()
     assert (entry["mood"], entry["anxiety"], entry["version"]) == (5, 2, 3)
+
+
+def test_logging_a_medicine_shows_its_interaction_check(client: TestClient) -> None:
+    from kratom_journal.web.optional import available
+
+    response = post_form(client, "/log/substance", {"substance": "medication",
+                                                    "substance_name": "Xanax", "amount": "1mg"})
+    flash = soup(client.get(response.headers["location"])).find(class_="flash")
+    if available("safety"):
+        assert "dangerous" in flash.find(class_="interaction").text
+    else:
+        assert flash.find(class_="interaction") is None

@@ -75,3 +75,15 @@ def wearable_nights(journal: Journal, first: Any, last: Any) -> dict[str, Any] |
         return reader(journal, first, last)  # type: ignore[no-any-return]
     except SERVICE_ERRORS:
         return None
+
+
+def interaction_note(entry: Any) -> dict[str, str] | None:
+    """The interaction check of a just-logged substance other than kratom, or ``None``."""
+    if feature("safety") is None or not hasattr(entry, "substance"):
+        return None
+    from kratom_journal.safety.interactions import check, substance_to_check
+
+    name = substance_to_check(entry.substance)
+    if name is None:
+        return None
+    return {"name": name, "headline": check(name).headline()}

@@ -14,7 +14,7 @@ from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
 from kratom_journal.store.journal import StoredEntry, live_diary_for_night
 from kratom_journal.web import forms
-from kratom_journal.web.routes.panels import tonight_assignment
+from kratom_journal.web.routes.panels import interaction_note, tonight_assignment
 from kratom_journal.web.views import (
     FormState,
     checked_form,
@@ -107,7 +107,8 @@ def flash(request: Request) -> dict[str, Any] | None:
             except (LookupError, ValueError):
                 return None
             return {"action": action, "entry": stored,
-                    "text": entry_service.summary_text(stored)}
+                    "text": entry_service.summary_text(stored),
+                    "interaction": interaction_note(stored.entry) if action == "saved" else None}
     return None
 
 
