@@ -97,3 +97,24 @@ def test_kj_serve_errors_are_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "not a journal database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_kj_demo_serves_the_demo_journal_and_prints_the_url(tmp_path: Path) -> None:
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "kratom_journal", "demo", "--days", "120",
+                                "--path", str(tmp_path / "demo.sqlite3"), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 25
+        while time.monotonic() < deadline and not listening_addresses(port):
+            time.sleep(0.2)
+        assert listening_addresses(port) == {"127.0.0.1"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sleep") as response:
+            page = response.read().decode()
+        assert "sleep-chart" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in out
