@@ -19,7 +19,8 @@ AXIS_START_HOUR = 18
 """The sleep chart's 24-hour axis runs from 18:00 on the night's date to 18:00 the next day."""
 
 COLORS = {"in_bed": "#b9c6e4", "asleep": "#2b4c9b", "kratom": "#b5651d", "other": "#6b7280",
-          "mood": "#2b4c9b", "anxiety": "#b5651d", "band": "rgba(0,0,0,0.06)"}
+          "mood": "#2b4c9b", "wearable": "#0f766e", "anxiety": "#b5651d",
+          "band": "rgba(0,0,0,0.06)"}
 
 
 @dataclass(frozen=True)
@@ -135,24 +136,24 @@ def _dose_traces(nights: list[date], labels: list[str], doses: list[Dose],
     ]
 
 
-STAGE_COLORS = {"deep": "#1e3a8a", "core": "#3b82f6", "light": "#3b82f6", "rem": "#7c3aed",
-                "awake": "#f59e0b", "asleep": "#2563eb", "in_bed": "#cbd5e1"}
-
-
 def _wearable_traces(nights: list[date], labels: list[str],
                      wearable: dict[date, list[tuple[datetime, datetime, str]]],
                      zone: ZoneInfo) -> list[dict[str, Any]]:
-    by_stage: dict[str, dict[str, list[Any]]] = {}
+    """The wearable's time in bed per night, a thin bar under the diary's, stages in hover."""
+    trace: dict[str, list[Any]] = {"x": [], "base": [], "y": [], "hovertext": []}
     for night, label in zip(nights, labels, strict=True):
-        for start, end, stage in wearable.get(night, []):
-            trace = by_stage.setdefault(stage, {"x": [], "base": [], "y": []})
+        for start, end, text in wearable.get(night, []):
             begin = hours_into(start, night, zone)
             trace["base"].append(round(begin, 3))
             trace["x"].append(round(hours_into(end, night, zone) - begin, 3))
             trace["y"].append(label)
-    return [{"type": "bar", "orientation": "h", "name": f"wearable: {stage}", "width": 0.18,
-             "offset": 0.22, "marker": {"color": STAGE_COLORS.get(stage, "#64748b")},
-             "hoverinfo": "name", **values} for stage, values in by_stage.items()]
+            trace["hovertext"].append(f"wearable {start.astimezone(zone):%H:%M}–"
+                                      f"{end.astimezone(zone):%H:%M} ({text})")
+    if not trace["x"]:
+        return []
+    return [{"type": "bar", "orientation": "h", "name": "wearable (in bed)", "width": 0.15,
+             "offset": 0.3, "marker": {"color": COLORS["wearable"]}, "hoverinfo": "text",
+             **trace}]
 
 
 def _clock(hours: float) -> str:

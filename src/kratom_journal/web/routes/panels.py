@@ -64,17 +64,31 @@ def sleep_week_metrics(journal: Journal, today: Any, weeks: int = 4) -> dict[str
 
 
 def wearable_nights(journal: Journal, first: Any, last: Any) -> dict[str, Any] | None:
-    """Wearable nights and their stages between two nights, or ``None`` without wearables."""
+    """Wearable nights between two nights (chosen source and the others), or ``None``.
+
+    ``spans`` holds, per night, the chosen source's time in bed with its stage minutes
+    for the chart; ``nights`` the JSON-ready night per date for the table.
+    """
     service = feature("wearables")
     if service is None:
         return None
-    reader = getattr(service, "nights_between", None)
-    if reader is None:
-        return None
     try:
-        return reader(journal, first, last)  # type: ignore[no-any-return]
+        found = service.list_nights(journal, since=first, until=last)
     except SERVICE_ERRORS:
         return None
+    if not found:
+        return {}
+    nights: dict[Any, dict[str, Any]] = {}
+    spans: dict[Any, list[tuple[Any, Any, str]]] = {}
+    for chosen, others in found:
+        view = service.night_dict(chosen, others)
+        nights[chosen.night] = view
+        stages = view.get("stage_min") or {}
+        staged = ", ".join(f"{name} {minutes:.0f} min" for name, minutes in stages.items()
+                           if minutes)
+        label = f"{view['source']}" + (f": {staged}" if staged else "")
+        spans[chosen.night] = [(chosen.bed_at, chosen.out_at, label)]
+    return {"nights": nights, "stages": spans}
 
 
 def interaction_note(entry: Any) -> dict[str, str] | None:

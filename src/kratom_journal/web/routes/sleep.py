@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
 from kratom_journal.web import charts
+from kratom_journal.web.optional import feature
 from kratom_journal.web.routes.panels import sleep_week_metrics, wearable_nights
 from kratom_journal.web.views import journal_of, render, today_of, zone_of
 
@@ -42,6 +43,18 @@ def diary_window(request: Request, count: int) -> tuple[list[date], dict[date, S
     return nights, diary, doses
 
 
+def diary_metrics(entry: SleepDiaryEntry | None) -> Any:
+    """Derived diary metrics (total sleep, efficiency) where this build computes them."""
+    if entry is None or feature("sleep_stats") is None:
+        return None
+    from kratom_journal.sleep.metrics import night_metrics
+
+    try:
+        return night_metrics(entry)
+    except ValueError:
+        return None
+
+
 @router.get("/sleep", response_class=HTMLResponse)
 def sleep_page(request: Request) -> Response:
     count = nights_shown(request)
@@ -53,7 +66,7 @@ def sleep_page(request: Request) -> Response:
     rows: list[dict[str, Any]] = []
     for night in reversed(nights):
         entry = diary.get(night)
-        rows.append({"night": night, "entry": entry,
+        rows.append({"night": night, "entry": entry, "metrics": diary_metrics(entry),
                      "wearable": (wearable or {}).get("nights", {}).get(night)})
     return render(request, "sleep.html", {
         "page": "sleep", "title": "Sleep", "main_chart": chart, "rows": rows, "count": count,
