@@ -82,3 +82,34 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def apple_health_export(folder: Path, nights: list[Any]) -> Path:
+    """A small Apple Health export.zip: an Apple Watch's staged nights, as iOS writes them."""
+    import zipfile
+
+    records = []
+    for night in nights:
+        evening = night.isoformat()
+        morning = night.fromordinal(night.toordinal() + 1).isoformat()
+        for start, end, value in (
+                (f"{evening} 22:50:00", f"{morning} 07:10:00", "InBed"),
+                (f"{evening} 23:10:00", f"{morning} 01:00:00", "AsleepCore"),
+                (f"{morning} 01:00:00", f"{morning} 02:10:00", "AsleepDeep"),
+                (f"{morning} 02:10:00", f"{morning} 02:30:00", "Awake"),
+                (f"{morning} 02:30:00", f"{morning} 04:30:00", "AsleepCore"),
+                (f"{morning} 04:30:00", f"{morning} 05:40:00", "AsleepREM"),
+                (f"{morning} 05:40:00", f"{morning} 06:50:00", "AsleepCore")):
+            records.append(
+                '<Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="Apple Watch" '
+                'sourceVersion="10.1" device="&lt;&lt;HKDevice: 0x1&gt;, name:Apple Watch&gt;" '
+                f'creationDate="{morning} 07:20:00 +0100" startDate="{start} +0100" '
+                f'endDate="{end} +0100" value="HKCategoryValueSleepAnalysis{value}"/>')
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE HealthData [\n'
+           '<!ELEMENT HealthData (ExportDate,Record*)>\n]>\n<HealthData locale="en_US">\n'
+           ' <ExportDate value="2026-11-26 08:00:00 +0100"/>\n '
+           + "\n ".join(records) + "\n</HealthData>\n")
+    target = folder / "export.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("apple_health_export/export.xml", xml)
+    return target

@@ -217,3 +217,49 @@ def test_phq9_item_nine_shows_crisis_resources_first(chromium: Any, live_url: st
     assert page.locator(".score").is_visible()
     screenshot(page, "phq9-crisis-phone")
     page.context.close()
+
+
+@pytest.mark.skipif(not available("wearables"), reason="wearable import not in this build")
+def test_upload_a_small_apple_health_export(chromium: Any, live_url: str, tmp_path: Any) -> None:
+    from datetime import date, timedelta
+
+    from tests.web.browser_support import apple_health_export
+
+    last = date.today() - timedelta(days=1)
+    export = apple_health_export(tmp_path, [last - timedelta(days=i) for i in range(3)])
+    page = new_page(chromium, PHONE)
+    page.goto(live_url + "/import")
+    page.set_input_files("#f-import-file", str(export))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector("#import-summary", timeout=20000)
+    summary = page.locator("#import-summary").inner_text()
+    assert "added" in summary or "night" in summary
+    screenshot(page, "import-phone")
+    page.goto(live_url + "/sleep?nights=7")
+    page.wait_for_selector("#sleep-chart.drawn")
+    names = page.evaluate("document.getElementById('sleep-chart').data.map(t => t.name)")
+    assert "wearable (in bed)" in names
+    assert "Apple Watch" in page.locator("#wear-title ~ .table-wrap").inner_text()
+    page.context.close()
+
+
+@pytest.mark.skipif(not available("experiments"), reason="self-experiments not in this build")
+def test_plan_an_experiment_and_see_tonights_assignment(chromium: Any, live_url: str) -> None:
+    from datetime import date
+
+    page = new_page(chromium, PHONE)
+    page.goto(live_url + "/experiments")
+    form = page.locator("form[action='/experiments/plan']")
+    form.locator("[name=condition_a]").fill("Red Bali at my usual amount")
+    form.locator("[name=condition_b]").fill("Green Maeng Da at the same amount")
+    form.locator("[name=pairs]").fill("6")
+    form.locator("[name=start]").fill(date.today().isoformat())
+    form.get_by_role("button", name="Plan").click()
+    page.get_by_role("button", name="Start: draw and freeze the schedule").click()
+    assert page.locator(".calendar li").count() == 12
+    screenshot(page, "experiments-phone")
+    page.goto(live_url + "/")
+    panel = page.locator(".assignment")
+    assert "Tonight" in panel.inner_text()
+    assert ("Red Bali" in panel.inner_text()) or ("Green Maeng Da" in panel.inner_text())
+    page.context.close()
