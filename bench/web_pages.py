@@ -79,7 +79,7 @@ def main() -> int:
         results: dict[str, dict[str, list[float]]] = {}
         cold: dict[str, float] = {}
         for label, path in paths.items():
-            with TestClient(create_app(WebSettings(db=str(path)))) as client:
+            with TestClient(create_app(WebSettings(db=str(path))), base_url="http://127.0.0.1") as client:
                 results[label] = {p: measure(client, p, args.repeat) for p in PAGES}
                 cold[label] = cold_insights(client)
     ok = True

@@ -15,7 +15,9 @@ from kratom_journal.web import WebSettings, create_app
 warnings.filterwarnings("ignore", message=".*httpx.*")
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="kj-api-fuzz-"))
-app = create_app(WebSettings(db=str(_FOLDER / "fuzz.sqlite3")))
+# The in-process client addresses the app as "testserver".
+app = create_app(WebSettings(db=str(_FOLDER / "fuzz.sqlite3"),
+                             allowed_hosts=("127.0.0.1", "localhost", "testserver")))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 
 

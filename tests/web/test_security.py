@@ -68,7 +68,7 @@ def test_error_pages_show_no_stack_trace(web_settings: WebSettings) -> None:
     def api_boom() -> None:
         raise RuntimeError("secret internals")
 
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False, base_url="http://localhost") as client:
         page = client.get("/boom")
         assert page.status_code == 500
         assert "secret internals" not in page.text and "Traceback" not in page.text
@@ -80,7 +80,7 @@ def test_error_pages_show_no_stack_trace(web_settings: WebSettings) -> None:
 
 def test_request_bodies_are_limited(web_db) -> None:  # type: ignore[no-untyped-def]
     settings = WebSettings(db=str(web_db), max_body_bytes=2048, max_upload_bytes=4096)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         token = csrf_token(client)
         big = client.post("/log/mood", data={"mood": "5", "note": "x" * 5000,
                                              "csrf_token": token})
@@ -93,7 +93,7 @@ def test_request_bodies_are_limited(web_db) -> None:  # type: ignore[no-untyped-
 
 def test_lan_token_is_required_then_kept_in_a_cookie(web_db) -> None:  # type: ignore[no-untyped-def]
     settings = WebSettings(db=str(web_db), access_token="s3cret-token-value")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         refused = client.get("/")
         assert refused.status_code == 403
         assert "Access link needed" in refused.text
@@ -105,7 +105,7 @@ def test_lan_token_is_required_then_kept_in_a_cookie(web_db) -> None:  # type: i
         assert entered.headers["location"] == "/sleep?nights=7"
         assert "HttpOnly" in entered.headers["set-cookie"]
         assert client.get("/").status_code == 200
-    with TestClient(create_app(settings)) as api_client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as api_client:
         bearer = api_client.get("/api/v1/doses",
                                 headers={"authorization": "Bearer s3cret-token-value"})
         assert bearer.status_code == 200
@@ -119,3 +119,17 @@ def test_forms_work_without_javascript(client: TestClient, page: str) -> None:
         assert form.get("action", "").startswith("/")
         assert form.get("method", "get").lower() in {"get", "post"}
         assert form.find(["button", "input"], attrs={"type": re.compile("submit")})
+
+
+def test_requests_for_other_host_names_are_refused(client: TestClient) -> None:
+    """A page of another site whose name resolves to 127.0.0.1 cannot read the journal."""
+    assert client.get("/", headers={"host": "attacker.example:8000"}).status_code == 400
+    assert client.get("/api/v1/doses", headers={"host": "evil.test"}).status_code == 400
+    assert client.get("/", headers={"host": "localhost:8000"}).status_code == 200
+    assert client.get("/", headers={"host": "[::1]:8000"}).status_code == 200
+
+
+def test_there_is_no_page_that_loads_scripts_from_a_cdn(client: TestClient) -> None:
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/docs").status_code == 404
+    assert client.get("/api/v1/openapi.json").status_code == 200

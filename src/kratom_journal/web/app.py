@@ -17,7 +17,13 @@ from kratom_journal import __version__
 from kratom_journal.store.journal import open_journal
 from kratom_journal.web.cache import PageCache
 from kratom_journal.web.config import WebSettings
-from kratom_journal.web.security import AccessToken, BodyLimit, CsrfCookie, SecurityHeaders
+from kratom_journal.web.security import (
+    AccessToken,
+    BodyLimit,
+    CsrfCookie,
+    HostCheck,
+    SecurityHeaders,
+)
 from kratom_journal.web.views import CsrfFailed, render
 
 HERE = Path(__file__).parent
@@ -48,8 +54,9 @@ def create_app(settings: WebSettings) -> FastAPI:
         yield
         journal.close()
 
+    # No Swagger UI: it loads its scripts from a CDN. The OpenAPI document is served.
     app = FastAPI(title="Kratom Journal", version=__version__, lifespan=lifespan,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json",
                   description="Your own journal's entries, insights, experiments and safety "
                               "signals. Nothing here gives dosing advice.")
     app.state.journal = journal
@@ -65,6 +72,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     if settings.access_token:
         app.add_middleware(AccessToken, token=settings.access_token,
                            secure=settings.secure_cookies)
+    app.add_middleware(HostCheck, hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -24,3 +24,5 @@ class WebSettings:
     max_upload_bytes: int = 2048 * MIB
     upload_paths: tuple[str, ...] = ("/import",)
     secure_cookies: bool = False
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+    """Host names the app answers to; others are refused (a guard against DNS rebinding)."""

@@ -253,3 +253,23 @@ def csrf_token(secret: str, csrf_id: str) -> str:
 
 def csrf_valid(secret: str, csrf_id: str, given: str) -> bool:
     return bool(given) and hmac.compare_digest(csrf_token(secret, csrf_id), given)
+
+
+class HostCheck:
+    """Answers only requests addressed to this machine's own names (no DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.hosts = {h.lower().strip("[]") for h in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = _headers(scope).get("host", "")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if name.lower().strip("[]") not in self.hosts:
+            await _plain_response(send, 400, "Unknown address",
+                                  "This journal answers only at the address it was opened on.")
+            return
+        await self.app(scope, receive, send)

@@ -103,7 +103,8 @@ def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) ->
 
     address, token = plan_server(host, port, lan)
     check_port_free(address, port)
-    settings = WebSettings(db=db, access_token=token)
+    hosts = ("127.0.0.1", "localhost", "::1", address)
+    settings = WebSettings(db=db, access_token=token, allowed_hosts=hosts)
     app = create_app(settings)
     url = f"http://{address}:{port}/"
     if token:
