@@ -16,6 +16,24 @@ from kratom_journal.store.journal import Journal
 
 ROOT = Path(__file__).resolve().parents[2]
 
+SLEEP_FLAGS = {
+    "night": "2024-05-01",
+    "bed": "22:00",
+    "tried": "22:30",
+    "sol": "18",
+    "awakenings": "2",
+    "waso": "30",
+    "final-wake": "06:30",
+    "out": "06:45",
+    "quality": "3",
+}
+
+
+def log_sleep_args(**changes: str) -> list[str]:
+    """``kj log sleep`` arguments for the worked example night, with some flags changed."""
+    flags = {**SLEEP_FLAGS, **{k.replace("_", "-"): v for k, v in changes.items()}}
+    return ["log", "sleep", *[part for k, v in flags.items() for part in (f"--{k}", v)]]
+
 
 def no_traceback(result) -> None:  # type: ignore[no-untyped-def]
     assert "Traceback" not in result.output
@@ -47,56 +65,14 @@ def test_log_other_kinds(kj) -> None:  # type: ignore[no-untyped-def]
     assert kj("log", "mood", "6", "--anxiety", "3").exit_code == 0
     assert kj("log", "side-effect", "nausea", "--severity", "1").exit_code == 0
     assert kj("log", "substance", "caffeine", "200mg", "--at", "15:00").exit_code == 0
-    result = kj(
-        "log",
-        "sleep",
-        "--night",
-        "2024-05-01",
-        "--bed",
-        "22:00",
-        "--tried",
-        "22:30",
-        "--sol",
-        "18",
-        "--awakenings",
-        "2",
-        "--waso",
-        "30",
-        "--final-wake",
-        "06:30",
-        "--out",
-        "06:45",
-        "--quality",
-        "3",
-    )
+    result = kj(*log_sleep_args())
     assert result.exit_code == 0, result.output
     kinds = [item["kind"] for item in json.loads(kj("list", "--json").output)]
     assert sorted(kinds) == ["dose", "mood", "side-effect", "sleep"]
 
 
 def test_second_diary_for_a_night_is_refused(kj) -> None:  # type: ignore[no-untyped-def]
-    args = [
-        "log",
-        "sleep",
-        "--night",
-        "2024-05-01",
-        "--bed",
-        "22:00",
-        "--tried",
-        "22:30",
-        "--sol",
-        "18",
-        "--awakenings",
-        "2",
-        "--waso",
-        "30",
-        "--final-wake",
-        "06:30",
-        "--out",
-        "06:45",
-        "--quality",
-        "3",
-    ]
+    args = log_sleep_args()
     assert kj(*args).exit_code == 0
     again = kj(*args)
     assert again.exit_code == 1 and "already has a diary entry" in again.output
@@ -112,53 +88,11 @@ def test_bad_input_is_one_line_and_writes_nothing(kj) -> None:  # type: ignore[n
         (["log", "mood", "11"], "mood: must be between 0 and 10"),
         (["log", "side-effect", "hiccups"], "symptom: unknown value 'hiccups'"),
         (
-            [
-                "log",
-                "sleep",
-                "--night",
-                "2024-05-01",
-                "--bed",
-                "22:00",
-                "--tried",
-                "22:30",
-                "--sol",
-                "18",
-                "--awakenings",
-                "2",
-                "--waso",
-                "30",
-                "--final-wake",
-                "06:30",
-                "--out",
-                "06:00",
-                "--quality",
-                "3",
-            ],
+            log_sleep_args(out="06:00"),
             "out of bed is before the final awakening",
         ),
         (
-            [
-                "log",
-                "sleep",
-                "--night",
-                "2024-05-01",
-                "--bed",
-                "22:00",
-                "--tried",
-                "22:30",
-                "--sol",
-                "900",
-                "--awakenings",
-                "2",
-                "--waso",
-                "30",
-                "--final-wake",
-                "06:30",
-                "--out",
-                "06:45",
-                "--quality",
-                "3",
-            ],
+            log_sleep_args(sol="900"),
             "longer than the night",
         ),
         (["edit", "deadbeef", "--set", "amount=3g"], "no entry with id 'deadbeef'"),
