@@ -40,25 +40,41 @@ def insight_report(request: Request) -> tuple[Any, str | None]:
     return cache_of(request).get("insights", compute)
 
 
-def _band(outcome: str) -> tuple[float, float] | None:
-    thresholds = module("kratom_journal.analysis.thresholds")
-    found = thresholds.threshold_for(outcome) if thresholds else None
-    if found is None:
-        return None
-    for name in ("meaningful_change", "mcid", "threshold", "value"):
-        value = getattr(found, name, None)
-        if isinstance(value, int | float) and value > 0:
-            return (-float(value), float(value))
-    return None
+def _bands(request: Request, outcomes: set[str]) -> dict[str, tuple[float, float]]:
+    """The meaningful-change band of each outcome, in the outcome's units.
+
+    Thresholds given in units of the person's own standard deviation are scaled
+    with the analysis layer's own rule, on the person's day table.
+    """
+    thresholds: Any = module("kratom_journal.analysis.thresholds")
+    service: Any = feature("insights")
+    if thresholds is None or service is None:
+        return {}
+    table = None
+    bands: dict[str, tuple[float, float]] = {}
+    for outcome in outcomes:
+        found = thresholds.threshold_for(outcome)
+        if found is None:
+            continue
+        if getattr(found, "kind", "absolute") == "absolute":
+            value = float(found.value)
+        else:
+            table = table or service.journal_day_table(journal_of(request))
+            if not table.has(outcome):
+                continue
+            value = float(found.in_units(table.column(outcome)))
+        bands[outcome] = (-value, value)
+    return bands
 
 
 def _unit(outcome: str) -> str:
-    thresholds = module("kratom_journal.analysis.thresholds")
+    thresholds: Any = module("kratom_journal.analysis.thresholds")
     found = thresholds.threshold_for(outcome) if thresholds else None
     return str(getattr(found, "unit", "") or "") if found else ""
 
 
-def result_cards(report: Any) -> list[dict[str, Any]]:
+def result_cards(request: Request, report: Any) -> list[dict[str, Any]]:
+    bands = _bands(request, {r.outcome for r in report.results})
     cards = []
     for index, result in enumerate(report.results):
         verdict = str(getattr(result.verdict, "value", result.verdict))
@@ -67,7 +83,7 @@ def result_cards(report: Any) -> list[dict[str, Any]]:
             chart = charts.forest_chart(f"forest-{index}",
                                         f"{result.exposure} and {result.outcome}",
                                         result.estimate, result.ci_low, result.ci_high,
-                                        _band(result.outcome), _unit(result.outcome))
+                                        bands.get(result.outcome), _unit(result.outcome))
         cards.append({"result": result, "verdict": verdict,
                       "verdict_text": VERDICT_TEXT.get(verdict, verdict), "chart": chart,
                       "days_needed": getattr(result, "days_needed", 0)})
@@ -80,7 +96,8 @@ def insights_page(request: Request) -> Response:
         return render(request, "unavailable.html", {"page": "insights", "title": "Insights",
                                                     "what": "Insights"})
     report, problem = insight_report(request)
-    cards = result_cards(report) if report is not None else []
+    cards = cache_of(request).get("insight_cards", lambda: result_cards(request, report)) \
+        if report is not None else []
     return render(request, "insights.html", {
         "page": "insights", "title": "Insights", "report": report, "problem": problem,
         "cards": cards, "withdrawal": getattr(report, "withdrawal", None)})
