@@ -88,7 +88,7 @@ def _page(request: Request, state: FormState, warnings: list[str] | None = None,
     if stored is not None and stored.schedule is not None:
         adherence = service.adherence_log(journal, stored.id)
         context["calendar"] = _calendar(stored, adherence, today)
-        context["result"], context["result_problem"], context["chart"] = _result(
+        context["result"], context["result_problem"], context["result_chart"] = _result(
             journal, service, today)
         context["condition_name"] = lambda c: service.condition_name(stored.plan, c)
     return render(request, "experiments.html", context, status=status)
