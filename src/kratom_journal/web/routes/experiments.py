@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from kratom_journal.web import charts
 from kratom_journal.web.optional import feature, module
+from kratom_journal.web.routes.insights import unit_of
 from kratom_journal.web.views import (
     FormState,
     checked_form,
@@ -67,7 +68,7 @@ def _result(journal: Any, service: Any, today: date) -> tuple[Any, str | None, A
     if None not in (result.estimate, result.ci_low, result.ci_high):
         chart = charts.forest_chart("experiment-forest", "Effect of A compared with B",
                                     result.estimate, result.ci_low, result.ci_high, None,
-                                    result.plan.outcome.replace("_", " "))
+                                    unit_of(result.plan.outcome))
     return result, None, chart
 
 

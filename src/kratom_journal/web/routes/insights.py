@@ -67,7 +67,14 @@ def _bands(request: Request, outcomes: set[str]) -> dict[str, tuple[float, float
     return bands
 
 
-def _unit(outcome: str) -> str:
+def outcome_label(outcome: str) -> str:
+    """The outcome's plain name from the thresholds file (``sol_min`` -> its label)."""
+    thresholds: Any = module("kratom_journal.analysis.thresholds")
+    found = thresholds.threshold_for(outcome) if thresholds else None
+    return str(getattr(found, "label", "") or outcome.replace("_", " "))
+
+
+def unit_of(outcome: str) -> str:
     thresholds: Any = module("kratom_journal.analysis.thresholds")
     found = thresholds.threshold_for(outcome) if thresholds else None
     return str(getattr(found, "unit", "") or "") if found else ""
@@ -83,8 +90,10 @@ def result_cards(request: Request, report: Any) -> list[dict[str, Any]]:
             chart = charts.forest_chart(f"forest-{index}",
                                         f"{result.exposure} and {result.outcome}",
                                         result.estimate, result.ci_low, result.ci_high,
-                                        bands.get(result.outcome), _unit(result.outcome))
+                                        bands.get(result.outcome), unit_of(result.outcome))
         cards.append({"result": result, "verdict": verdict,
+                      "exposure": result.exposure.replace("_", " "),
+                      "outcome": outcome_label(result.outcome),
                       "verdict_text": VERDICT_TEXT.get(verdict, verdict), "chart": chart,
                       "days_needed": getattr(result, "days_needed", 0)})
     return cards
@@ -98,6 +107,8 @@ def insights_page(request: Request) -> Response:
     report, problem = insight_report(request)
     cards = cache_of(request).get("insight_cards", lambda: result_cards(request, report)) \
         if report is not None else []
+    decided = [c for c in cards if c["verdict"] != "insufficient_data"]
+    waiting = [c for c in cards if c["verdict"] == "insufficient_data"]
     return render(request, "insights.html", {
         "page": "insights", "title": "Insights", "report": report, "problem": problem,
-        "cards": cards, "withdrawal": getattr(report, "withdrawal", None)})
+        "cards": decided, "waiting": waiting, "withdrawal": getattr(report, "withdrawal", None)})
