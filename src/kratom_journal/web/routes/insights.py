@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kratom_journal.web import charts
+from kratom_journal.web.charts import forest_group
 from kratom_journal.web.optional import feature, module
 from kratom_journal.web.views import cache_of, journal_of, render
 
@@ -81,22 +81,36 @@ def unit_of(outcome: str) -> str:
 
 
 def result_cards(request: Request, report: Any) -> list[dict[str, Any]]:
+    """Each result with its verdict and plain names, grouped by outcome with one forest plot."""
     bands = _bands(request, {r.outcome for r in report.results})
     cards = []
-    for index, result in enumerate(report.results):
+    for result in report.results:
         verdict = str(getattr(result.verdict, "value", result.verdict))
-        chart = None
-        if None not in (result.estimate, result.ci_low, result.ci_high):
-            chart = charts.forest_chart(f"forest-{index}",
-                                        f"{result.exposure} and {result.outcome}",
-                                        result.estimate, result.ci_low, result.ci_high,
-                                        bands.get(result.outcome), unit_of(result.outcome))
         cards.append({"result": result, "verdict": verdict,
                       "exposure": result.exposure.replace("_", " "),
                       "outcome": outcome_label(result.outcome),
-                      "verdict_text": VERDICT_TEXT.get(verdict, verdict), "chart": chart,
+                      "verdict_text": VERDICT_TEXT.get(verdict, verdict),
                       "days_needed": getattr(result, "days_needed", 0)})
     return cards
+
+
+def outcome_groups(request: Request, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Decided results per outcome: the forest plot and each result's sentence and verdict."""
+    bands = _bands(request, {c["result"].outcome for c in cards})
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for card in cards:
+        groups.setdefault(card["result"].outcome, []).append(card)
+    shown = []
+    for index, (outcome, members) in enumerate(groups.items()):
+        rows = [(c["exposure"], c["result"].estimate, c["result"].ci_low, c["result"].ci_high)
+                for c in members if None not in (c["result"].estimate, c["result"].ci_low,
+                                                 c["result"].ci_high)]
+        chart = forest_group(f"forest-{index}", members[0]["outcome"], rows,
+                             bands.get(outcome), unit_of(outcome)) if rows else None
+        worst = 0 if any(c["verdict"].startswith("associated") for c in members) else 1
+        shown.append({"outcome": members[0]["outcome"], "cards": members, "chart": chart,
+                      "order": worst})
+    return sorted(shown, key=lambda g: g["order"])
 
 
 @router.get("/insights", response_class=HTMLResponse)
@@ -109,6 +123,7 @@ def insights_page(request: Request) -> Response:
         if report is not None else []
     decided = [c for c in cards if c["verdict"] != "insufficient_data"]
     waiting = [c for c in cards if c["verdict"] == "insufficient_data"]
+    groups = cache_of(request).get("insight_groups", lambda: outcome_groups(request, decided))
     return render(request, "insights.html", {
         "page": "insights", "title": "Insights", "report": report, "problem": problem,
-        "cards": decided, "waiting": waiting, "withdrawal": getattr(report, "withdrawal", None)})
+        "groups": groups, "waiting": waiting, "withdrawal": getattr(report, "withdrawal", None)})
