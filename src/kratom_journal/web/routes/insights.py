@@ -81,8 +81,7 @@ def unit_of(outcome: str) -> str:
 
 
 def result_cards(request: Request, report: Any) -> list[dict[str, Any]]:
-    """Each result with its verdict and plain names, grouped by outcome with one forest plot."""
-    bands = _bands(request, {r.outcome for r in report.results})
+    """Each result with its verdict and plain names."""
     cards = []
     for result in report.results:
         verdict = str(getattr(result.verdict, "value", result.verdict))
