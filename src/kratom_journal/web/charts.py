@@ -31,6 +31,8 @@ class Chart:
     title: str
     figure: dict[str, Any]
     summary: str
+    summary_shown: bool = True
+    """False when the same numbers are printed next to the chart anyway."""
 
     def json(self) -> str:
         # "</" cannot close the JSON's <script type="application/json"> element early.
@@ -296,4 +298,5 @@ def forest_group(chart_id: str, title: str, rows: list[tuple[str, float, float, 
     parts = [f"{label}: {est:.1f} (95% interval {lo:.1f} to {hi:.1f})"
              for label, est, lo, hi in rows]
     summary = f"{title}, in {unit}: " + "; ".join(parts) + "." + band_text
-    return Chart(chart_id, title, {"data": traces, "layout": layout}, summary)
+    return Chart(chart_id, title, {"data": traces, "layout": layout}, summary,
+                 summary_shown=False)
