@@ -56,6 +56,8 @@ def test_lan_creates_a_random_token_first(monkeypatch: pytest.MonkeyPatch) -> No
     _, other = server.plan_server("127.0.0.1", 8000, lan=True)
     assert address == "192.0.2.10"
     assert token and other and token != other and len(token) >= 24
+    assert server.plan_server("0.0.0.0", 8000, lan=True)[0] == "192.0.2.10"
+    assert server.plan_server("192.0.2.99", 8000, lan=True)[0] == "192.0.2.99"
 
 
 def test_lan_banner_prints_the_link_and_a_qr_code(capsys: pytest.CaptureFixture[str]) -> None:

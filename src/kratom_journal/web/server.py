@@ -80,8 +80,17 @@ def plan_server(host: str, port: int, lan: bool) -> tuple[str, str | None]:
             raise ServeError(f"{host} is not a loopback address; to open the journal to "
                              "other devices use --lan (it asks for an access token)")
         return host, None
-    address = host if host and not is_loopback(host) else lan_address()
-    return address, secrets.token_urlsafe(24)
+    token = secrets.token_urlsafe(24)  # created before anything listens
+    address = host if _specific(host) and not is_loopback(host) else lan_address()
+    return address, token
+
+
+def _specific(host: str) -> bool:
+    """A single address (not 0.0.0.0 or ::, which would listen on every network)."""
+    try:
+        return not ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
 
 
 def print_lan_banner(url: str, out: Callable[[str], None] = print) -> None:
