@@ -81,3 +81,12 @@ def test_no_crisis_screen_when_item_nine_is_zero(client: TestClient) -> None:
     assert "Total" in html.find(class_="score").text
     mood = BeautifulSoup(client.get("/mood").text, "html.parser")
     assert mood.find(id="chart-phq-9-data") is not None
+
+
+def test_today_also_leads_with_crisis_resources_after_item_nine(client: TestClient) -> None:
+    answer_all(client, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1, 0])
+    today = BeautifulSoup(client.get("/").text, "html.parser").find("main")
+    assert "crisis" in today.find(True).get("class", [])
+    answer_all(client, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    today = BeautifulSoup(client.get("/").text, "html.parser")
+    assert today.find(class_="crisis") is None

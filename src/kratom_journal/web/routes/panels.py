@@ -101,3 +101,22 @@ def interaction_note(entry: Any) -> dict[str, str] | None:
     if name is None:
         return None
     return {"name": name, "headline": check(name).headline()}
+
+
+CRISIS_DAYS_ON_TODAY = 14
+"""Today repeats the crisis resources for the PHQ-9's own recall period after item 9 > 0."""
+
+
+def recent_crisis_notice(journal: Journal) -> Any:
+    """The crisis notice when the latest PHQ-9 had item 9 above 0 in the last two weeks."""
+    service = feature("questionnaires")
+    if service is None:
+        return None
+    from datetime import UTC, timedelta
+
+    latest = next(iter(reversed(service.list_administrations(journal, "phq9"))), None)
+    if latest is None or not latest.result.crisis:
+        return None
+    if datetime.now(UTC) - latest.administered_at > timedelta(days=CRISIS_DAYS_ON_TODAY):
+        return None
+    return service.crisis_notice_for(journal)

@@ -14,7 +14,11 @@ from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
 from kratom_journal.store.journal import StoredEntry, live_diary_for_night
 from kratom_journal.web import forms
-from kratom_journal.web.routes.panels import interaction_note, tonight_assignment
+from kratom_journal.web.routes.panels import (
+    interaction_note,
+    recent_crisis_notice,
+    tonight_assignment,
+)
 from kratom_journal.web.views import (
     FormState,
     checked_form,
@@ -81,7 +85,8 @@ def today_context(request: Request) -> dict[str, Any]:
             "open_form": None, "form_choices": [f.value for f in Form],
             "symptoms": [s.value for s in Symptom], "substances": forms.SUBSTANCE_CHOICES,
             "summary": entry_service.summary_text, "when": when_shown(zone),
-            "assignment": tonight_assignment(journal), "flash": flash(request)}
+            "assignment": tonight_assignment(journal), "flash": flash(request),
+            "crisis": recent_crisis_notice(journal)}
 
 
 def when_shown(zone: Any) -> Any:
