@@ -220,7 +220,10 @@ def log_side_effect(
 
 
 KindOption = Annotated[
-    list[str] | None, typer.Option("--kind", help="dose, sleep, mood, side-effect (repeatable).")
+    list[str] | None,
+    typer.Option(
+        "--kind", help="dose, sleep, mood, side-effect (repeatable), or night (wearables)."
+    ),
 ]
 
 
@@ -234,6 +237,11 @@ def list_command(
 ) -> None:
     """List entries, oldest first. Example: kj list --since 2024-05-01 --kind dose --json"""
     journal = open_from_context(ctx)
+    if kind and any(k.strip().lower() == "night" for k in kind):
+        from kratom_journal.cli.wearables import list_nights_command
+
+        list_nights_command(journal, kind, since, until, as_json)
+        return
     kinds = [_kind(k) for k in kind] if kind else None
     stored = entry_service.list_entries(journal, kinds, since, until, deleted)
     if as_json:
@@ -407,6 +415,12 @@ def import_command(
 
     journal = open_from_context(ctx)
     source, target = (source_or_path, path) if path is not None else (None, Path(source_or_path))
+    chosen = (source or imports.detect_source(target)) if target.exists() else source
+    if chosen is not None and chosen.strip().lower() not in imports.JOURNAL_SOURCES:
+        from kratom_journal.cli.wearables import run_wearable_import
+
+        run_wearable_import(journal, chosen.strip().lower(), target, skip_bad)
+        return
     summary = imports.run_import(
         journal,
         source,

@@ -1,9 +1,165 @@
-"""Commands of this area (filled in by its own module)."""
+"""Command-line face of wearable imports: progress bar, summary line, night listing."""
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from kratom_journal.services.wearable_import import ImportSummary
+
+# The import machinery (and lxml) loads only when a wearable command runs, so that
+# `kj log` starts fast.
+
+
+def import_with_progress(
+    journal: Any,
+    source: str | None,
+    path: Path,
+    skip_bad: bool = False,
+    console: Console | None = None,
+) -> ImportSummary:
+    """Run :func:`import_wearable`, with a Rich progress bar when on a terminal.
+
+    Raises :class:`WearableImportError` (one line) when nothing could be imported.
+    """
+    from kratom_journal.services.wearable_import import import_wearable
+
+    console = console or Console(stderr=True)
+    if not console.is_terminal:
+        return import_wearable(journal, source, path, skip_bad=skip_bad)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"Importing {path.name}", total=None, records=0)
+
+        def on_bytes(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        def on_records(count: int) -> None:
+            bar.update(task, records=count)
+
+        return import_wearable(
+            journal, source, path, progress=on_bytes, skip_bad=skip_bad, on_records=on_records
+        )
+
+
+def print_nights(
+    journal: Any,
+    since: date | None = None,
+    until: date | None = None,
+    as_json: bool = False,
+    console: Console | None = None,
+) -> None:
+    """``kj list --kind night``: one row (or JSON object) per night with its chosen source."""
+    from kratom_journal.cli.common import console as shared_console
+    from kratom_journal.services.wearable_import import list_nights, night_dict
+
+    console = console or shared_console
+    nights = list_nights(journal, since, until)
+    if as_json:
+        payload = [night_dict(chosen, others) for chosen, others in nights]
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if not nights:
+        console.print("No nights yet. Import an export with: kj import PATH")
+        return
+    table = Table("night", "source", "in bed", "asleep", "SOL", "WASO", "wake", "HR", box=None)
+    for chosen, _others in nights:
+        table.add_row(
+            chosen.night.isoformat(),
+            chosen.source.name,
+            _minutes(chosen.time_in_bed_min),
+            _minutes(chosen.total_sleep_min),
+            _minutes(chosen.sleep_onset_latency_min),
+            _minutes(chosen.waso_min),
+            "" if chosen.awakenings is None else str(chosen.awakenings),
+            "" if chosen.heart_rate_mean is None else f"{chosen.heart_rate_mean:.0f}",
+        )
+    console.print(table)
+
+
+def _minutes(value: float | None) -> str:
+    if value is None:
+        return ""
+    hours, minutes = divmod(round(value), 60)
+    return f"{hours}h{minutes:02d}" if hours else f"{minutes}m"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the main application."""
+    """Add ``kj sleep-sources`` (which sources recorded nights, and the priority in use)."""
+
+    @app.command("sleep-sources")
+    def sleep_sources(ctx: typer.Context) -> None:
+        """Show the wearable sources with nights and the sleep-source-priority setting."""
+        from kratom_journal.cli.common import open_from_context
+        from kratom_journal.services.wearable_import import list_nights, source_priority
+
+        journal = open_from_context(ctx)
+        counts: dict[str, list[int]] = {}
+        for chosen, others in list_nights(journal):
+            counts.setdefault(chosen.source.label, [0, 0])[0] += 1
+            for other in others:
+                counts.setdefault(other.source.label, [0, 0])[1] += 1
+        priority = source_priority(journal)
+        console = Console()
+        console.print(
+            "sleep-source-priority: "
+            + (", ".join(priority) if priority else "default (staged watch/ring first)")
+        )
+        table = Table("source", "nights chosen", "nights not chosen")
+        for label, (chosen_count, other_count) in sorted(counts.items()):
+            table.add_row(label, str(chosen_count), str(other_count))
+        console.print(table)
+
+
+def run_wearable_import(journal: Any, source: str | None, path: Path, skip_bad: bool) -> None:
+    """``kj import [SOURCE] PATH`` for a wearable export: progress bar, then one summary line."""
+    summary = import_with_progress(journal, source, path, skip_bad)
+    Console(highlight=False).print(summary.line(), soft_wrap=True)
+
+
+def list_nights_command(
+    journal: Any, kinds: list[str], since: str | None, until: str | None, as_json: bool
+) -> None:
+    """``kj list --kind night``: derived nights (other kinds cannot be mixed in)."""
+    from kratom_journal.cli.common import fail
+
+    if any(k.strip().lower() != "night" for k in kinds):
+        fail("--kind night lists wearable nights and cannot be combined with other kinds")
+    try:
+        first = date.fromisoformat(since) if since else None
+        last = date.fromisoformat(until) if until else None
+    except ValueError as error:
+        fail(f"expected a date as YYYY-MM-DD ({error})")
+    # --until is exclusive, as for the other kinds.
+    print_nights(journal, first, last - timedelta(days=1) if last else None, as_json)
+
+
+__all__ = [
+    "import_with_progress",
+    "list_nights_command",
+    "print_nights",
+    "register",
+    "run_wearable_import",
+]

@@ -41,13 +41,10 @@ def build_demo_journal(
         bulk_add(session, [(new_id(), e) for e in entries], source="demo")
     add_demo_administrations(journal, last - timedelta(days=days), last, DEMO_ZONE, seed)
     add_demo_medicines(journal)
-    for extend in DEMO_EXTENSIONS:
-        extend(journal, seed)
+    from kratom_journal.services.wearable_import import extend_demo_journal
+
+    extend_demo_journal(journal, seed)  # watch and phone nights beside the diary
     return journal, target
-
-
-DEMO_EXTENSIONS: list = []  # type: ignore[type-arg]
-"""Functions ``(journal, seed) -> None`` that add other kinds of demo data."""
 
 
 def summary_rows(journal: Journal) -> list[tuple[str, int]]:
@@ -70,6 +67,9 @@ def summary_rows(journal: Journal) -> list[tuple[str, int]]:
     from kratom_journal.services.questionnaire_transfer import export_administrations
 
     rows.append(("questionnaires", len(export_administrations(journal))))
+    from kratom_journal.services.wearable_import import list_nights
+
+    rows.append(("wearable nights", len(list_nights(journal))))
     return rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kratom_journal.services import transfer
 from kratom_journal.services.transfer import ImportFailed, ImportSummary
@@ -115,5 +116,6 @@ def _wearable_import(
         )
     from kratom_journal.services.wearable_import import import_wearable
 
-    result = import_wearable(journal, source, path, progress=progress, skip_bad=skip_bad)
+    # The wearable summary has the same line() and skipped the callers use.
+    result: Any = import_wearable(journal, source, path, progress=progress, skip_bad=skip_bad)
     return result  # type: ignore[no-any-return]

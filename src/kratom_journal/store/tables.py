@@ -136,6 +136,7 @@ ENTRY_TABLES: dict[str, type[Any]] = {
 _EXTRA_TABLE_MODULES: tuple[str, ...] = (
     "kratom_journal.store.instrument_tables",
     "kratom_journal.store.safety_tables",
+    "kratom_journal.store.wearable_tables",
 )
 
 

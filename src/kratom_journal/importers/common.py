@@ -1,0 +1,96 @@
+"""Helpers shared by the vendor importers: time zones, bounded JSON and CSV reading."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
+
+MAX_JSON_BYTES = 256 * 1024 * 1024
+"""Largest single JSON or CSV file read into memory (vendor files are small)."""
+
+
+def zone_info(name: str | None, label: str) -> ZoneInfo:
+    """The IANA zone for naive vendor times; UTC when none is set."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputRejected(label, f"unknown time zone {name!r} (expected an IANA name)") from None
+
+
+def fixed(moment: datetime) -> datetime:
+    """Same instant, tzinfo replaced by its fixed UTC offset (exact arithmetic)."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("time has no offset")
+    return moment.astimezone(timezone(offset))
+
+
+def localize(text: str, zone: ZoneInfo) -> datetime:
+    """Parse a naive local ISO time (``2024-01-14T23:00:00.000``) in ``zone``."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return fixed(moment)
+
+
+def from_epoch_ms(value: float, offset_seconds: float) -> datetime:
+    """An epoch-milliseconds instant shown in a fixed offset."""
+    tz = timezone(timedelta(seconds=round(offset_seconds)))
+    return datetime.fromtimestamp(value / 1000, tz)
+
+
+def read_bytes(bundle: InputBundle, member: Member, cap: int = MAX_JSON_BYTES) -> bytes:
+    """A whole member, refused above ``cap`` bytes."""
+    if member.size > cap:
+        raise InputRejected(bundle.display(member), f"file is larger than {cap} bytes")
+    with bundle.open(member) as stream:
+        chunks = []
+        total = 0
+        while True:
+            data = stream.read(1 << 20)
+            if not data:
+                break
+            total += len(data)
+            if total > cap:
+                raise InputRejected(bundle.display(member), "file is too large")
+            chunks.append(data)
+    return b"".join(chunks)
+
+
+def read_json(bundle: InputBundle, member: Member) -> object:
+    """Parse a JSON member; one clear error if it is not JSON."""
+    data = read_bytes(bundle, member)
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputRejected(bundle.display(member), "is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise InputRejected(
+            bundle.display(member),
+            f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})",
+        ) from None
+
+
+def read_text_lines(bundle: InputBundle, member: Member) -> Iterator[str]:
+    """Decoded lines of a text member."""
+    data = read_bytes(bundle, member)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputRejected(bundle.display(member), "is not UTF-8 text") from None
+    return iter(text.splitlines())
+
+
+def number(value: object) -> float | None:
+    """A finite number, or ``None`` for missing, null or junk."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        result = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return result if result == result and abs(result) != float("inf") else None

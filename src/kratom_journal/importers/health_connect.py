@@ -1,0 +1,191 @@
+"""Android Health Connect export (``Health Connect.zip`` → ``health_connect_export.db``).
+
+The export is a SQLite database. It is never attached or written: a bare file is
+opened read-only and immutable with untrusted schema features off; a database
+inside a zip is read into memory (size-capped) and opened there. The schema is
+probed first, so any other SQLite file is refused with one clear message.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Final
+from urllib.parse import quote
+
+from kratom_journal.importers.common import read_bytes
+from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
+from kratom_journal.sleep.samples import (
+    Metric,
+    MetricSample,
+    ParseIssue,
+    Record,
+    SleepSample,
+    SourceRef,
+    Stage,
+)
+
+VENDOR: Final = "health-connect"
+SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+STAGE_TYPES: Final[dict[int, Stage]] = {
+    0: Stage.UNKNOWN,
+    1: Stage.AWAKE,
+    2: Stage.ASLEEP_UNSPECIFIED,
+    3: Stage.OUT_OF_BED,
+    4: Stage.LIGHT,
+    5: Stage.DEEP,
+    6: Stage.REM,
+    7: Stage.AWAKE,
+}
+REQUIRED: Final = {
+    "sleep_session_record_table": {"row_id", "start_time", "end_time", "start_zone_offset"},
+    "sleep_stages_table": {"parent_key", "stage_start_time", "stage_end_time", "stage_type"},
+}
+MAX_DB_BYTES: Final = 1024**3
+
+
+def members(bundle: InputBundle) -> list[Member]:
+    if bundle.kind == "file":
+        return bundle.members()
+    return bundle.find(lambda m: m.name.lower().endswith(".db"))
+
+
+def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
+    """Yield sleep stages, in-bed spans and heart rate from a Health Connect export."""
+    with InputBundle(Path(path)) as bundle:
+        found = members(bundle)
+        if not found:
+            raise InputRejected(bundle.label, "no Health Connect .db file found")
+        for member in found:
+            label = bundle.display(member)
+            with closing(_connect(bundle, member, label)) as db:
+                _check_schema(db, label)
+                yield from _read(db, label)
+
+
+def _connect(bundle: InputBundle, member: Member, label: str) -> sqlite3.Connection:
+    if bundle.head(member, 16) != SQLITE_MAGIC:
+        raise InputRejected(label, "not a SQLite database")
+    try:
+        if bundle.kind == "file":
+            uri = f"file:{quote(str(bundle.path.resolve()))}?mode=ro&immutable=1"
+            db = sqlite3.connect(uri, uri=True)
+        else:
+            if member.size > MAX_DB_BYTES:
+                raise InputRejected(label, f"database larger than {MAX_DB_BYTES} bytes")
+            db = sqlite3.connect(":memory:")
+            db.deserialize(read_bytes(bundle, member, MAX_DB_BYTES))
+        db.execute("PRAGMA trusted_schema=OFF")
+        db.execute("PRAGMA query_only=ON")
+    except sqlite3.Error as error:
+        raise InputRejected(label, f"cannot open the database ({error})") from None
+    return db
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
+
+
+def _check_schema(db: sqlite3.Connection, label: str) -> None:
+    try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        for table, needed in REQUIRED.items():
+            if table not in tables:
+                raise InputRejected(label, f"not a Health Connect export (no table {table!r})")
+            missing = needed - _columns(db, table)
+            if missing:
+                raise InputRejected(
+                    label, f"table {table!r} lacks columns {', '.join(sorted(missing))}"
+                )
+    except sqlite3.DatabaseError as error:
+        raise InputRejected(label, f"damaged database ({error})") from None
+
+
+def _apps(db: sqlite3.Connection) -> dict[int, str]:
+    if "app_name" not in _columns(db, "application_info_table"):
+        return {}
+    rows = db.execute("SELECT row_id, COALESCE(app_name, package_name) FROM application_info_table")
+    return {int(row_id): str(name) for row_id, name in rows if name}
+
+
+def _source(apps: dict[int, str], app_id: object) -> SourceRef:
+    name = apps.get(app_id) if isinstance(app_id, int) else None
+    return SourceRef(VENDOR, name or "Health Connect")
+
+
+def _at(epoch_ms: object, offset_s: object) -> datetime:
+    if not isinstance(epoch_ms, int | float) or isinstance(epoch_ms, bool):
+        raise ValueError(f"time {epoch_ms!r} is not epoch milliseconds")
+    seconds = offset_s if isinstance(offset_s, int) and abs(offset_s) <= 18 * 3600 else 0
+    return datetime.fromtimestamp(epoch_ms / 1000, timezone(timedelta(seconds=seconds)))
+
+
+def _read(db: sqlite3.Connection, label: str) -> Iterator[Record | ParseIssue]:
+    try:
+        apps = _apps(db)
+        session_cols = _columns(db, "sleep_session_record_table")
+        app_col = "app_info_id" if "app_info_id" in session_cols else "NULL"
+        end_offset = "end_zone_offset" if "end_zone_offset" in session_cols else "start_zone_offset"
+        sessions = db.execute(
+            f"SELECT row_id, start_time, end_time, start_zone_offset, {end_offset}, {app_col} "
+            "FROM sleep_session_record_table ORDER BY start_time"
+        ).fetchall()
+        for row_id, start_ms, end_ms, start_off, end_off, app_id in sessions:
+            source = _source(apps, app_id)
+            try:
+                start, end = _at(start_ms, start_off), _at(end_ms, end_off)
+            except (ValueError, OverflowError, OSError) as error:
+                yield ParseIssue(label, f"sleep session {row_id}: {error}", record=row_id)
+                continue
+            if end < start:
+                yield ParseIssue(label, f"sleep session {row_id} ends before it starts")
+                continue
+            yield SleepSample(source, start, end, Stage.IN_BED)
+            stages = db.execute(
+                "SELECT stage_start_time, stage_end_time, stage_type FROM sleep_stages_table "
+                "WHERE parent_key = ? ORDER BY stage_start_time",
+                (row_id,),
+            )
+            for stage_start, stage_end, stage_type in stages:
+                stage = STAGE_TYPES.get(stage_type) if isinstance(stage_type, int) else None
+                try:
+                    begin, finish = _at(stage_start, start_off), _at(stage_end, start_off)
+                except (ValueError, OverflowError, OSError) as error:
+                    yield ParseIssue(label, f"sleep session {row_id} stage: {error}")
+                    continue
+                if stage is None or finish < begin:
+                    yield ParseIssue(label, f"sleep session {row_id}: unreadable stage row")
+                    continue
+                yield SleepSample(source, begin, finish.astimezone(end.tzinfo), stage)
+        yield from _heart(db, label, apps)
+    except sqlite3.DatabaseError as error:
+        yield ParseIssue(label, f"database error ({error})")
+
+
+def _heart(
+    db: sqlite3.Connection, label: str, apps: dict[int, str]
+) -> Iterator[Record | ParseIssue]:
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not {"heart_rate_record_table", "heart_rate_record_series_table"} <= tables:
+        return
+    parent_cols = _columns(db, "heart_rate_record_table")
+    app_col = "p.app_info_id" if "app_info_id" in parent_cols else "NULL"
+    offset_col = "p.start_zone_offset" if "start_zone_offset" in parent_cols else "0"
+    rows = db.execute(
+        f"SELECT s.epoch_millis, s.beats_per_minute, {offset_col}, {app_col} "
+        "FROM heart_rate_record_series_table s "
+        "JOIN heart_rate_record_table p ON s.parent_key = p.row_id ORDER BY s.epoch_millis"
+    )
+    for epoch_ms, bpm, offset, app_id in rows:
+        if not isinstance(bpm, int | float) or not 0 < bpm < 300:
+            yield ParseIssue(label, f"heart rate {bpm!r} out of range")
+            continue
+        try:
+            moment = _at(epoch_ms, offset)
+        except (ValueError, OverflowError, OSError) as error:
+            yield ParseIssue(label, f"heart rate: {error}")
+            continue
+        yield MetricSample(_source(apps, app_id), Metric.HEART_RATE, moment, moment, float(bpm))
