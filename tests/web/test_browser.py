@@ -288,3 +288,28 @@ def test_plan_an_experiment_and_see_tonights_assignment(chromium: Any, live_url:
     assert "Tonight" in panel.inner_text()
     assert ("Red Bali" in panel.inner_text()) or ("Green Maeng Da" in panel.inner_text())
     page.context.close()
+
+
+def test_demo_journal_pages_render_for_the_screenshots(chromium: Any, tmp_path: Any) -> None:
+    """Every page over the demo journal, on a phone and a desktop; the docs show these."""
+    from kratom_journal.services.demo_service import build_demo_journal
+    from tests.web.browser_support import live_server
+
+    journal, path = build_demo_journal(tmp_path / "demo.sqlite3", days=120)
+    journal.close()
+    shots = {"/": "demo-today", "/sleep": "demo-sleep", "/mood": "demo-mood",
+             "/insights": "demo-insights", "/safety": "demo-safety"}
+    with live_server(path) as url:
+        for viewport, suffix in ((PHONE, "phone"), (DESKTOP, "desktop")):
+            page = new_page(chromium, viewport)
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            for route, name in shots.items():
+                if suffix == "desktop" and route not in ("/sleep", "/insights"):
+                    continue
+                response = page.goto(url + route)
+                assert response is not None and response.status == 200, route
+                page.wait_for_load_state("networkidle")
+                screenshot(page, f"{name}-{suffix}")
+            assert errors == []
+            page.context.close()
