@@ -299,10 +299,10 @@ def test_demo_journal_pages_render_for_the_screenshots(chromium: Any, tmp_path: 
     journal.close()
     shots = {"/": "demo-today", "/sleep": "demo-sleep", "/mood": "demo-mood",
              "/insights": "demo-insights", "/safety": "demo-safety"}
+    errors: list[str] = []
     with live_server(path) as url:
         for viewport, suffix in ((PHONE, "phone"), (DESKTOP, "desktop")):
             page = new_page(chromium, viewport)
-            errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             for route, name in shots.items():
                 if suffix == "desktop" and route not in ("/sleep", "/insights"):
