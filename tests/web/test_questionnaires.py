@@ -90,3 +90,17 @@ def test_today_also_leads_with_crisis_resources_after_item_nine(client: TestClie
     answer_all(client, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     today = BeautifulSoup(client.get("/").text, "html.parser")
     assert today.find(class_="crisis") is None
+
+
+def test_cached_pages_see_changes_made_by_another_process(client: TestClient, web_db) -> None:  # type: ignore[no-untyped-def]
+    """A questionnaire filled in with the CLI shows up on a cached page at once."""
+    from kratom_journal.instruments.loader import shipped_instrument
+    from kratom_journal.services.questionnaires import record_administration
+    from kratom_journal.store.journal import open_journal
+
+    assert "Recent results" not in client.get("/mood").text
+    other = open_journal(web_db)  # as `kj survey` in another process would
+    gad7 = shipped_instrument("gad7")
+    record_administration(other, gad7, {item.id: 1 for item in gad7.items})
+    other.close()
+    assert "GAD-7: 7 of 21" in client.get("/mood").text

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from kratom_journal.domain.entries import Kind
 from kratom_journal.web import charts
 from kratom_journal.web.optional import feature
-from kratom_journal.web.views import day_start, journal_of, render, today_of, zone_of
+from kratom_journal.web.views import cache_of, day_start, journal_of, render, today_of, zone_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,4 +58,5 @@ def mood_page(request: Request) -> Response:
     chart = charts.mood_chart(checkins, days, zone)  # type: ignore[arg-type]
     return render(request, "mood.html", {
         "page": "mood", "title": "Mood & scores", "main_chart": chart,
-        "questionnaires": questionnaire_panel(request)})
+        "questionnaires": cache_of(request).get("questionnaires",
+                                                lambda: questionnaire_panel(request))})

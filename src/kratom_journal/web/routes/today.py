@@ -21,6 +21,7 @@ from kratom_journal.web.routes.panels import (
 )
 from kratom_journal.web.views import (
     FormState,
+    cache_of,
     checked_form,
     day_bounds,
     journal_of,
@@ -86,7 +87,8 @@ def today_context(request: Request) -> dict[str, Any]:
             "symptoms": [s.value for s in Symptom], "substances": forms.SUBSTANCE_CHOICES,
             "summary": entry_service.summary_text, "when": when_shown(zone),
             "assignment": tonight_assignment(journal), "flash": flash(request),
-            "crisis": recent_crisis_notice(journal)}
+            "crisis": cache_of(request).get("crisis_today",
+                                            lambda: recent_crisis_notice(journal), today)}
 
 
 def when_shown(zone: Any) -> Any:
