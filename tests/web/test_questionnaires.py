@@ -104,3 +104,13 @@ def test_cached_pages_see_changes_made_by_another_process(client: TestClient, we
     record_administration(other, gad7, {item.id: 1 for item in gad7.items})
     other.close()
     assert "GAD-7: 7 of 21" in client.get("/mood").text
+
+
+def test_forged_answer_lists_never_cause_a_server_error(client: TestClient) -> None:
+    token = csrf_token(client, "/surveys/gad7")
+    for answers in ("0,0,0,0,0,0,0,0,0,0,0", "9,9,9", "9,9,9,9,9,9", "x,,y", ",,,,,,,"):
+        response = client.post("/surveys/gad7", data={"answers": answers, "item": "1",
+                                                      "action": "next", "answer": "1",
+                                                      "csrf_token": token},
+                               follow_redirects=False)
+        assert response.status_code in (200, 303, 422), answers

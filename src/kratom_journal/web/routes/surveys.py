@@ -98,7 +98,7 @@ def survey_step(request: Request, instrument_id: str,
     action = values.get("action", "next")
     if action == "back" and answers:
         return _item_page(request, instrument, answers[:-1])
-    if action in {"next", "skip"} and "item" in values:
+    if action in {"next", "skip"} and "item" in values and len(answers) < len(instrument.items):
         if action == "next":
             choice = values.get("answer", "")
             allowed = {o.value for o in instrument.options(instrument.items[len(answers)])}
