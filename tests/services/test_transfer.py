@@ -80,12 +80,16 @@ def test_json_round_trip_is_lossless(
 
 def test_json_round_trip_on_both_databases(any_journal: Journal, tmp_path: Path) -> None:
     from kratom_journal.demo import generate_demo_entries
+    from kratom_journal.services.experiments import add_demo_experiment
     from kratom_journal.services.questionnaire_demo import add_demo_administrations
     from kratom_journal.services.safety import declare_medicine, remove_medicine
+    from kratom_journal.services.wearable_import import extend_demo_journal, list_nights
 
     demo = generate_demo_entries(days=20, seed=3)
     _fill(any_journal, demo, [i % 4 for i in range(len(demo))])
     add_demo_administrations(any_journal, date(2026, 10, 1), date(2026, 10, 20), "Asia/Kathmandu")
+    extend_demo_journal(any_journal, 3)
+    add_demo_experiment(any_journal, date(2026, 10, 5), date(2026, 10, 19))
     declare_medicine(any_journal, "Sertraline", daily=True)
     declare_medicine(any_journal, "xanax")
     remove_medicine(any_journal, "xanax")
@@ -93,9 +97,13 @@ def test_json_round_trip_on_both_databases(any_journal: Journal, tmp_path: Path)
     transfer.export_json(any_journal, exported)
     target = open_journal(tmp_path / "copy.sqlite3")
     transfer.import_json(target, exported)
-    assert _comparable(transfer.export_document(target)) == _comparable(
-        transfer.export_document(any_journal)
-    )
+    original = _comparable(transfer.export_document(any_journal))
+    assert len(original["questionnaires"]) == 4
+    assert len(original["medicines"]) == 2
+    assert len(original["wearable_samples"]) >= 1
+    assert len(original["experiments"]) == 1 and original["experiments"][0]["log"]
+    assert _comparable(transfer.export_document(target)) == original
+    assert list_nights(target) == list_nights(any_journal)  # nights derived again on import
 
 
 @settings(

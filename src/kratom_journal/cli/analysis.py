@@ -1,9 +1,289 @@
-"""Commands of this area (filled in by its own module)."""
+"""``kj analyze`` and ``kj experiment ...``: thin faces over the analysis services."""
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime, timedelta
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+from kratom_journal.analysis.choices import Comparison, Design
+from kratom_journal.analysis.errors import AnalysisError
+from kratom_journal.cli.common import console, fail, open_from_context
+from kratom_journal.domain.errors import InvalidEntry
+
+if TYPE_CHECKING:
+    from kratom_journal.analysis.insights import InsightReport
+
+# numpy, scipy and statsmodels load only inside these commands, never at start-up.
+
+
+HEADINGS = {
+    "associated_worse": "Associated with worse",
+    "associated_better": "Associated with better",
+    "inconclusive": "Inconclusive",
+    "no_clear_association": "No clear association",
+    "insufficient_data": "Not enough data yet",
+}
+
+
+def _say(text: str) -> None:
+    # Sentences contain square brackets and numbers: print them literally, unwrapped.
+    console.print(text, markup=False, soft_wrap=True)
+
+
+def _experiments() -> ModuleType:
+    from kratom_journal.services import experiments
+
+    return experiments
+
+
+def _today(journal: Any) -> date:
+    from kratom_journal.services.daily import journal_day, local_time
+    from kratom_journal.services.insights import journal_timezone
+
+    now = local_time(datetime.now().astimezone(), None, journal_timezone(journal))
+    return journal_day(now)
+
+
+def _report_json(report: InsightReport) -> str:
+    payload = {
+        "results": [r.as_dict() for r in report.results],
+        "n_tests": report.n_tests,
+        "withdrawal_nights": {
+            "regular_user": report.withdrawal.regular_user,
+            "n_flagged": report.withdrawal.n_flagged,
+            "summary": report.withdrawal.summary(),
+            "outcome_means": {
+                outcome: {"withdrawal_nights": f, "other_kratom_free_nights": o, "kratom_nights": k}
+                for outcome, (f, o, k) in report.withdrawal.outcome_means.items()
+            },
+        },
+    }
+    return json.dumps(payload, indent=2, allow_nan=False)
+
+
+def _print_report(report: InsightReport) -> None:
+    _say(
+        f"{report.n_tests} comparisons were tested together (Benjamini-Hochberg). These are "
+        "associations in your own records, not proof of what kratom does; the nights you "
+        "dosed may differ in other ways."
+    )
+    for verdict, heading in HEADINGS.items():
+        group = [r for r in report.results if r.verdict.value == verdict]
+        if not group:
+            continue
+        console.print(f"\n[bold]{heading}[/bold] ({len(group)})")
+        for result in group:
+            _say(f"- [{result.exposure} -> {result.outcome}] {result.sentence}")
+    _say("\n" + report.withdrawal.summary())
+    for line in report.withdrawal.details():
+        _say("  " + line)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the main application."""
+    """Add ``analyze`` and the ``experiment`` group to the main app."""
+
+    @app.command("analyze")
+    def analyze_command(
+        ctx: typer.Context,
+        outcome: list[str] | None = typer.Option(
+            None, "--outcome", help="Outcome id to analyse (repeatable), e.g. sol_min."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
+    ) -> None:
+        """Associations between kratom use and your sleep and mood, with honest statistics."""
+        from kratom_journal.services.insights import run_insights
+
+        journal = open_from_context(ctx)
+        try:
+            report = run_insights(journal, outcomes=outcome or None)
+        except AnalysisError as exc:
+            fail(str(exc))
+            return
+        if as_json:
+            typer.echo(_report_json(report))
+        else:
+            _print_report(report)
+
+    experiment = typer.Typer(
+        help="Randomized self-experiments (n-of-1 trials).", no_args_is_help=True
+    )
+    app.add_typer(experiment, name="experiment")
+    _register_experiment(experiment)
+
+
+def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a list of commands
+    @experiment.command("plan")
+    def plan_command(
+        ctx: typer.Context,
+        condition_a: str = typer.Option(..., "--a", help="Condition A, in your own words."),
+        condition_b: str = typer.Option(..., "--b", help="Condition B, in your own words."),
+        outcome: str = typer.Option("sol_min", help="Primary outcome id, declared now."),
+        comparison: Comparison = typer.Option(Comparison.OTHER, help="What A and B are."),
+        design: Design = typer.Option(Design.DAY, help="day or block periods."),
+        pairs: int = typer.Option(..., help="Pairs of periods (each pair has one A and one B)."),
+        block_days: int = typer.Option(1, help="Days per period (block designs)."),
+        washout: int = typer.Option(0, help="Days at the start of each block not analysed."),
+        start: str | None = typer.Option(None, help="First day, YYYY-MM-DD (default tomorrow)."),
+    ) -> None:
+        """Declare an experiment: two conditions, one outcome, the design."""
+        from kratom_journal.analysis.experiments import ExperimentPlan
+
+        journal = open_from_context(ctx)
+        try:
+            first = date.fromisoformat(start) if start else _today(journal) + timedelta(days=1)
+            plan = ExperimentPlan(
+                condition_a,
+                condition_b,
+                outcome,
+                comparison,
+                design,
+                pairs,
+                first,
+                seed=0,
+                block_days=block_days,
+                washout_days=washout,
+            )
+            stored, warnings = _experiments().plan_experiment(journal, plan)
+        except (AnalysisError, ValueError, InvalidEntry) as exc:
+            fail(str(exc))
+            return
+        _say(f"Planned: {stored.plan.summary()}.")
+        _say(
+            f"Smallest possible p-value: {stored.plan.smallest_p_value():.3f}. The schedule is "
+            "drawn at random and frozen when you run 'kj experiment start'."
+        )
+        for warning in warnings:
+            console.print(f"[bold yellow]Warning:[/bold yellow] {warning}")
+
+    @experiment.command("start")
+    def start_command(
+        ctx: typer.Context,
+        seed: int | None = typer.Option(None, help="Random seed (default: drawn at random)."),
+    ) -> None:
+        """Draw and freeze the randomized schedule."""
+        journal = open_from_context(ctx)
+        try:
+            stored = _experiments().start_experiment(journal, seed)
+        except AnalysisError as exc:
+            fail(str(exc))
+            return
+        _say(f"Started experiment {stored.id}: {stored.plan.summary()}.")
+        _say(f"Schedule frozen; SHA-256 {stored.frozen_hash}.")
+        _say("Run 'kj experiment today' each evening to see the night's condition.")
+
+    @experiment.command("today")
+    def today_command(
+        ctx: typer.Context,
+        day: str | None = typer.Option(None, "--date", help="Another day, YYYY-MM-DD."),
+    ) -> None:
+        """Show tonight's assigned condition."""
+        journal = open_from_context(ctx)
+        try:
+            when = date.fromisoformat(day) if day else _today(journal)
+            stored, scheduled = _experiments().assignment(journal, when)
+        except (AnalysisError, ValueError) as exc:
+            fail(str(exc))
+            return
+        if scheduled is None:
+            _say(
+                f"{when.isoformat()} is outside the experiment "
+                f"({stored.schedule.days[0].day} to {stored.schedule.days[-1].day})."
+                if stored.schedule
+                else "The experiment has no schedule yet."
+            )
+            return
+        name = _experiments().condition_name(stored.plan, scheduled.condition)
+        wash = " This is a washout day: it is not analysed." if scheduled.washout else ""
+        _say(f"{when.isoformat()}: {name} (condition {scheduled.condition}).{wash}")
+
+    @experiment.command("log")
+    def log_command(
+        ctx: typer.Context,
+        followed: bool = typer.Option(
+            ..., "--followed/--not-followed", help="Whether the scheduled condition was followed."
+        ),
+        day: str | None = typer.Option(None, "--date", help="Day, YYYY-MM-DD (default today)."),
+        note: str | None = typer.Option(None, help="What happened, if anything."),
+    ) -> None:
+        """Record adherence for a day."""
+        journal = open_from_context(ctx)
+        try:
+            when = date.fromisoformat(day) if day else _today(journal)
+            _experiments().log_adherence(journal, when, followed, note)
+        except (AnalysisError, ValueError) as exc:
+            fail(str(exc))
+            return
+        _say(f"Logged {when.isoformat()}: {'followed' if followed else 'not followed'}.")
+
+    @experiment.command("status")
+    def status_command(ctx: typer.Context) -> None:
+        """Progress and adherence so far."""
+        journal = open_from_context(ctx)
+        try:
+            stored = _experiments().current_experiment(journal, include_closed=True)
+        except AnalysisError as exc:
+            fail(str(exc))
+            return
+        _say(stored.summary())
+        if stored.schedule is None:
+            _say("Not started yet.")
+            return
+        today = _today(journal)
+        elapsed = sum(1 for d in stored.schedule.days if d.day <= today)
+        log = _experiments().adherence_log(journal, stored.id)
+        followed = sum(log.values())
+        _say(
+            f"Day {min(elapsed, len(stored.schedule.days))} of {len(stored.schedule.days)}; "
+            f"adherence logged on {len(log)} day(s), followed on {followed}."
+        )
+
+    @experiment.command("result")
+    def result_command(
+        ctx: typer.Context,
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Analyse the experiment so far (randomization test, AR(1) estimate, CENT items)."""
+        journal = open_from_context(ctx)
+        try:
+            result = _experiments().experiment_result(journal, today=_today(journal))
+        except AnalysisError as exc:
+            fail(str(exc))
+            return
+        if as_json:
+            payload = {
+                "outcome": result.plan.outcome,
+                "difference": result.difference,
+                "randomization_p": result.randomization_p,
+                "exact": result.exact,
+                "estimate": result.estimate,
+                "ci_low": result.ci_low,
+                "ci_high": result.ci_high,
+                "method": result.method,
+                "days_analysed": result.days_analysed,
+                "cent": result.cent_items(),
+                "summary": result.summary(),
+            }
+            typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+            return
+        _say(result.summary())
+        console.print("\n[bold]Report items (CENT 2015)[/bold]")
+        for key, value in result.cent_items().items():
+            _say(f"- {key}: {value}")
+
+    @experiment.command("stop")
+    def stop_command(
+        ctx: typer.Context,
+        reason: str | None = typer.Option(None, help="Why the experiment stopped early."),
+    ) -> None:
+        """Stop the experiment early; the result stays available."""
+        journal = open_from_context(ctx)
+        try:
+            stored = _experiments().stop_experiment(journal, reason)
+        except AnalysisError as exc:
+            fail(str(exc))
+            return
+        _say(f"Stopped experiment {stored.id}. 'kj experiment result' shows what it found.")

@@ -41,9 +41,11 @@ def build_demo_journal(
         bulk_add(session, [(new_id(), e) for e in entries], source="demo")
     add_demo_administrations(journal, last - timedelta(days=days), last, DEMO_ZONE, seed)
     add_demo_medicines(journal)
+    from kratom_journal.services.experiments import add_demo_experiment
     from kratom_journal.services.wearable_import import extend_demo_journal
 
     extend_demo_journal(journal, seed)  # watch and phone nights beside the diary
+    add_demo_experiment(journal, last - timedelta(days=20), last)  # a running self-experiment
     return journal, target
 
 

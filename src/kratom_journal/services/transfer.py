@@ -110,7 +110,12 @@ class Section:
 
 def export_sections() -> dict[str, Section]:
     """The record kinds beyond entries that a lossless export must carry."""
-    from kratom_journal.services import medicine_transfer, questionnaire_transfer
+    from kratom_journal.services import (
+        experiment_transfer,
+        medicine_transfer,
+        questionnaire_transfer,
+        wearable_import,
+    )
 
     return {
         "questionnaires": Section(
@@ -119,6 +124,12 @@ def export_sections() -> dict[str, Section]:
         ),
         "medicines": Section(
             medicine_transfer.export_medicines, medicine_transfer.import_medicines
+        ),
+        "experiments": Section(
+            experiment_transfer.export_experiments, experiment_transfer.import_experiments
+        ),
+        "wearable_samples": Section(
+            wearable_import.export_samples, wearable_import.restore_samples
         ),
     }
 

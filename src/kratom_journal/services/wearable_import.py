@@ -874,3 +874,87 @@ def extend_demo_journal(journal: Any, seed: int) -> None:
     with journal.session() as session:
         touched, covered = save_records(session, records, None, summary)
         _derive_and_store(session, touched, priority, summary, covered)
+
+
+# ------------------------------------------------------------- JSON export
+
+
+_EXPORT_COLUMNS = "kind, stage, start_ms, end_ms, start_offset_min, end_offset_min, value, detail"
+
+
+def export_samples(journal: Any) -> list[dict[str, Any]]:
+    """Raw samples for the journal's JSON export, grouped by source, in a stable order.
+
+    Storage keys and source ids are left out: they are recomputed on import, so
+    a sample exported from one journal lands under the same content key in another.
+    """
+    with journal.session() as session:
+        connection = session.connection()
+        sources = _Sources(connection)
+        groups: list[dict[str, Any]] = []
+        for source_id, ref in sorted(
+            sources.refs.items(), key=lambda item: tuple(str(v) for v in asdict(item[1]).values())
+        ):
+            rows = connection.exec_driver_sql(
+                f"SELECT {_EXPORT_COLUMNS} FROM wearable_sample WHERE source_id = "
+                f"{'?' if connection.dialect.paramstyle == 'qmark' else '%s'}",
+                (source_id,),
+            ).fetchall()
+            samples = sorted(
+                ([*row] for row in rows), key=lambda r: (r[2], r[0], r[1] or "", r[3], repr(r[6:]))
+            )
+            groups.append({"source": asdict(ref), "samples": samples})
+    return groups
+
+
+def restore_samples(session: Session, groups: list[dict[str, Any]], origin: str = "") -> int:
+    """Add exported samples that are new, then derive their nights; returns how many were new.
+
+    Raises ``ValueError`` naming the first malformed group or sample.
+    """
+    connection = session.connection()
+    sources = _Sources(connection)
+    summary = ImportSummary(source="json", file=origin)
+    rows: list[tuple[Any, ...]] = []
+    for position, group in enumerate(groups, 1):
+        try:
+            ref = SourceRef(**group["source"])
+            source_id = sources.id(ref)
+            for kind, stage, start, end, s_off, e_off, value, detail in group["samples"]:
+                key = _sample_id(source_id, kind, stage, int(start), int(end), value, detail)
+                rows.append(
+                    (
+                        key,
+                        source_id,
+                        kind,
+                        stage,
+                        int(start),
+                        int(end),
+                        int(s_off),
+                        int(e_off),
+                        value,
+                        detail,
+                        None,
+                    )
+                )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"wearable source group {position} is malformed ({exc})") from None
+    added = 0
+    touched: set[int] = set()
+    for at in range(0, len(rows), BATCH):
+        batch = rows[at : at + BATCH]
+        result = connection.exec_driver_sql(_insert_sql(connection), batch)
+        added += max(result.rowcount, 0)
+        for row in batch:
+            first, last = _night_span(row[4], row[6], row[5], row[7])
+            touched.update(range(first, last + 1))
+    priority = parse_priority(_stored_priority(session))
+    _derive_touched(session, touched, priority, summary)
+    return added
+
+
+def _stored_priority(session: Session) -> str | None:
+    from kratom_journal.store.tables import SettingRow
+
+    row = session.get(SettingRow, PRIORITY_KEY)
+    return row.value if row is not None else None

@@ -137,6 +137,7 @@ _EXTRA_TABLE_MODULES: tuple[str, ...] = (
     "kratom_journal.store.instrument_tables",
     "kratom_journal.store.safety_tables",
     "kratom_journal.store.wearable_tables",
+    "kratom_journal.store.experiment_tables",
 )
 
 

@@ -1,0 +1,1 @@
+"""Statistics over the journal: pure functions on numpy arrays, no I/O."""

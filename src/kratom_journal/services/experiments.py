@@ -1,0 +1,287 @@
+"""Use cases for randomized self-experiments: plan, start, today, log, status, result, stop.
+
+Only one experiment is open (planned or running) at a time. Starting draws the schedule
+from the plan's seed and stores it with its SHA-256 hash; later reads use the stored
+schedule and re-check the hash, so a changed schedule is reported rather than trusted.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from kratom_journal.analysis.choices import Comparison, Design
+from kratom_journal.analysis.errors import AnalysisError
+from kratom_journal.analysis.experiments import (
+    ExperimentPlan,
+    ExperimentResult,
+    Schedule,
+    ScheduledDay,
+    analyze_experiment,
+    check_design,
+    frozen_hash,
+    make_schedule,
+    plan_from_json,
+    plan_to_json,
+    schedule_from_json,
+    schedule_to_json,
+    withdrawal_warning,
+)
+from kratom_journal.analysis.withdrawal import is_regular_user
+from kratom_journal.services.insights import journal_day_table
+from kratom_journal.store.experiment_tables import ExperimentLogRow, ExperimentRow
+
+OPEN = ("planned", "running")
+
+
+def _utc_now() -> datetime:
+    """Now as naive UTC, the way the journal stores instants."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+RECENT_DAYS = 28
+"""Days looked at to decide whether the person takes kratom most days."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredExperiment:
+    """An experiment as stored: plan, status and (once started) schedule and hash."""
+
+    id: int
+    status: str
+    plan: ExperimentPlan
+    schedule: Schedule | None
+    frozen_hash: str | None
+    stop_reason: str | None
+
+    def summary(self) -> str:
+        """One line."""
+        return f"experiment {self.id} ({self.status}): {self.plan.summary()}"
+
+
+def _to_stored(row: ExperimentRow) -> StoredExperiment:
+    return StoredExperiment(
+        id=row.id,
+        status=row.status,
+        plan=plan_from_json(row.plan_json),
+        schedule=schedule_from_json(row.schedule_json) if row.schedule_json else None,
+        frozen_hash=row.frozen_hash,
+        stop_reason=row.stop_reason,
+    )
+
+
+def _open_row(session: Any) -> ExperimentRow | None:
+    stmt = (
+        select(ExperimentRow)
+        .where(ExperimentRow.status.in_(OPEN))
+        .order_by(ExperimentRow.id.desc())
+    )
+    return session.execute(stmt).scalars().first()  # type: ignore[no-any-return]
+
+
+def _latest_row(session: Any) -> ExperimentRow | None:
+    stmt = select(ExperimentRow).order_by(ExperimentRow.id.desc())
+    return session.execute(stmt).scalars().first()  # type: ignore[no-any-return]
+
+
+def regular_user(journal: Any) -> bool:
+    """True when kratom was taken on at least half of the last 28 journal days."""
+    table = journal_day_table(journal)
+    if table.n_days == 0:
+        return False
+    doses = np.nan_to_num(table.column("doses_per_day"))[-RECENT_DAYS:]
+    return is_regular_user(doses)
+
+
+def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperiment, list[str]]:
+    """Check and store a plan (replacing an unstarted one). Returns it and any warnings.
+
+    Raises
+    ------
+    AnalysisError
+        If the design cannot reach p <= 0.05 or another experiment is running.
+    """
+    check_design(plan)
+    warnings = []
+    warning = withdrawal_warning(plan, regular_user(journal))
+    if warning:
+        warnings.append(warning)
+    with journal.session() as session:
+        current = _open_row(session)
+        if current is not None and current.status == "running":
+            raise AnalysisError(
+                f"experiment {current.id} is running; stop it before planning another"
+            )
+        if current is not None:
+            session.delete(current)
+        row = ExperimentRow(status="planned", plan_json=plan_to_json(plan), created_at=_utc_now())
+        session.add(row)
+        session.flush()
+        stored = _to_stored(row)
+    return stored, warnings
+
+
+def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
+    """Freeze the planned experiment: draw the schedule and store it with its hash."""
+    with journal.session() as session:
+        row = _open_row(session)
+        if row is None:
+            raise AnalysisError("no planned experiment; create one with 'kj experiment plan'")
+        if row.status == "running":
+            raise AnalysisError(f"experiment {row.id} has already started")
+        plan = plan_from_json(row.plan_json)
+        plan = replace(plan, seed=seed if seed is not None else secrets.randbelow(2**31))
+        schedule = make_schedule(plan)
+        row.plan_json = plan_to_json(plan)
+        row.schedule_json = schedule_to_json(schedule)
+        row.frozen_hash = frozen_hash(plan, schedule)
+        row.status = "running"
+        row.started_at = _utc_now()
+        session.flush()
+        return _to_stored(row)
+
+
+def current_experiment(journal: Any, include_closed: bool = False) -> StoredExperiment:
+    """The open experiment (or the latest one when ``include_closed``)."""
+    with journal.session() as session:
+        row = _latest_row(session) if include_closed else _open_row(session)
+        if row is None:
+            raise AnalysisError("no experiment yet; create one with 'kj experiment plan'")
+        return _to_stored(row)
+
+
+def assignment(journal: Any, day: date) -> tuple[StoredExperiment, ScheduledDay | None]:
+    """Tonight's (or another day's) scheduled condition of the running experiment."""
+    stored = current_experiment(journal)
+    if stored.schedule is None:
+        raise AnalysisError("the experiment is planned but not started: 'kj experiment start'")
+    return stored, stored.schedule.on(day)
+
+
+def condition_name(plan: ExperimentPlan, condition: str) -> str:
+    """The person's own name for condition A or B."""
+    return plan.condition_a if condition == "A" else plan.condition_b
+
+
+def log_adherence(journal: Any, day: date, followed: bool, note: str | None = None) -> None:
+    """Record whether the scheduled condition was followed on ``day`` (replaces a prior log)."""
+    stored, scheduled = assignment(journal, day)
+    if scheduled is None:
+        raise AnalysisError(f"{day.isoformat()} is not a day of the running experiment")
+    with journal.session() as session:
+        existing = (
+            session.execute(
+                select(ExperimentLogRow).where(
+                    ExperimentLogRow.experiment_id == stored.id, ExperimentLogRow.day == day
+                )
+            )
+            .scalars()
+            .first()
+        )
+        if existing is None:
+            session.add(
+                ExperimentLogRow(
+                    experiment_id=stored.id,
+                    day=day,
+                    followed=followed,
+                    note=note,
+                    logged_at=_utc_now(),
+                )
+            )
+        else:
+            existing.followed = followed
+            existing.note = note
+            existing.logged_at = _utc_now()
+
+
+def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
+    """Adherence by day for one experiment."""
+    with journal.session() as session:
+        rows = (
+            session.execute(
+                select(ExperimentLogRow).where(ExperimentLogRow.experiment_id == experiment_id)
+            )
+            .scalars()
+            .all()
+        )
+        return {r.day: bool(r.followed) for r in rows}
+
+
+def experiment_result(journal: Any, today: date | None = None) -> ExperimentResult:
+    """Analyse the running (or latest) experiment with the outcomes logged so far.
+
+    Raises
+    ------
+    AnalysisError
+        When nothing can be analysed yet (no logged nights, only one condition logged).
+    """
+    stored = current_experiment(journal, include_closed=True)
+    if stored.schedule is None or stored.frozen_hash is None:
+        raise AnalysisError("the experiment has not started yet: 'kj experiment start'")
+    table = journal_day_table(journal)
+    outcomes: dict[date, float] = {}
+    if table.dates is not None and table.has(stored.plan.outcome):
+        values = table.column(stored.plan.outcome)
+        scheduled = {d.day for d in stored.schedule.days}
+        for d, v in zip(table.dates, values, strict=True):
+            if d in scheduled and math.isfinite(v):
+                outcomes[d] = float(v)
+    return analyze_experiment(
+        stored.plan,
+        stored.schedule,
+        stored.frozen_hash,
+        outcomes,
+        adherence_log(journal, stored.id),
+        today=today,
+    )
+
+
+def stop_experiment(journal: Any, reason: str | None = None) -> StoredExperiment:
+    """Stop the open experiment early; its result stays available."""
+    with journal.session() as session:
+        row = _open_row(session)
+        if row is None:
+            raise AnalysisError("no open experiment to stop")
+        row.status = "stopped"
+        row.stopped_at = _utc_now()
+        row.stop_reason = reason
+        session.flush()
+        return _to_stored(row)
+
+
+def add_demo_experiment(journal: Any, start: date, today: date) -> StoredExperiment:
+    """Put a running strain-vs-strain block experiment, with some adherence, into a journal.
+
+    Meant for the demo journal: 6 pairs of 3-day blocks (first day of each block is washout),
+    seed 2024, adherence logged on the days up to ``today`` (one deviation).
+    """
+    plan = ExperimentPlan(
+        "Red Bali at my usual amount",
+        "Green Malay at the same amount",
+        "sol_min",
+        Comparison.STRAIN,
+        Design.BLOCK,
+        pairs=6,
+        start=start,
+        seed=0,
+        block_days=3,
+        washout_days=1,
+    )
+    plan_experiment(journal, plan)
+    stored = start_experiment(journal, seed=2024)
+    if stored.schedule is not None:
+        past = [d.day for d in stored.schedule.days if d.day <= today]
+        for i, day in enumerate(past):
+            log_adherence(
+                journal,
+                day,
+                followed=i != 4,
+                note="took the other strain by mistake" if i == 4 else None,
+            )
+    return stored

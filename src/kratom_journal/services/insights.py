@@ -1,0 +1,136 @@
+"""Use case: observational insights from a person's journal (``kj analyze``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from kratom_journal.analysis.daytable import DayTable
+from kratom_journal.analysis.insights import InsightReport, analyze
+from kratom_journal.analysis.thresholds import OutcomeThreshold
+from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SleepDiaryEntry
+from kratom_journal.services.daily import (
+    OUTCOME_PROVIDERS,
+    build_day_table,
+    journal_day,
+    load_live_entries,
+    local_time,
+    register_outcome_provider,
+)
+
+
+def _live(journal: Any, kind: Kind) -> list[Any]:
+    return load_live_entries(journal, kind)
+
+
+def journal_timezone(journal: Any) -> str | None:
+    """The journal's IANA time zone setting, if any."""
+    value = journal.settings.get("timezone")
+    return str(value) if value else None
+
+
+def questionnaire_scores(journal: Any, instrument_id: str) -> dict[date, float]:
+    """Total scores of a questionnaire by journal day (the last one if taken twice a day).
+
+    PHQ-9 and GAD-7 ask about the past two weeks and are taken every two weeks or so, so they
+    rarely reach the 14 days per exposure level the analysis asks for; the result then says
+    how much more data is needed rather than guessing.
+    """
+    from kratom_journal.services.questionnaires import list_administrations
+
+    zone = journal_timezone(journal)
+    scores: dict[date, float] = {}
+    for administration in list_administrations(journal, instrument_id):
+        total = administration.result.total
+        if total is None:
+            continue
+        day = journal_day(local_time(administration.administered_at, None, zone))
+        scores[day] = float(total)
+    return scores
+
+
+def _phq9(journal: Any) -> Mapping[date, float]:
+    return questionnaire_scores(journal, "phq9")
+
+
+def _gad7(journal: Any) -> Mapping[date, float]:
+    return questionnaire_scores(journal, "gad7")
+
+
+def wearable_nights(journal: Any) -> dict[str, dict[date, float]]:
+    """Nightly wearable outcomes from the chosen source of each night.
+
+    ``hrv_ms`` uses one HRV measure for the whole journal (RMSSD or SDNN, whichever covers
+    more nights), since the two are not interchangeable.
+    """
+    from sqlalchemy import select
+
+    from kratom_journal.store.wearable_tables import WearableNight
+
+    columns: dict[str, dict[date, float]] = {
+        "wearable_tst_min": {},
+        "wearable_awakenings": {},
+        "deep_sleep_min": {},
+    }
+    rmssd: dict[date, float] = {}
+    sdnn: dict[date, float] = {}
+    with journal.session() as session:
+        rows = session.execute(select(WearableNight).where(WearableNight.chosen.is_(True)))
+        for night in rows.scalars():
+            for name, value in (
+                ("wearable_tst_min", night.total_sleep_min),
+                ("wearable_awakenings", night.awakenings),
+                ("deep_sleep_min", night.deep_min if night.staged else None),
+            ):
+                if value is not None:
+                    columns[name][night.night] = float(value)
+            if night.hrv_rmssd_mean is not None:
+                rmssd[night.night] = float(night.hrv_rmssd_mean)
+            if night.hrv_sdnn_mean is not None:
+                sdnn[night.night] = float(night.hrv_sdnn_mean)
+    columns["hrv_ms"] = rmssd if len(rmssd) >= len(sdnn) else sdnn
+    return columns
+
+
+def _wearable(name: str) -> Callable[[Any], Mapping[date, float]]:
+    def provider(journal: Any) -> Mapping[date, float]:
+        return wearable_nights(journal)[name]
+
+    return provider
+
+
+register_outcome_provider("phq9", _phq9)
+register_outcome_provider("gad7", _gad7)
+for _name in ("wearable_tst_min", "wearable_awakenings", "deep_sleep_min", "hrv_ms"):
+    register_outcome_provider(_name, _wearable(_name))
+
+
+def journal_day_table(
+    journal: Any, extra_outcomes: Mapping[str, Mapping[date, float]] | None = None
+) -> DayTable:
+    """The per-day table of a journal, with registered extra outcome columns added."""
+    extra: dict[str, Mapping[date, float]] = {}
+    for name, provider in OUTCOME_PROVIDERS.items():
+        extra[name] = provider(journal)
+    extra.update(extra_outcomes or {})
+    doses: list[Dose] = _live(journal, Kind.DOSE)
+    nights: list[SleepDiaryEntry] = _live(journal, Kind.SLEEP)
+    moods: list[MoodCheckin] = _live(journal, Kind.MOOD)
+    return build_day_table(doses, nights, moods, journal_timezone(journal), extra)
+
+
+def run_insights(
+    journal: Any,
+    outcomes: Sequence[str] | None = None,
+    extra_thresholds: Mapping[str, OutcomeThreshold] | None = None,
+) -> InsightReport:
+    """Every insight the journal supports, adjusted together.
+
+    Raises
+    ------
+    AnalysisError
+        With a plain message when the journal cannot support any analysis yet.
+    """
+    table = journal_day_table(journal)
+    return analyze(table, outcomes=outcomes, extra_outcomes=extra_thresholds)
