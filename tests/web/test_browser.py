@@ -290,26 +290,37 @@ def test_plan_an_experiment_and_see_tonights_assignment(chromium: Any, live_url:
     page.context.close()
 
 
-def test_demo_journal_pages_render_for_the_screenshots(chromium: Any, tmp_path: Any) -> None:
-    """Every page over the demo journal, on a phone and a desktop; the docs show these."""
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from kratom_journal.services.demo_service import build_demo_journal
+
+    journal, path = build_demo_journal(tmp_path_factory.mktemp("demo") / "demo.sqlite3",
+                                       days=120)
+    journal.close()
+    return path
+
+
+DEMO_SHOTS = {"phone": ["/", "/sleep", "/mood", "/insights", "/experiments", "/safety"],
+              "desktop": ["/sleep", "/insights"]}
+
+
+@pytest.mark.parametrize("device", sorted(DEMO_SHOTS))
+def test_demo_journal_pages_render_for_the_screenshots(chromium: Any, demo_db: Any,
+                                                       device: str) -> None:
+    """The pages over the demo journal, on a phone and a desktop; the docs show these."""
     from tests.web.browser_support import live_server
 
-    journal, path = build_demo_journal(tmp_path / "demo.sqlite3", days=120)
-    journal.close()
-    shots = {"/": "demo-today", "/sleep": "demo-sleep", "/mood": "demo-mood",
-             "/insights": "demo-insights", "/safety": "demo-safety"}
+    names = {"/": "today", "/sleep": "sleep", "/mood": "mood", "/insights": "insights",
+             "/experiments": "experiments", "/safety": "safety"}
     errors: list[str] = []
-    with live_server(path) as url:
-        for viewport, suffix in ((PHONE, "phone"), (DESKTOP, "desktop")):
-            page = new_page(chromium, viewport)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            for route, name in shots.items():
-                if suffix == "desktop" and route not in ("/sleep", "/insights"):
-                    continue
-                response = page.goto(url + route)
-                assert response is not None and response.status == 200, route
-                page.wait_for_load_state("networkidle")
-                screenshot(page, f"{name}-{suffix}")
-            assert errors == []
-            page.context.close()
+    with live_server(demo_db) as url:
+        page = new_page(chromium, PHONE if device == "phone" else DESKTOP)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for route in DEMO_SHOTS[device]:
+            response = page.goto(url + route)
+            assert response is not None and response.status == 200, route
+            page.wait_for_load_state("networkidle")
+            # Long pages are shown as their first screen.
+            screenshot(page, f"demo-{names[route]}-{device}", full_page=route in ("/", "/sleep"))
+        page.context.close()
+    assert errors == []
