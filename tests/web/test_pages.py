@@ -265,3 +265,17 @@ def test_logging_a_medicine_shows_its_interaction_check(client: TestClient) -> N
         assert "dangerous" in flash.find(class_="interaction").text
     else:
         assert flash.find(class_="interaction") is None
+
+
+def test_safety_page_charts_doses_per_day_with_the_trend(client: TestClient) -> None:
+    from kratom_journal.web.optional import available
+
+    if not available("safety"):
+        return
+    post_form(client, "/log/dose", {"amount": "2g"})
+    html = soup(client.get("/safety"))
+    import json
+
+    figure = json.loads(html.find("script", id="doses-chart-data").string)
+    assert len(figure["data"][0]["x"]) == 28 and sum(figure["data"][0]["y"]) == 1
+    assert "1 kratom dose on 1 of the last 28 days" in html.find(class_="chart-summary").text

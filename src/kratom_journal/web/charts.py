@@ -300,3 +300,24 @@ def forest_group(chart_id: str, title: str, rows: list[tuple[str, float, float, 
     summary = f"{title}, in {unit}: " + "; ".join(parts) + "." + band_text
     return Chart(chart_id, title, {"data": traces, "layout": layout}, summary,
                  summary_shown=False)
+
+
+def doses_chart(days: list[date], counts: list[int], trend: dict[str, Any] | None) -> Chart:
+    """Kratom doses per day over the days shown, with the safety service's trend in words."""
+    traces = [{"type": "bar", "name": "kratom doses", "x": [d.isoformat() for d in days],
+               "y": counts, "marker": {"color": COLORS["kratom"]},
+               "hovertemplate": "%{x}: %{y} doses<extra></extra>"}]
+    layout = _layout("Kratom doses per day, last 28 days", height=240, showlegend=False,
+                     yaxis={"rangemode": "tozero", "fixedrange": True, "dtick": 1},
+                     xaxis={"type": "date", "fixedrange": True})
+    total = sum(counts)
+    dosing_days = sum(1 for c in counts if c)
+    summary = (f"{total} kratom dose{'' if total == 1 else 's'} on {dosing_days} of the last "
+               f"{len(days)} days"
+               f" (most in one day: {max(counts, default=0)}).")
+    if trend:
+        summary += (f" Trend: {trend.get('direction', '')}, {trend['slope_per_week']:+.2f} doses "
+                    f"a day per week (95% interval {trend['ci_low']:+.2f} to "
+                    f"{trend['ci_high']:+.2f}).")
+    return Chart("doses-chart", "Doses per day chart", {"data": traces, "layout": layout},
+                 summary)

@@ -50,6 +50,32 @@ def safety_views(request: Request) -> dict[str, Any]:
     return cache_of(request).get("safety", compute, today)
 
 
+TREND_DAYS = 28
+
+
+def dose_chart(request: Request, report: dict[str, Any]) -> Any:
+    """Doses per day over the last four weeks (only those days are read)."""
+    from datetime import timedelta
+
+    from kratom_journal.domain.entries import Dose, Kind
+    from kratom_journal.web import charts
+    from kratom_journal.web.views import day_start, zone_of
+
+    zone, today = zone_of(request), today_of(request)
+    days = [today - timedelta(days=i) for i in range(TREND_DAYS - 1, -1, -1)]
+    stored = journal_of(request).entries.list(Kind.DOSE, since=day_start(days[0], zone),
+                                              tz=zone)
+    per_day = dict.fromkeys(days, 0)
+    for item in stored:
+        if isinstance(item.entry, Dose) and item.entry.substance == "kratom":
+            day = item.entry.taken_at.astimezone(zone).date()
+            if day in per_day:
+                per_day[day] += 1
+    trend = next((s["values"].get("trend") for s in report.get("signals", [])
+                  if s.get("id") == "doses_trend"), None)
+    return charts.doses_chart(days, list(per_day.values()), trend)
+
+
 def _page(request: Request, state: FormState, status: int = 200) -> Response:
     service: Any = feature("safety")
     views = safety_views(request)
@@ -58,6 +84,7 @@ def _page(request: Request, state: FormState, status: int = 200) -> Response:
                  _check_dict(c) for c in service.check_names(names[:MAX_NAMES])]
     return render(request, "safety.html", {
         "page": "safety", "title": "Safety", **views, "looked_up": looked_up,
+        "dose_chart": dose_chart(request, views["report"]),
         "names": ", ".join(names), "state": state,
         "medicines": service.list_medicines(journal_of(request)),
         "evidence": service.evidence_panel()}, status=status)
