@@ -64,14 +64,11 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _register_all() -> None:
-    from kratom_journal.cli import analysis, safety, survey, wearables
+    from kratom_journal.cli import analysis, report, safety, survey, wearables, web
 
     journal_commands.register(app)
-    for module in (survey, wearables, analysis, safety):
+    for module in (survey, wearables, analysis, safety, web, report):
         module.register(app)
-    from kratom_journal.cli import report as report_commands
-
-    report_commands.register(app)
 
 
 _register_all()

@@ -1,0 +1,184 @@
+"""Reading the logging forms into the entry services' inputs.
+
+The services validate; this module only turns form text into their arguments
+and names the form field an error belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.services import entries as entry_service
+from kratom_journal.store.journal import Journal, StoredEntry
+
+FIELD_OF_ERROR = {"taken_at": "at", "unit": "amount", "grams_per_capsule": "grams_per_capsule"}
+"""Domain field -> form field, where the form names it differently."""
+
+SUBSTANCE_CHOICES = ("caffeine", "alcohol", "melatonin", "cannabis", "medication", "other")
+
+
+def _text(values: dict[str, str], name: str) -> str | None:
+    value = values.get(name, "").strip()
+    return value or None
+
+
+def _int(values: dict[str, str], name: str, required: bool = True) -> int | None:
+    text = _text(values, name)
+    if text is None:
+        if required:
+            raise InvalidEntry("please fill this in", name)
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidEntry(f"expected a whole number, got {text!r}", name) from None
+
+
+def _float(values: dict[str, str], name: str) -> float | None:
+    text = _text(values, name)
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise InvalidEntry(f"expected a number, got {text!r}", name) from None
+
+
+def _required(values: dict[str, str], name: str) -> str:
+    text = _text(values, name)
+    if text is None:
+        raise InvalidEntry("please fill this in", name)
+    return text
+
+
+def confirmed(values: dict[str, str]) -> bool:
+    return values.get("confirm") in {"1", "on", "yes", "true"}
+
+
+def submit_dose(journal: Journal, values: dict[str, str]) -> StoredEntry:
+    data = entry_service.DoseInput(
+        amount=_required(values, "amount"),
+        strain=_text(values, "strain"),
+        form=_text(values, "form"),
+        product=_text(values, "product"),
+        at=_text(values, "at"),
+        grams_per_capsule=_float(values, "grams_per_capsule"),
+        note=_text(values, "note"),
+    )
+    return entry_service.log_dose(journal, data, confirmed(values))
+
+
+def substance_name(values: dict[str, str]) -> str:
+    """``medication`` and ``other`` need a name: they become ``medication:<name>``."""
+    choice = _required(values, "substance").lower()
+    name = _text(values, "substance_name")
+    if choice in {"medication", "other"}:
+        if name is None:
+            raise InvalidEntry("say which one", "substance_name")
+        return f"{choice}:{name}"
+    return choice
+
+
+def submit_substance(journal: Journal, values: dict[str, str]) -> StoredEntry:
+    data = entry_service.DoseInput(
+        amount=_required(values, "amount"),
+        substance=substance_name(values),
+        at=_text(values, "at"),
+        note=_text(values, "note"),
+    )
+    return entry_service.log_dose(journal, data, confirmed(values))
+
+
+def submit_sleep(journal: Journal, values: dict[str, str]) -> StoredEntry:
+    data = entry_service.SleepInput(
+        night=_text(values, "night"),
+        bed_at=_required(values, "bed_at"),
+        tried_at=_required(values, "tried_at"),
+        sol_min=_int(values, "sol_min"),  # type: ignore[arg-type]
+        awakenings=_int(values, "awakenings"),  # type: ignore[arg-type]
+        waso_min=_int(values, "waso_min"),  # type: ignore[arg-type]
+        final_wake_at=_required(values, "final_wake_at"),
+        out_of_bed_at=_required(values, "out_of_bed_at"),
+        quality=_int(values, "quality"),  # type: ignore[arg-type]
+        nap_count=_int(values, "nap_count", False),
+        nap_min=_int(values, "nap_min", False),
+        note=_text(values, "note"),
+    )
+    return entry_service.log_sleep(journal, data)
+
+
+def submit_mood(journal: Journal, values: dict[str, str]) -> StoredEntry:
+    return entry_service.log_mood(
+        journal,
+        _int(values, "mood"),
+        _int(values, "anxiety", False),  # type: ignore[arg-type]
+        _int(values, "energy", False),
+        _text(values, "at"),
+        _text(values, "note"),
+    )
+
+
+def submit_side_effect(journal: Journal, values: dict[str, str]) -> StoredEntry:
+    return entry_service.log_side_effect(
+        journal,
+        _required(values, "symptom"),
+        _int(values, "severity"),  # type: ignore[arg-type]
+        _text(values, "at"),
+        _text(values, "note"),
+    )
+
+
+SUBMITTERS: dict[str, Callable[[Journal, dict[str, str]], StoredEntry]] = {
+    "dose": submit_dose,
+    "substance": submit_substance,
+    "sleep": submit_sleep,
+    "mood": submit_mood,
+    "side-effect": submit_side_effect,
+}
+
+
+def error_field(exc: InvalidEntry, form: str) -> str:
+    """The form field an error belongs to (the form's first field when none is named)."""
+    name = exc.field or ""
+    name = FIELD_OF_ERROR.get(name, name)
+    return name or {
+        "dose": "amount",
+        "substance": "substance",
+        "sleep": "night",
+        "mood": "mood",
+        "side-effect": "symptom",
+    }.get(form, "")
+
+
+def failure(exc: Exception, form: str) -> tuple[str, str]:
+    """(field, message) for an error a person caused."""
+    if isinstance(exc, InvalidEntry):
+        return error_field(exc, form), exc.message
+    if isinstance(exc, OverflowError):
+        return "", "a date or number is out of range"
+    return "", str(exc)
+
+
+ENTRY_ERRORS: tuple[type[Exception], ...] = (ValueError, OverflowError, LookupError)
+"""Errors a person's input can cause (InvalidEntry is a ValueError)."""
+
+
+def edit_values(view: dict[str, Any], zone: Any) -> dict[str, str]:
+    """An entry's fields as the edit form shows them (local times, empty for none)."""
+    from datetime import datetime
+
+    shown: dict[str, str] = {}
+    for name, value in view.items():
+        if value is None:
+            shown[name] = ""
+        elif name in {"bed_at", "tried_at", "final_wake_at", "out_of_bed_at"}:
+            shown[name] = datetime.fromisoformat(value).astimezone(zone).strftime("%H:%M")
+        elif name in {"taken_at", "at"}:
+            shown[name] = datetime.fromisoformat(value).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        elif isinstance(value, float):
+            shown[name] = f"{value:g}"
+        else:
+            shown[name] = str(value)
+    return shown

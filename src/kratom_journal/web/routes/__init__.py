@@ -1,0 +1,31 @@
+"""The app's routers, one module per page (and one for the JSON API)."""
+
+from kratom_journal.web.routes import (
+    api,
+    entries,
+    experiments,
+    history,
+    import_page,
+    insights,
+    mood,
+    safety_page,
+    settings_page,
+    sleep,
+    surveys,
+    today,
+)
+
+ROUTERS = [
+    today.router,
+    entries.router,
+    sleep.router,
+    mood.router,
+    surveys.router,
+    insights.router,
+    experiments.router,
+    safety_page.router,
+    import_page.router,
+    history.router,
+    settings_page.router,
+    api.router,
+]

@@ -1,0 +1,253 @@
+"""The JSON API under ``/api/v1``: the same services and validation as the forms.
+
+Errors a person (or a client) causes come back as 422 with the field named,
+in FastAPI's own error shape: ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}``.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from kratom_journal.domain.entries import Kind
+from kratom_journal.domain.errors import ImplausibleEntry, InvalidEntry
+from kratom_journal.services import entries as entry_service
+from kratom_journal.services.settings import SETTINGS, effective_settings, set_setting
+from kratom_journal.store.journal import EntryNotFound, StoredEntry
+from kratom_journal.web import forms
+from kratom_journal.web.routes import api_extra
+from kratom_journal.web.views import journal_of, written
+
+router = APIRouter(prefix="/api/v1")
+T = TypeVar("T")
+
+Text = Annotated[str, Field(max_length=2000)]
+OptionalText = Annotated[str | None, Field(default=None, max_length=2000)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DoseCreate(_Body):
+    """A dose as typed: ``amount`` with its unit (``3.5g``, ``500mg``, ``4 capsules``)."""
+
+    amount: Annotated[str, Field(max_length=100, examples=["3.5g"])]
+    substance: Annotated[str, Field(max_length=200)] = "kratom"
+    strain: OptionalText = None
+    form: OptionalText = None
+    product: OptionalText = None
+    at: Annotated[
+        str | None,
+        Field(default=None, max_length=64, description="HH:MM (most recent) or ISO 8601"),
+    ] = None
+    grams_per_capsule: float | None = None
+    note: OptionalText = None
+    confirm: bool = Field(default=False, description="accept an unusual amount")
+
+
+class SleepCreate(_Body):
+    """A diary night; times ``HH:MM`` (from 12:00 the evening's) or ISO 8601."""
+
+    night: Annotated[str | None, Field(default=None, max_length=32)] = None
+    bed_at: Annotated[str, Field(max_length=64)]
+    tried_at: Annotated[str, Field(max_length=64)]
+    sol_min: int
+    awakenings: int
+    waso_min: int
+    final_wake_at: Annotated[str, Field(max_length=64)]
+    out_of_bed_at: Annotated[str, Field(max_length=64)]
+    quality: int
+    nap_count: int | None = None
+    nap_min: int | None = None
+    note: OptionalText = None
+
+
+class MoodCreate(_Body):
+    mood: int
+    anxiety: int | None = None
+    energy: int | None = None
+    at: Annotated[str | None, Field(default=None, max_length=64)] = None
+    note: OptionalText = None
+
+
+class SideEffectCreate(_Body):
+    symptom: Annotated[str, Field(max_length=64)]
+    severity: int
+    at: Annotated[str | None, Field(default=None, max_length=64)] = None
+    note: OptionalText = None
+
+
+class EntryUpdate(_Body):
+    """Fields to change, as text (as ``kj edit --set field=value`` takes them)."""
+
+    changes: dict[Annotated[str, Field(max_length=64)], Text]
+    confirm: bool = False
+
+
+class SettingUpdate(_Body):
+    value: Annotated[str, Field(max_length=200)]
+
+
+def invalid(field: str | None, message: str, kind: str = "invalid_entry") -> HTTPException:
+    return HTTPException(
+        422, [{"loc": ["body", field] if field else ["body"], "msg": message, "type": kind}]
+    )
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run a service call; turn the errors a client can cause into 404/422."""
+    try:
+        return action()
+    except ImplausibleEntry as exc:
+        raise invalid(
+            exc.field, f'{exc.message}; send "confirm": true to accept it', "needs_confirmation"
+        ) from None
+    except InvalidEntry as exc:
+        raise invalid(exc.field, exc.message) from None
+    except EntryNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except (ValueError, OverflowError, LookupError) as exc:
+        raise invalid(None, str(exc) or "invalid value") from None
+
+
+RESOURCES: dict[str, Kind] = {
+    "doses": Kind.DOSE,
+    "sleep": Kind.SLEEP,
+    "moods": Kind.MOOD,
+    "side-effects": Kind.SIDE_EFFECT,
+}
+
+
+def _stored(request: Request, kind: Kind, entry_id: str) -> StoredEntry:
+    stored = guarded(lambda: journal_of(request).entries.get(entry_id))
+    if stored.kind is not kind:
+        raise HTTPException(404, f"no {kind.value} with id {entry_id!r}")
+    return stored
+
+
+def _add_resource(
+    path: str,
+    kind: Kind,
+    create_model: type[BaseModel],
+    create: Callable[[Request, Any], StoredEntry],
+) -> None:
+    tag = path
+
+    @router.get(f"/{path}", tags=[tag], summary=f"List {kind.value} entries")
+    def list_kind(
+        request: Request,
+        since: Annotated[str | None, Query(max_length=32)] = None,
+        until: Annotated[str | None, Query(max_length=32)] = None,
+        include_deleted: bool = False,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> list[dict[str, Any]]:
+        stored = guarded(
+            lambda: entry_service.list_entries(
+                journal_of(request), [kind], since, until, include_deleted
+            )
+        )
+        return [entry_service.entry_view(s) for s in stored[-limit:]]
+
+    @router.post(f"/{path}", tags=[tag], status_code=201, summary=f"Log a {kind.value}")
+    def create_kind(request: Request, body: create_model) -> dict[str, Any]:  # type: ignore[valid-type]
+        stored = guarded(lambda: create(request, body))
+        written(request)
+        return entry_service.entry_view(stored)
+
+    @router.get(f"/{path}/{{entry_id}}", tags=[tag], summary=f"One {kind.value}")
+    def get_kind(request: Request, entry_id: str) -> dict[str, Any]:
+        return entry_service.entry_view(_stored(request, kind, entry_id))
+
+    @router.patch(f"/{path}/{{entry_id}}", tags=[tag], summary=f"Change a {kind.value}")
+    def update_kind(request: Request, entry_id: str, body: EntryUpdate) -> dict[str, Any]:
+        stored = _stored(request, kind, entry_id)
+        updated = guarded(
+            lambda: entry_service.edit(
+                journal_of(request), stored.id, dict(body.changes), body.confirm
+            )
+        )
+        written(request)
+        return entry_service.entry_view(updated)
+
+    @router.delete(f"/{path}/{{entry_id}}", tags=[tag], summary=f"Delete a {kind.value}")
+    def delete_kind(request: Request, entry_id: str) -> dict[str, Any]:
+        stored = _stored(request, kind, entry_id)
+        deleted = guarded(lambda: journal_of(request).entries.delete(stored.id))
+        written(request)
+        return entry_service.entry_view(deleted)
+
+    @router.post(
+        f"/{path}/{{entry_id}}/restore", tags=[tag], summary=f"Restore a deleted {kind.value}"
+    )
+    def restore_kind(request: Request, entry_id: str) -> dict[str, Any]:
+        stored = _stored(request, kind, entry_id)
+        restored = guarded(lambda: journal_of(request).entries.undelete(stored.id))
+        written(request)
+        return entry_service.entry_view(restored)
+
+
+def _as_values(body: BaseModel) -> dict[str, str]:
+    return {
+        k: ("1" if v is True else "" if v in (None, False) else str(v))
+        for k, v in body.model_dump().items()
+    }
+
+
+def _create_dose(request: Request, body: DoseCreate) -> StoredEntry:
+    data = entry_service.DoseInput(
+        amount=body.amount,
+        substance=body.substance,
+        strain=body.strain,
+        form=body.form,
+        product=body.product,
+        at=body.at,
+        grams_per_capsule=body.grams_per_capsule,
+        note=body.note,
+    )
+    return entry_service.log_dose(journal_of(request), data, body.confirm)
+
+
+def _create_sleep(request: Request, body: SleepCreate) -> StoredEntry:
+    return forms.submit_sleep(journal_of(request), _as_values(body))
+
+
+def _create_mood(request: Request, body: MoodCreate) -> StoredEntry:
+    return entry_service.log_mood(
+        journal_of(request), body.mood, body.anxiety, body.energy, body.at, body.note
+    )
+
+
+def _create_side_effect(request: Request, body: SideEffectCreate) -> StoredEntry:
+    return entry_service.log_side_effect(
+        journal_of(request), body.symptom, body.severity, body.at, body.note
+    )
+
+
+_add_resource("doses", Kind.DOSE, DoseCreate, _create_dose)
+_add_resource("sleep", Kind.SLEEP, SleepCreate, _create_sleep)
+_add_resource("moods", Kind.MOOD, MoodCreate, _create_mood)
+_add_resource("side-effects", Kind.SIDE_EFFECT, SideEffectCreate, _create_side_effect)
+
+
+@router.get("/settings", tags=["settings"], summary="Settings with defaults filled in")
+def get_settings(request: Request) -> dict[str, str]:
+    return effective_settings(journal_of(request))
+
+
+@router.put("/settings/{key}", tags=["settings"], summary="Set one setting")
+def put_setting(request: Request, key: str, body: SettingUpdate) -> dict[str, str]:
+    if key not in SETTINGS:
+        raise HTTPException(404, f"unknown setting {key!r}; known: {', '.join(SETTINGS)}")
+    value = guarded(lambda: set_setting(journal_of(request), key, body.value))
+    written(request)
+    return {key: value}
+
+
+api_extra.register(router)
+
+
+def json_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status)

@@ -1,0 +1,70 @@
+"""History: filter entries by kind and dates; edit, delete and undo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kratom_journal.domain.entries import Kind
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.services import entries as entry_service
+from kratom_journal.web.routes.today import flash
+from kratom_journal.web.views import FormState, journal_of, render, today_of, zone_of
+
+router = APIRouter(include_in_schema=False)
+
+MAX_ROWS = 500
+DEFAULT_DAYS = 30
+
+
+@router.get("/history", response_class=HTMLResponse)
+def history_page(request: Request) -> Response:
+    params = request.query_params
+    today = today_of(request)
+    values = {
+        "kind": params.get("kind", ""),
+        "since": params.get("since") or (today - timedelta(days=DEFAULT_DAYS)).isoformat(),
+        "until": params.get("until", ""),
+        "deleted": params.get("deleted", ""),
+    }
+    state = FormState(values=values)
+    kinds = None
+    if values["kind"]:
+        try:
+            kinds = [Kind(values["kind"])]
+        except ValueError:
+            state.errors["kind"] = "choose one of the kinds listed"
+    stored = []
+    if not state.errors:
+        try:
+            stored = entry_service.list_entries(
+                journal_of(request),
+                kinds,
+                values["since"],
+                values["until"] or None,
+                include_deleted=bool(values["deleted"]),
+            )
+        except InvalidEntry as exc:
+            state.errors[exc.field or "since"] = exc.message
+    stored = list(reversed(stored))
+    return render(
+        request,
+        "history.html",
+        {
+            "page": "history",
+            "title": "History",
+            "state": state,
+            "kinds": [k.value for k in Kind],
+            "entries": stored[:MAX_ROWS],
+            "more": max(0, len(stored) - MAX_ROWS),
+            "summary": entry_service.summary_text,
+            "zone_info": zone_of(request),
+            "entry_time": entry_service.entry_time,
+            "flash": flash(request),
+            "here": str(request.url.path)
+            + ("?" + str(request.url.query) if request.url.query else ""),
+        },
+        status=422 if state.errors else 200,
+    )

@@ -1,0 +1,145 @@
+"""Running the web app: loopback by default, the LAN only with an access token."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+import sys
+from collections.abc import Callable
+
+from kratom_journal.web.config import WebSettings
+
+LOOPBACK = "127.0.0.1"
+
+
+class ServeError(OSError):
+    """The server cannot start; the message says why in one line."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (the first non-loopback IPv4 address)."""
+    candidates: list[str] = []
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        candidates.extend(str(info[4][0]) for info in infos)
+    except OSError:
+        pass
+    candidates.extend(_interface_addresses())
+    for address in candidates:
+        parsed = ipaddress.ip_address(address)
+        if not parsed.is_loopback and not parsed.is_link_local and not parsed.is_unspecified:
+            return address
+    raise ServeError("no local network address found; is this machine on a network?")
+
+
+def _interface_addresses() -> list[str]:
+    """IPv4 addresses of the network interfaces (Linux), read without sending anything."""
+    try:
+        import fcntl
+        import struct
+    except ImportError:
+        return []
+    found: list[str] = []
+    for _, name in socket.if_nameindex():
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                packed = fcntl.ioctl(
+                    probe.fileno(),
+                    0x8915,  # SIOCGIFADDR
+                    struct.pack("256s", name.encode()[:15]),
+                )
+            except OSError:
+                continue
+            found.append(socket.inet_ntoa(packed[20:24]))
+    return found
+
+
+def check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ServeError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port"
+            ) from None
+
+
+def plan_server(host: str, port: int, lan: bool) -> tuple[str, str | None]:
+    """(address to bind, access token): loopback only unless ``lan``."""
+    if not 0 < port < 65536:
+        raise ServeError(f"--port must be between 1 and 65535, got {port}")
+    if not lan:
+        if not is_loopback(host):
+            raise ServeError(
+                f"{host} is not a loopback address; to open the journal to "
+                "other devices use --lan (it asks for an access token)"
+            )
+        return host, None
+    token = secrets.token_urlsafe(24)  # created before anything listens
+    address = host if _specific(host) and not is_loopback(host) else lan_address()
+    return address, token
+
+
+def _specific(host: str) -> bool:
+    """A single address (not 0.0.0.0 or ::, which would listen on every network)."""
+    try:
+        return not ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def print_lan_banner(url: str, out: Callable[[str], None] = print) -> None:
+    import segno
+
+    out("Open this link on your phone (same network), or scan the code:")
+    out(url)
+    qr = segno.make(url, error="m")
+    qr.terminal(out=sys.stdout, compact=True)
+    out(
+        "Anyone with this link can read and change the journal while this runs. "
+        "Press Ctrl+C to stop."
+    )
+
+
+def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) -> None:
+    """Serve the journal ``db`` until interrupted; prints the address to open."""
+    import uvicorn
+
+    from kratom_journal.web.app import create_app
+
+    address, token = plan_server(host, port, lan)
+    check_port_free(address, port)
+    hosts = ("127.0.0.1", "localhost", "::1", address)
+    settings = WebSettings(db=db, access_token=token, allowed_hosts=hosts)
+    app = create_app(settings)
+    url = f"http://{address}:{port}/"
+    if token:
+        print_lan_banner(f"{url}?token={token}")
+    else:
+        print(
+            f"Kratom Journal is open at {url} (only on this computer). Press Ctrl+C to stop.",
+            flush=True,
+        )
+    uvicorn.run(
+        app,
+        host=address,
+        port=port,
+        log_level="warning",
+        server_header=False,
+        date_header=False,
+        proxy_headers=False,
+        access_log=False,
+        limit_concurrency=64,
+        timeout_keep_alive=5,
+    )

@@ -1,0 +1,134 @@
+"""What every page shares: the journal, rendering with the common context, CSRF-checked forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import FormData
+
+from kratom_journal.services.clock import journal_zone
+from kratom_journal.store.journal import Journal
+from kratom_journal.web.cache import PageCache
+from kratom_journal.web.config import WebSettings
+from kratom_journal.web.optional import available
+from kratom_journal.web.security import CSRF_FIELD, csrf_token, csrf_valid
+
+NAV = [
+    ("today", "/", "Today"),
+    ("sleep", "/sleep", "Sleep"),
+    ("mood", "/mood", "Mood & scores"),
+    ("insights", "/insights", "Insights"),
+    ("experiments", "/experiments", "Experiments"),
+    ("safety", "/safety", "Safety"),
+    ("import", "/import", "Import"),
+    ("history", "/history", "History"),
+    ("settings", "/settings", "Settings"),
+]
+
+
+class CsrfFailed(Exception):
+    """A form came without a valid CSRF token (often: the page was open too long)."""
+
+
+@dataclass
+class FormState:
+    """What a form shows: the values typed and a message per field."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+    def value(self, name: str, default: object = "") -> str:
+        if name in self.values:
+            return self.values[name]
+        return "" if default is None else str(default)
+
+    def error(self, name: str) -> str | None:
+        return self.errors.get(name)
+
+
+def journal_of(request: Request) -> Journal:
+    return request.app.state.journal  # type: ignore[no-any-return]
+
+
+def cache_of(request: Request) -> PageCache:
+    return request.app.state.page_cache  # type: ignore[no-any-return]
+
+
+def settings_of(request: Request) -> WebSettings:
+    return request.app.state.web_settings  # type: ignore[no-any-return]
+
+
+def zone_of(request: Request) -> ZoneInfo:
+    return journal_zone(journal_of(request))
+
+
+def today_of(request: Request) -> date:
+    return datetime.now(zone_of(request)).date()
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """Render a page with what every page needs (navigation, CSRF token, features)."""
+    settings = settings_of(request)
+    base = {
+        "request": request,
+        "nav": NAV,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(settings.secret, request.scope.get("kj_csrf_id", "")),
+        "available": available,
+        "zone": str(zone_of(request)),
+    }
+    base.update(context or {})
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        template,
+        base,  # type: ignore[no-any-return]
+        status_code=status,
+    )
+
+
+async def checked_form(request: Request) -> FormData:
+    """The submitted form after its CSRF token is checked (FastAPI dependency)."""
+    form = await request.form()
+    given = form.get(CSRF_FIELD)
+    secret = settings_of(request).secret
+    if not isinstance(given, str) or not csrf_valid(
+        secret, request.scope.get("kj_csrf_id", ""), given
+    ):
+        raise CsrfFailed
+    return form
+
+
+def text_values(form: FormData) -> dict[str, str]:
+    """The form's text fields (files and the CSRF token left out)."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a successful POST: go to a page with GET (so reloading does not resend)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def written(request: Request) -> None:
+    """Tell the cache that the journal changed through the web app."""
+    cache_of(request).invalidate()
+
+
+def local(instant: datetime, zone: ZoneInfo) -> datetime:
+    return instant.astimezone(zone)
