@@ -112,8 +112,8 @@ def submit_sleep(journal: Journal, values: dict[str, str]) -> StoredEntry:
 def submit_mood(journal: Journal, values: dict[str, str]) -> StoredEntry:
     return entry_service.log_mood(
         journal,
-        _int(values, "mood"),
-        _int(values, "anxiety", False),  # type: ignore[arg-type]
+        _int(values, "mood"),  # type: ignore[arg-type]
+        _int(values, "anxiety", False),
         _int(values, "energy", False),
         _text(values, "at"),
         _text(values, "note"),

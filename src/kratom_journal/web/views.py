@@ -95,12 +95,8 @@ def render(
     }
     base.update(context or {})
     templates = request.app.state.templates
-    return templates.TemplateResponse(
-        request,
-        template,
-        base,  # type: ignore[no-any-return]
-        status_code=status,
-    )
+    response: HTMLResponse = templates.TemplateResponse(request, template, base, status_code=status)
+    return response
 
 
 async def checked_form(request: Request) -> FormData:
