@@ -334,3 +334,12 @@ def test_safety_page_charts_doses_per_day_with_the_trend(client: TestClient) -> 
     figure = json.loads(html.find("script", id="doses-chart-data").string)
     assert len(figure["data"][0]["x"]) == 28 and sum(figure["data"][0]["y"]) == 1
     assert "1 kratom dose on 1 of the last 28 days" in html.find(class_="chart-summary").text
+
+
+def test_experiments_page_shows_the_power_table(client: TestClient) -> None:
+    html = soup(client.get("/experiments"))
+    table = html.find("caption", string=lambda text: text and "Chance of a clear result" in text)
+    assert table is not None
+    rows = table.find_parent("table").find("tbody").find_all("tr")
+    assert len(rows) == 8
+    assert "too short" in rows[4].text  # short block designs are refused, not guessed

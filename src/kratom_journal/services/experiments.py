@@ -285,3 +285,18 @@ def add_demo_experiment(journal: Any, start: date, today: date) -> StoredExperim
                 note="took the other strain by mistake" if i == 4 else None,
             )
     return stored
+
+
+def power_table() -> dict[str, Any]:
+    """The shipped power table of planned experiments (``data/experiment_power.json``).
+
+    It is simulated once by ``bench/experiment_power.py``; each row gives, for a design
+    and length, the share of experiments that reach p <= 0.05 for each true effect size
+    (``None`` where the design is refused).
+    """
+    import json
+    from importlib import resources
+
+    text = resources.files("kratom_journal.data").joinpath("experiment_power.json").read_text()
+    table: dict[str, Any] = json.loads(text)
+    return table

@@ -104,6 +104,7 @@ def _page(
         "comparisons": [c.value for c in analysis.Comparison],
         "designs": [d.value for d in analysis.Design],
         "pairs_needed": analysis.pairs_needed(),
+        "power": service.power_table(),
         "tomorrow": today + timedelta(days=1),
         "today": today,
     }
