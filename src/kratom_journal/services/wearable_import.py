@@ -958,3 +958,69 @@ def _stored_priority(session: Session) -> str | None:
 
     row = session.get(SettingRow, PRIORITY_KEY)
     return row.value if row is not None else None
+
+
+# ------------------------------------------------------------- stage timeline
+
+
+_TIMELINE_STAGES = ("awake", "light", "deep", "rem", "asleep_unspecified")
+
+
+def stage_timeline(
+    journal: Any, first: date, last: date
+) -> dict[date, list[tuple[datetime, datetime, str]]]:
+    """Per night, the chosen source's staged sleep as (start, end, stage) segments in order.
+
+    Samples of the one chosen source only (sources are never mixed); where that
+    source's samples overlap, the later-starting one is cut to begin where the
+    earlier ends, so no minute is drawn twice. Nights without stages are absent.
+    """
+    nights_table = WearableNight.__table__
+    samples = WearableSample.__table__
+    timeline: dict[date, list[tuple[datetime, datetime, str]]] = {}
+    with journal.session() as session:
+        connection = session.connection()
+        chosen = connection.execute(
+            select(
+                nights_table.c.night,
+                nights_table.c.source_id,
+                nights_table.c.bed_ms,
+                nights_table.c.out_ms,
+            ).where(nights_table.c.chosen.is_(True), nights_table.c.night.between(first, last))
+        ).all()
+        for night, source_id, bed_ms, out_ms in chosen:
+            rows = connection.execute(
+                select(
+                    samples.c.start_ms,
+                    samples.c.end_ms,
+                    samples.c.start_offset_min,
+                    samples.c.end_offset_min,
+                    samples.c.stage,
+                )
+                .where(
+                    samples.c.source_id == source_id,
+                    samples.c.kind == "sleep",
+                    samples.c.stage.in_(_TIMELINE_STAGES),
+                    samples.c.start_ms >= bed_ms - 3_600_000,
+                    samples.c.start_ms < out_ms,
+                )
+                .order_by(samples.c.start_ms)
+            ).all()
+            segments = _flatten_segments(rows)
+            if segments:
+                timeline[night] = segments
+    return timeline
+
+
+def _flatten_segments(rows: Sequence[Any]) -> list[tuple[datetime, datetime, str]]:
+    segments: list[tuple[datetime, datetime, str]] = []
+    covered_until = -(2**62)
+    for start_ms, end_ms, start_off, end_off, stage in rows:
+        begin = max(int(start_ms), covered_until)
+        if int(end_ms) <= begin:
+            continue
+        start = (_EPOCH + begin * _MILLISECOND).astimezone(_tz(start_off))
+        end = (_EPOCH + int(end_ms) * _MILLISECOND).astimezone(_tz(end_off))
+        segments.append((start, end, str(stage)))
+        covered_until = int(end_ms)
+    return segments

@@ -200,37 +200,58 @@ def _dose_traces(
     ]
 
 
+STAGE_COLORS = {
+    "awake": "#d97706",
+    "light": "#5eead4",
+    "deep": "#0f766e",
+    "rem": "#7c3aed",
+    "asleep_unspecified": "#14b8a6",
+}
+"""Wearable stage colours; each stage is its own legend entry, so colour is never the only cue."""
+
+
 def _wearable_traces(
     nights: list[date],
     labels: list[str],
     wearable: dict[date, list[tuple[datetime, datetime, str]]],
     zone: ZoneInfo,
 ) -> list[dict[str, Any]]:
-    """The wearable's time in bed per night, a thin bar under the diary's, stages in hover."""
-    trace: dict[str, list[Any]] = {"x": [], "base": [], "y": [], "hovertext": []}
+    """The wearable's night under the diary's bar: its stages where recorded, else time in bed."""
+    traces: dict[str, dict[str, list[Any]]] = {}
     for night, label in zip(nights, labels, strict=True):
         for start, end, text in wearable.get(night, []):
+            name = (
+                f"wearable {text.replace('_', ' ')}"
+                if text in STAGE_COLORS
+                else "wearable (in bed)"
+            )
+            trace = traces.setdefault(name, {"x": [], "base": [], "y": [], "hovertext": []})
             begin = hours_into(start, night, zone)
             trace["base"].append(round(begin, 3))
             trace["x"].append(round(hours_into(end, night, zone) - begin, 3))
             trace["y"].append(label)
             trace["hovertext"].append(
-                f"wearable {start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M} ({text})"
+                f"{name} {start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M}"
+                + ("" if text in STAGE_COLORS else f" ({text})")
             )
-    if not trace["x"]:
-        return []
     return [
         {
             "type": "bar",
             "orientation": "h",
-            "name": "wearable (in bed)",
+            "name": name,
             "width": 0.15,
             "offset": 0.3,
-            "marker": {"color": COLORS["wearable"]},
+            "marker": {"color": _wearable_color(name)},
             "hoverinfo": "text",
             **trace,
         }
+        for name, trace in traces.items()
     ]
+
+
+def _wearable_color(name: str) -> str:
+    stage = name.removeprefix("wearable ").replace(" ", "_")
+    return STAGE_COLORS.get(stage, COLORS["wearable"])
 
 
 def _clock(hours: float) -> str:

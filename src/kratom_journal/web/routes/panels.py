@@ -77,8 +77,9 @@ def sleep_week_metrics(journal: Journal, today: Any, weeks: int = 4) -> dict[str
 def wearable_nights(journal: Journal, first: Any, last: Any) -> dict[str, Any] | None:
     """Wearable nights between two nights (chosen source and the others), or ``None``.
 
-    ``spans`` holds, per night, the chosen source's time in bed with its stage minutes
-    for the chart; ``nights`` the JSON-ready night per date for the table.
+    ``stages`` holds, per night, the chosen source's stage segments for the chart (or,
+    for a source without stages, its time in bed with the stage minutes as a label);
+    ``nights`` the JSON-ready night per date for the table.
     """
     service = feature("wearables")
     if service is None:
@@ -100,6 +101,8 @@ def wearable_nights(journal: Journal, first: Any, last: Any) -> dict[str, Any] |
         )
         label = f"{view['source']}" + (f": {staged}" if staged else "")
         spans[chosen.night] = [(chosen.bed_at, chosen.out_at, label)]
+    # Where the chosen source recorded stages, draw them over the night instead.
+    spans.update(service.stage_timeline(journal, first, last))
     return {"nights": nights, "stages": spans}
 
 
