@@ -26,6 +26,7 @@ NAV = [
     ("experiments", "/experiments", "Experiments"),
     ("safety", "/safety", "Safety"),
     ("import", "/import", "Import"),
+    ("report", "/report", "Report"),
     ("history", "/history", "History"),
     ("settings", "/settings", "Settings"),
 ]

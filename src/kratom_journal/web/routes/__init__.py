@@ -8,6 +8,7 @@ from kratom_journal.web.routes import (
     import_page,
     insights,
     mood,
+    report_page,
     safety_page,
     settings_page,
     sleep,
@@ -26,6 +27,7 @@ ROUTERS = [
     safety_page.router,
     import_page.router,
     history.router,
+    report_page.router,
     settings_page.router,
     api.router,
 ]
