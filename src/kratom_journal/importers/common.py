@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
+from kratom_journal.sleep.samples import ParseIssue
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
 """Largest single JSON or CSV file read into memory (vendor files are small)."""
@@ -94,3 +96,27 @@ def number(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return result if result == result and abs(result) != float("inf") else None
+
+
+def members_named(bundle: InputBundle, pattern: re.Pattern[str]) -> list[Member]:
+    """A lone file as it is; in a folder or archive, the members whose path matches."""
+    if bundle.kind == "file":
+        return bundle.members()
+    return bundle.find(lambda m: bool(pattern.search(m.name)))
+
+
+def json_array_items(
+    bundle: InputBundle, found: list[Member], what: str
+) -> Iterator[tuple[str, int, object] | ParseIssue]:
+    """``(label, position, item)`` for each item of each member's top-level JSON array.
+
+    A member that is not an array gives one :class:`ParseIssue` naming ``what`` was expected.
+    """
+    for member in found:
+        label = bundle.display(member)
+        items = read_json(bundle, member)
+        if not isinstance(items, list):
+            yield ParseIssue(label, f"expected a JSON array of {what}")
+            continue
+        for index, item in enumerate(items, 1):
+            yield label, index, item

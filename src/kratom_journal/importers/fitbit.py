@@ -14,8 +14,14 @@ from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from kratom_journal.importers.common import localize, number, read_json, zone_info
-from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
+from kratom_journal.importers.common import (
+    json_array_items,
+    localize,
+    members_named,
+    number,
+    zone_info,
+)
+from kratom_journal.importers.safe_input import InputBundle, InputRejected
 from kratom_journal.sleep.samples import ParseIssue, Record, SleepSample, SourceRef, Stage
 
 VENDOR: Final = "fitbit"
@@ -32,28 +38,18 @@ LEVELS: Final[dict[str, Stage]] = {
 FILE_NAME = re.compile(r"(^|/)sleep-\d{4}-\d{2}-\d{2}\.json$", re.IGNORECASE)
 
 
-def members(bundle: InputBundle) -> list[Member]:
-    """The sleep log files in a Takeout folder or archive, or the file itself."""
-    if bundle.kind == "file":
-        return bundle.members()
-    return bundle.find(lambda m: bool(FILE_NAME.search(m.name)))
-
-
 def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
     """Yield sleep samples from Fitbit sleep logs (one file, a folder or a Takeout zip)."""
     with InputBundle(Path(path)) as bundle:
         tz = zone_info(zone, bundle.label)
-        found = members(bundle)
+        found = members_named(bundle, FILE_NAME)
         if not found:
             raise InputRejected(bundle.label, "no Fitbit sleep-YYYY-MM-DD.json files found")
-        for member in found:
-            label = bundle.display(member)
-            logs = read_json(bundle, member)
-            if not isinstance(logs, list):
-                yield ParseIssue(label, "expected a JSON array of sleep logs")
+        for item in json_array_items(bundle, found, "sleep logs"):
+            if isinstance(item, ParseIssue):
+                yield item
                 continue
-            for index, log in enumerate(logs, 1):
-                yield from _log(label, index, log, tz)
+            yield from _log(*item, tz)
 
 
 def _log(label: str, index: int, log: object, tz: ZoneInfo) -> Iterator[Record | ParseIssue]:

@@ -14,8 +14,14 @@ from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from kratom_journal.importers.common import fixed, number, read_json, zone_info
-from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
+from kratom_journal.importers.common import (
+    fixed,
+    json_array_items,
+    members_named,
+    number,
+    zone_info,
+)
+from kratom_journal.importers.safe_input import InputBundle, InputRejected
 from kratom_journal.sleep.samples import (
     Metric,
     MetricSample,
@@ -37,27 +43,18 @@ STAGE_FIELDS: Final = (
 )
 
 
-def members(bundle: InputBundle) -> list[Member]:
-    if bundle.kind == "file":
-        return bundle.members()
-    return bundle.find(lambda m: bool(FILE_NAME.search(m.name)))
-
-
 def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
     """Yield one sleep summary (and its average heart rate) per Garmin night."""
     with InputBundle(Path(path)) as bundle:
         tz = zone_info(zone, bundle.label)
-        found = members(bundle)
+        found = members_named(bundle, FILE_NAME)
         if not found:
             raise InputRejected(bundle.label, "no Garmin *_sleepData.json files found")
-        for member in found:
-            label = bundle.display(member)
-            nights = read_json(bundle, member)
-            if not isinstance(nights, list):
-                yield ParseIssue(label, "expected a JSON array of sleep records")
+        for item in json_array_items(bundle, found, "sleep records"):
+            if isinstance(item, ParseIssue):
+                yield item
                 continue
-            for index, night in enumerate(nights, 1):
-                yield from _night(label, index, night, tz)
+            yield from _night(*item, tz)
 
 
 def _gmt(value: object) -> datetime:
