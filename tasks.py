@@ -113,7 +113,7 @@ def test(extra: list[str]) -> int:
     ensure_venv()
     ensure_system_packages()
     ensure_node_packages()
-    must(BIN / "ruff", "check", "src", "tests", "bench", "tasks.py")
+    must(BIN / "ruff", "check", "src", "tests", "bench", "tools", "tasks.py")
     must(BIN / "mypy")
     code = run(BIN / "python", "-m", "pytest", *extra)
     if code == 5:

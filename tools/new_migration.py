@@ -1,12 +1,38 @@
-"""Write a new Alembic migration from the table models: python tools/new_migration.py MESSAGE REV_ID [DOWN_REV]."""
-import sys
-from alembic.config import Config
+"""Write a new Alembic migration from the difference between the table models and the schema.
+
+    .venv/bin/python tools/new_migration.py "add a column" 0007
+
+It upgrades a throwaway SQLite journal to the current head, then lets Alembic
+compare it with the models; review the generated file before committing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
 from alembic import command
-from sqlalchemy import create_engine
-from kratom_journal.store.db import MIGRATIONS_DIR
-import kratom_journal.store.tables  # noqa
-engine = create_engine("sqlite:///" + sys.argv[4] + "")
-cfg = Config(); cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-with engine.begin() as conn:
-    cfg.attributes["connection"] = conn
-    command.revision(cfg, message=sys.argv[1], autogenerate=True, rev_id=sys.argv[2], head=sys.argv[3] if len(sys.argv)>3 else "head")
+from alembic.config import Config
+
+from kratom_journal.store.db import MIGRATIONS_DIR, create_journal_engine, migrate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("message", help="what the migration does")
+    parser.add_argument("revision", help="the new revision id, e.g. 0007")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_journal_engine(f"sqlite:///{Path(folder) / 'schema.sqlite3'}")
+        migrate(engine)
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.revision(config, message=args.message, autogenerate=True, rev_id=args.revision)
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
