@@ -143,3 +143,15 @@ def test_cheap_heads_agree_with_alembic() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     assert shipped_heads() == set(ScriptDirectory.from_config(config).get_heads())
+
+
+def test_migrations_match_the_table_models(journal: Journal) -> None:
+    """Every table model is created by a migration, column for column (no schema drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kratom_journal.store.tables import metadata
+
+    with journal.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
