@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.helpers import log_sleep_args
+
 CRISIS_MARK = "alerts no one"
 ZERO_ITEM9 = "1,1,1,1,1,1,1,1,0"
 
@@ -132,28 +134,7 @@ def test_survey_without_instrument_lists_them(kj) -> None:
 def _log_nights(kj, count: int) -> None:
     for i in range(count):
         day = f"2024-05-{i + 1:02d}"
-        result = kj(
-            "log",
-            "sleep",
-            "--night",
-            day,
-            "--bed",
-            "22:00",
-            "--tried",
-            "22:30",
-            "--sol",
-            "18",
-            "--awakenings",
-            "2",
-            "--waso",
-            "30",
-            "--final-wake",
-            "06:30",
-            "--out",
-            "06:45",
-            "--quality",
-            "3",
-        )
+        result = kj(*log_sleep_args(night=day))
         assert result.exit_code == 0, result.output
 
 
