@@ -44,8 +44,12 @@ def create_journal_engine(url: str) -> Engine:
         engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    from kratom_journal.store.versioning import watch_writes
+
+    watch_writes(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -144,9 +148,15 @@ def migrate(engine: Engine) -> None:
     heads = set(script.get_heads())
     if current == heads:
         return
+    from kratom_journal.store.versioning import MIGRATING
+
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "heads")
+        conn.info[MIGRATING] = True
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "heads")
+        finally:
+            conn.info.pop(MIGRATING, None)
 
 
 def _describe(engine: Engine) -> str:

@@ -109,21 +109,6 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class ImportRunRow(Base):
-    """A finished import: what file, which fingerprint, and what it did."""
-
-    __tablename__ = "import_runs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    source: Mapped[str] = mapped_column(String(64))
-    path: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    finished_at_utc: Mapped[datetime] = mapped_column(DateTime)
-    added: Mapped[int] = mapped_column(Integer, default=0)
-    updated: Mapped[int] = mapped_column(Integer, default=0)
-    unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    skipped: Mapped[int] = mapped_column(Integer, default=0)
-
-
 ENTRY_TABLES: dict[str, type[Any]] = {
     "dose": DoseRow,
     "sleep": SleepDiaryRow,
@@ -139,6 +124,7 @@ _EXTRA_TABLE_MODULES: tuple[str, ...] = (
     "kratom_journal.store.wearable_tables",
     "kratom_journal.store.experiment_tables",
     "kratom_journal.store.cache_tables",
+    "kratom_journal.store.versioning",
 )
 
 
