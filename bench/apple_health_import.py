@@ -96,7 +96,7 @@ def run_h2s(export: Path, db: Path) -> dict[str, object]:
     return {"seconds": time.perf_counter() - started}
 
 
-def run_lxml(export: Path, db: Path) -> dict[str, object]:
+def run_lxml(export: Path, _db: Path) -> dict[str, object]:
     from lxml import etree
 
     started = time.perf_counter()

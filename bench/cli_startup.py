@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import BIN, report, time_command  # noqa: E402
+from _util import BIN, report, time_command
 
 
 def main() -> None:

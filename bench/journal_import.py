@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import BIN, report, time_command  # noqa: E402
+from _util import BIN, report, time_command
 
 
 def write_journal(folder: Path, years: int = 10, seed: int = 1) -> None:

@@ -18,6 +18,7 @@ import time
 import warnings
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
 
@@ -45,7 +46,7 @@ def build(folder: Path, days: int) -> Path:
     journal.settings.set("timezone", DEMO_ZONE)
     journal.settings.set("country", "US")
     journal.settings.set("region", "US-TX")
-    end = datetime.now().date()
+    end = datetime.now(ZoneInfo(DEMO_ZONE)).date()
     entries = generate_demo_entries(days, seed=11, end=end)
     with journal.session() as session:
         bulk_add(session, [(new_id(), e) for e in entries], source="bench")
@@ -144,7 +145,7 @@ def main() -> int:
         "insights right after a write (cache invalidated): "
         + ", ".join(f"{k} {1000 * v:.0f} ms" for k, v in cold.items())
     )
-    print(f"run on {date.today()}")
+    print(f"run on {datetime.now().astimezone().date()}")
     return 0 if ok else 1
 
 

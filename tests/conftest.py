@@ -58,7 +58,7 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def kj(runner: CliRunner, journal_path: Path, journal: Journal):  # type: ignore[no-untyped-def]
+def kj(runner: CliRunner, journal_path: Path, journal: Journal):  # type: ignore[no-untyped-def]  # noqa: ARG001 - the journal, with its zone, must exist
     """Run ``kj`` with ``--db`` pointing at the test's journal; returns the Result."""
     from kratom_journal.cli.app import app
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime
 from importlib import resources
 
 import numpy as np
@@ -19,7 +19,7 @@ def test_file_validates_and_every_entry_has_a_source_and_date() -> None:
     assert parsed.outcomes
     for entry in parsed.outcomes.values():
         assert "doi:" in entry.source or "http" in entry.source
-        assert entry.as_of <= date.today()
+        assert entry.as_of <= datetime.now().astimezone().date()
 
 
 def test_diary_outcomes_are_present_with_their_direction() -> None:

@@ -32,7 +32,7 @@ def assert_one_clean_error(result, text: str) -> None:  # type: ignore[no-untype
     assert "nan" not in result.output.casefold().replace("nan ", "")
 
 
-def test_analyze_on_an_empty_journal(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
+def test_analyze_on_an_empty_journal(kj) -> None:  # type: ignore[no-untyped-def]
     assert_one_clean_error(kj("analyze"), "no outcome has been logged yet")
 
 
@@ -138,11 +138,11 @@ def test_experiment_flow(kj, journal: Journal) -> None:  # type: ignore[no-untyp
     assert_one_clean_error(kj("experiment", "stop"), "no open experiment")
 
 
-def test_experiment_today_without_experiment(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
+def test_experiment_today_without_experiment(kj) -> None:  # type: ignore[no-untyped-def]
     assert_one_clean_error(kj("experiment", "today"), "no experiment yet")
 
 
-def test_experiment_plan_bad_outcome(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
+def test_experiment_plan_bad_outcome(kj) -> None:  # type: ignore[no-untyped-def]
     result = kj("experiment", "plan", "--a", "x", "--b", "y", "--pairs", "8", "--outcome", "zzz")
     assert_one_clean_error(result, "unknown outcome 'zzz'")
 

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kratom_journal.store.journal import Journal
 from tests.cli.helpers import log_sleep_args
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +22,7 @@ def no_traceback(result) -> None:  # type: ignore[no-untyped-def]
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_log_dose_and_list(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
+def test_log_dose_and_list(kj) -> None:  # type: ignore[no-untyped-def]
     result = kj(
         "log",
         "dose",
@@ -194,7 +193,7 @@ def test_console_scripts_run() -> None:
     assert result.returncode == 0 and "log" in result.stdout
 
 
-def test_logging_does_not_import_heavy_libraries(tmp_path: Path) -> None:
+def test_logging_does_not_import_heavy_libraries() -> None:
     """``kj log`` must start fast: statistics, plotting and PDF libraries load only on demand."""
     code = (
         "import sys; from kratom_journal.cli.app import app; "

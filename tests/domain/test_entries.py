@@ -90,7 +90,7 @@ def test_dose_refuses_non_positive_amounts(amount: float) -> None:
 
 def test_dose_refuses_naive_time_and_unknown_values() -> None:
     with pytest.raises(InvalidEntry, match="time zone"):
-        Dose(taken_at=datetime(2024, 5, 1, 21), amount=1, unit=Unit.G)
+        Dose(taken_at=datetime(2024, 5, 1, 21), amount=1, unit=Unit.G)  # noqa: DTZ001 - naive on purpose
     with pytest.raises(InvalidEntry, match="unknown value 'lb'"):
         Dose(taken_at=at(21), amount=1, unit="lb")  # type: ignore[arg-type]
     with pytest.raises(InvalidEntry, match="unknown substance"):

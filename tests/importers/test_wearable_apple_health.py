@@ -69,7 +69,7 @@ def test_unzipped_folder(tmp_path, three_nights):
     assert problems == [] and found
 
 
-def test_watch_night_golden(tmp_path, three_nights, apple_zip):
+def test_watch_night_golden(three_nights, apple_zip):
     """The watch's staged night wins over the phone and a third-party app, counted once."""
     found, _ = split(apple_health.parse(apple_zip))
     sleep = [r for r in found if isinstance(r, SleepSample)]

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -171,7 +172,8 @@ def test_ids_are_stable_across_exports(three_nights: Journal) -> None:
     assert [e["fullUrl"] for e in first["entry"]] == [e["fullUrl"] for e in second["entry"]]
 
 
-def test_cli_writes_a_bundle(kj, three_nights: Journal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("three_nights")
+def test_cli_writes_a_bundle(kj, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "bundle.json"
     result = kj("export", "--format", "fhir", str(target))
     assert result.exit_code == 0, result.output

@@ -50,7 +50,8 @@ def test_tidy_csv_and_dictionary_cover_every_column(three_nights: Journal, tmp_p
     assert rows[0]["bed_at_utc"] == "2025-06-02T20:30:00Z"
 
 
-def test_cli_formats_and_a_file_name_is_refused(kj, three_nights: Journal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("three_nights")
+def test_cli_formats_and_a_file_name_is_refused(kj, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = kj("export", "--format", "tidy-csv", str(tmp_path / "tables"))
     assert result.exit_code == 0, result.output
     assert "Wrote tidy CSV tables (3 nights, 6 doses" in result.output

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -70,7 +69,7 @@ def test_backdated_administration_gets_its_own_change(journal) -> None:
     assert earlier.result.total == 24 and earlier.change is None
 
 
-def test_user_instrument_stays_readable(journal, tmp_path: Path) -> None:
+def test_user_instrument_stays_readable(journal) -> None:
     raw = json.loads(shipped_instrument("gad7").model_dump_json())
     raw["id"] = "my_scale"
     instrument = parse_instrument(json.dumps(raw), "my_scale.json")

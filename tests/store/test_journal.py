@@ -122,7 +122,8 @@ def test_a_newer_journal_is_refused(journal_path: Path) -> None:
         open_journal(journal_path)
 
 
-def test_sqlite_uses_wal(journal: Journal, journal_path: Path) -> None:
+@pytest.mark.usefixtures("journal")
+def test_sqlite_uses_wal(journal_path: Path) -> None:
     with sqlite3.connect(journal_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 

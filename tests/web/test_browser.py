@@ -275,11 +275,12 @@ def test_phq9_item_nine_shows_crisis_resources_first(chromium: Any, live_url: st
 
 @pytest.mark.skipif(not available("wearables"), reason="wearable import not in this build")
 def test_upload_a_small_apple_health_export(chromium: Any, live_url: str, tmp_path: Any) -> None:
-    from datetime import date, timedelta
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
 
     from tests.web.browser_support import apple_health_export
 
-    last = date.today() - timedelta(days=1)
+    last = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
     export = apple_health_export(tmp_path, [last - timedelta(days=i) for i in range(3)])
     page = new_page(chromium, PHONE)
     page.goto(live_url + "/import")
@@ -300,7 +301,8 @@ def test_upload_a_small_apple_health_export(chromium: Any, live_url: str, tmp_pa
 
 @pytest.mark.skipif(not available("experiments"), reason="self-experiments not in this build")
 def test_plan_an_experiment_and_see_tonights_assignment(chromium: Any, live_url: str) -> None:
-    from datetime import date
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     page = new_page(chromium, PHONE)
     page.goto(live_url + "/experiments")
@@ -308,7 +310,7 @@ def test_plan_an_experiment_and_see_tonights_assignment(chromium: Any, live_url:
     form.locator("[name=condition_a]").fill("Red Bali at my usual amount")
     form.locator("[name=condition_b]").fill("Green Maeng Da at the same amount")
     form.locator("[name=pairs]").fill("6")
-    form.locator("[name=start]").fill(date.today().isoformat())
+    form.locator("[name=start]").fill(datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat())
     form.get_by_role("button", name="Plan").click()
     page.get_by_role("button", name="Start: draw and freeze the schedule").click()
     assert page.locator(".calendar li").count() == 12

@@ -104,7 +104,7 @@ def test_sleep_night_is_logged_and_contradiction_named(client: TestClient) -> No
     assert "Logged: night" in client.get("/").text
 
 
-def test_mood_side_effect_and_substance(client: TestClient, web_settings) -> None:  # type: ignore[no-untyped-def]
+def test_mood_side_effect_and_substance(client: TestClient) -> None:
     assert post_form(client, "/log/mood", {"mood": "6", "anxiety": "3"}).status_code == 303
     assert (
         post_form(client, "/log/side-effect", {"symptom": "nausea", "severity": "1"}).status_code
@@ -237,7 +237,7 @@ def test_sleep_page_has_chart_data_and_text_summary(client: TestClient) -> None:
     assert html.find(id="sleep-chart")["role"] == "img"
 
 
-def test_entries_of_all_kinds_are_visible_in_history(client: TestClient, web_db) -> None:  # type: ignore[no-untyped-def]
+def test_entries_of_all_kinds_are_visible_in_history(client: TestClient) -> None:
     post_form(client, "/log/dose", {"amount": "2g"})
     html = soup(client.get("/history"))
     assert html.select("ul.entries li")

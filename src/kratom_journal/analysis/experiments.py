@@ -292,9 +292,7 @@ def _mean_difference(values: FloatArray, is_a: NDArray[np.bool_]) -> FloatArray:
         return np.asarray(sum_a / n_a - sum_b / n_b, dtype=np.float64)
 
 
-def _assignments_from_flips(
-    analysed: _Analysed, a_first: NDArray[np.int64], flips: NDArray[np.bool_]
-) -> NDArray[np.bool_]:
+def _assignments_from_flips(analysed: _Analysed, flips: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Assignment matrix: flipping a pair swaps A and B for every analysed day in it."""
     flip_per_day = flips[:, analysed.pair]
     return np.asarray(analysed.is_a[None, :] ^ flip_per_day, dtype=bool)
@@ -327,14 +325,11 @@ def randomization_p_value(
         raise AnalysisError("the outcome is logged under only one of the two conditions so far")
     observed = float(_mean_difference(analysed.values, analysed.is_a)[0])
     n_pairs = len(schedule.a_first)
-    a_first = np.array(schedule.a_first)
     tol = 1e-9 * max(1.0, abs(observed))
     if n_pairs <= EXACT_LIMIT:
         codes = np.arange(2**n_pairs, dtype=np.int64)
         flips = ((codes[:, None] >> np.arange(n_pairs)) & 1).astype(bool)
-        stats_all = _mean_difference(
-            analysed.values, _assignments_from_flips(analysed, a_first, flips)
-        )
+        stats_all = _mean_difference(analysed.values, _assignments_from_flips(analysed, flips))
         valid = np.isfinite(stats_all)
         hits = int(np.sum(np.abs(stats_all[valid]) >= abs(observed) - tol))
         return observed, hits / int(valid.sum()), True
@@ -344,9 +339,7 @@ def randomization_p_value(
     for start in range(0, draws, 4096):
         size = min(4096, draws - start)
         flips = rng.random((size, n_pairs)) < 0.5
-        stats_mc = _mean_difference(
-            analysed.values, _assignments_from_flips(analysed, a_first, flips)
-        )
+        stats_mc = _mean_difference(analysed.values, _assignments_from_flips(analysed, flips))
         stats_mc = np.where(np.isfinite(stats_mc), stats_mc, 0.0)
         hits += int(np.sum(np.abs(stats_mc) >= abs(observed) - tol))
         done += size

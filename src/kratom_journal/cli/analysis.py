@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
     _register_experiment(experiment)
 
 
-def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a list of commands
+def _register_experiment(experiment: typer.Typer) -> None:
     @experiment.command("plan")
     def plan_command(
         ctx: typer.Context,

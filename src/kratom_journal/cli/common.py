@@ -57,7 +57,7 @@ def open_from_context(ctx: typer.Context):  # type: ignore[no-untyped-def]
         journal = open_journal(journal_target(ctx))
     except JournalOpenError as exc:
         fail(str(exc))
-    except Exception as exc:  # a server that refuses, a driver error: one line, no traceback
+    except Exception as exc:  # noqa: BLE001 - a refusing server, a driver error: one line
         fail(
             f"cannot open the journal {journal_target(ctx)}: {exc.__class__.__name__}: "
             f"{str(exc).splitlines()[0] if str(exc) else ''}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -163,7 +163,8 @@ def legal_command(
     from kratom_journal.services.safety import NoRegionSet, legal_status, today_for
 
     journal = open_from_context(ctx) if code is None else None
-    today = today_for(journal) if journal is not None else date.today()
+    # Without a journal, today on the machine's own clock and zone.
+    today = today_for(journal) if journal is not None else datetime.now().astimezone().date()
     try:
         result = legal_status(journal, code, today)
     except NoRegionSet as exc:

@@ -150,7 +150,7 @@ def tag_digest(tag: bytes) -> int:
 def parse(
     path: Path,
     *,
-    zone: str | None = None,
+    zone: str | None = None,  # noqa: ARG001 (every importer's signature)
     full: bool = False,
     memory: TagMemory | None = None,
 ) -> Iterator[Record | ParseIssue]:

@@ -53,8 +53,11 @@ def members(bundle: InputBundle) -> list[Member]:
     return bundle.find(lambda m: m.name.lower().endswith(".db"))
 
 
-def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
-    """Yield sleep stages, in-bed spans and heart rate from a Health Connect export."""
+def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:  # noqa: ARG001
+    """Yield sleep stages, in-bed spans and heart rate from a Health Connect export.
+
+    ``zone`` (every importer's signature) is unused: its records carry their UTC offsets.
+    """
     with InputBundle(Path(path)) as bundle:
         found = members(bundle)
         if not found:

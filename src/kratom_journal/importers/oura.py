@@ -52,8 +52,11 @@ def members(bundle: InputBundle) -> list[Member]:
     ]
 
 
-def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
-    """Yield sleep samples, summaries and heart readings from Oura JSON."""
+def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:  # noqa: ARG001
+    """Yield sleep samples, summaries and heart readings from Oura JSON.
+
+    ``zone`` (every importer's signature) is unused: Oura writes each time with its UTC offset.
+    """
     with InputBundle(Path(path)) as bundle:
         found = members(bundle)
         if not found:

@@ -234,7 +234,7 @@ class InputBundle:
             )
         else:
             full = self.path if self.kind == "file" else self.path / member.name
-            raw = open(full, "rb")  # noqa: SIM115 - closed by the context manager below
+            raw = open(full, "rb")  # closed by the context manager below
             reader = CountingReader(raw, member.name, 1 << 62)
         try:
             yield reader

@@ -40,8 +40,11 @@ def members(bundle: InputBundle) -> list[Member]:
     return bundle.find(lambda m: bool(STAGE_FILE.search(m.name) or SESSION_FILE.search(m.name)))
 
 
-def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
-    """Yield in-bed spans and stage samples from Samsung Health sleep CSV files."""
+def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:  # noqa: ARG001
+    """Yield in-bed spans and stage samples from Samsung Health sleep CSV files.
+
+    ``zone`` (every importer's signature) is unused: Samsung writes UTC times with their offsets.
+    """
     with InputBundle(Path(path)) as bundle:
         found = members(bundle)
         if not found:

@@ -38,8 +38,11 @@ def members(bundle: InputBundle) -> list[Member]:
     return bundle.find(lambda m: m.name.lower().endswith("sleep-export.csv"))
 
 
-def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
-    """Yield in-bed spans and stage samples from a Sleep as Android export."""
+def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:  # noqa: ARG001
+    """Yield in-bed spans and stage samples from a Sleep as Android export.
+
+    ``zone`` (every importer's signature) is unused: each record names its own zone.
+    """
     with InputBundle(Path(path)) as bundle:
         found = members(bundle)
         if not found:

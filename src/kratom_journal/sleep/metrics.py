@@ -14,7 +14,7 @@ self-monitoring. Sleep 2012;35(2):287-302. doi:10.5665/sleep.1642
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kratom_journal.domain.entries import SleepDiaryEntry
@@ -306,5 +306,5 @@ def minutes_after_noon(instant: datetime, night: date, zone: str | None) -> floa
     Clock times of a night are averaged on this scale so that 23:50 and 00:10
     average to midnight, not midday.
     """
-    noon = datetime(night.year, night.month, night.day, 12, 0)
+    noon = datetime.combine(night, time(12))  # naive, like the wall-clock time it is compared to
     return (local_wall_time(instant, zone) - noon) / timedelta(minutes=1)

@@ -383,7 +383,7 @@ def metric_lookup(samples: Iterable[MetricSample]) -> MetricLookup:
     return MetricIndex([(epoch_ms(s.start), s.metric, s.value) for s in samples])
 
 
-def _no_metrics(windows: Sequence[tuple[datetime, datetime]]) -> Mapping[Metric, list[float]]:
+def _no_metrics(_windows: Sequence[tuple[datetime, datetime]]) -> Mapping[Metric, list[float]]:
     return {}
 
 

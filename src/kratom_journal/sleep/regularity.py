@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -131,7 +131,7 @@ def sleep_regularity_index(
     n_days = (nights[-1] - first).days + 1
     observed = np.zeros(n_days * MINUTES_PER_DAY, dtype=bool)
     asleep = np.zeros(n_days * MINUTES_PER_DAY, dtype=bool)
-    origin = datetime(first.year, first.month, first.day, 12, 0)
+    origin = datetime.combine(first, time(12))  # naive: the local wall-clock grid
     for night, entry in by_night.items():
         start = (night - first).days * MINUTES_PER_DAY
         observed[start : start + MINUTES_PER_DAY] = True
