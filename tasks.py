@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Set-up and everyday tasks, with nothing but Python 3.11+ on the machine.
 
-    python3 tasks.py demo    # build the virtual environment, then run `kratom-journal demo`
-    python3 tasks.py test    # build it, install the test system packages, run ruff, mypy, pytest
+    python3 tasks.py demo         # build the virtual environment, then run `kratom-journal demo`
+    python3 tasks.py test         # build it, install the test system packages, then run ruff
+                                  # check, ruff format --check, mypy, lint-imports and pytest
+    python3 tasks.py screenshots  # run the tests that save the docs' images, into docs/screenshots
+    python3 tasks.py cli-docs     # write docs/cli.md from the commands' own help
 
 The virtual environment (.venv) is rebuilt whenever requirements.lock or
 pyproject.toml change. System packages the tests need (Debian's chromium,
@@ -109,17 +112,87 @@ def ensure_node_packages() -> None:
         must("npm", "install", "--no-audit", "--no-fund", "--no-package-lock", "--prefix", folder)
 
 
+LINTED = ("src", "tests", "bench", "tools", "tasks.py")
+SCREENSHOTS_ENV = "KJ_SCREENSHOTS"  # read by tests/conftest.py (the screenshot_dir fixture)
+
+
 def test(extra: list[str]) -> int:
     ensure_venv()
     ensure_system_packages()
     ensure_node_packages()
-    must(BIN / "ruff", "check", "src", "tests", "bench", "tools", "tasks.py")
+    must(BIN / "ruff", "check", *LINTED)
+    must(BIN / "ruff", "format", "--check", *LINTED)
     must(BIN / "mypy")
+    must(BIN / "lint-imports", "--no-cache")
+    before = worktree_state()
     code = run(BIN / "python", "-m", "pytest", *extra)
     if code == 5:
         print("pytest collected no tests: that is a failure here.")
-        return 1
+        code = 1
+    after = worktree_state()
+    changed = sorted(
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    )
+    if changed:
+        print("The test run changed files in the work tree (tests must write to temp folders):")
+        for path in changed:
+            print(f"  {path}")
+        code = code or 1
     return code
+
+
+def worktree_state() -> dict[str, str]:
+    """Each changed or untracked (not ignored) file of the git work tree, with its content hash.
+
+    Compared before and after the tests, so that local edits do not count against them.
+    """
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return {}
+    listing = subprocess.run(
+        ["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    fields = iter(listing.split("\0"))
+    state: dict[str, str] = {}
+    for field in fields:
+        if not field:
+            continue
+        status, path = field[:2], field[3:]
+        if "R" in status or "C" in status:
+            next(fields, None)  # the name it was renamed or copied from
+        target = ROOT / path
+        if target.is_file():
+            state[path] = status + hashlib.sha256(target.read_bytes()).hexdigest()
+        else:
+            state[path] = status
+    return state
+
+
+def screenshots(extra: list[str]) -> int:
+    """Run the tests that save images, writing them into docs/screenshots."""
+    ensure_venv()
+    ensure_system_packages()
+    ensure_node_packages()
+    env = {**os.environ, SCREENSHOTS_ENV: "docs"}
+    return run(
+        BIN / "python",
+        "-m",
+        "pytest",
+        "-m",
+        "screenshots",
+        "-p",
+        "no:cacheprovider",
+        *extra,
+        env=env,
+    )
+
+
+def cli_docs(extra: list[str]) -> int:
+    """Write docs/cli.md from the help of every command."""
+    ensure_venv()
+    return run(BIN / "python", "tools/cli_docs.py", *extra)
 
 
 def demo(extra: list[str]) -> int:
@@ -128,7 +201,7 @@ def demo(extra: list[str]) -> int:
 
 
 def main() -> None:
-    tasks = {"test": test, "demo": demo}
+    tasks = {"test": test, "demo": demo, "screenshots": screenshots, "cli-docs": cli_docs}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         print(__doc__)
         sys.exit(2)

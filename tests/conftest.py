@@ -12,6 +12,29 @@ from typer.testing import CliRunner
 from kratom_journal.store.journal import Journal, open_journal
 from tests.pg_server import PostgresServer, postgres_bin
 
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+SCREENSHOTS_ENV = "KJ_SCREENSHOTS"  # "docs": `python3 tasks.py screenshots` refreshes the docs
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that save images are the ``screenshots`` tests (``tasks.py screenshots``)."""
+    for item in items:
+        if "screenshot_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.screenshots)
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser and report tests save their images.
+
+    A temporary folder, so that a test run never rewrites tracked files; with
+    ``KJ_SCREENSHOTS=docs`` (``python3 tasks.py screenshots``) the docs' own folder.
+    """
+    if os.environ.get(SCREENSHOTS_ENV) == "docs":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return DOCS_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:

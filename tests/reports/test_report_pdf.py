@@ -43,7 +43,7 @@ def pdf_text(path: Path) -> str:
 
 
 def test_demo_report_pdf_has_every_section_on_two_pages(
-    demo_journal: Journal, tmp_path: Path
+    demo_journal: Journal, tmp_path: Path, screenshot_dir: Path
 ) -> None:
     report = build_report(demo_journal, default_period(demo_journal))
     pdf = tmp_path / "report.pdf"
@@ -60,6 +60,14 @@ def test_demo_report_pdf_has_every_section_on_two_pages(
         assert heading in text, heading
     assert "Period 04 Oct 2026 – 31 Oct 2026 (28 days)" in text
     assert "page 1 of" in text
+    # The first page as the README shows it (110 dpi: 910 pixels wide).
+    subprocess.run(
+        ["pdftoppm", "-r", "110", "-f", "1", "-l", "1", "-singlefile", "-png", str(pdf)]
+        + [str(screenshot_dir / "report-page1")],
+        check=True,
+        timeout=60,
+    )
+    assert (screenshot_dir / "report-page1.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_cli_writes_pdf_and_html(kj, journal: Journal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,6 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 760}
 DESKTOP = {"width": 1280, "height": 900}
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def free_port() -> int:
@@ -92,9 +91,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
-def screenshot(page: Any, name: str, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+def screenshot(page: Any, folder: Path, name: str, full_page: bool = True) -> None:
+    """Save the page as ``folder/name.png`` (see the ``screenshot_dir`` fixture)."""
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def apple_health_export(folder: Path, nights: list[Any]) -> Path:

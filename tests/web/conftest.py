@@ -7,7 +7,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -84,3 +84,18 @@ def live_url(web_db: Path) -> Iterator[str]:
 
     with live_server(web_db) as url:
         yield url
+
+
+class Screenshot(Protocol):
+    def __call__(self, page: Any, name: str, full_page: bool = True) -> None: ...
+
+
+@pytest.fixture
+def screenshot(screenshot_dir: Path) -> Screenshot:
+    """Save a page as ``NAME.png`` in the run's screenshot folder (``screenshot_dir``)."""
+    from tests.web.browser_support import screenshot as save
+
+    def take(page: Any, name: str, full_page: bool = True) -> None:
+        save(page, screenshot_dir, name, full_page)
+
+    return take

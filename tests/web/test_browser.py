@@ -8,7 +8,8 @@ import pytest
 
 from kratom_journal.web.optional import available
 from kratom_journal.web.views import NAV
-from tests.web.browser_support import DESKTOP, PHONE, axe_violations, screenshot, tab_to
+from tests.web.browser_support import DESKTOP, PHONE, axe_violations, tab_to
+from tests.web.conftest import Screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,9 @@ def log_night(page: Any) -> None:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_log_dose_night_and_mood(chromium: Any, live_url: str, viewport: dict[str, int]) -> None:
+def test_log_dose_night_and_mood(
+    chromium: Any, live_url: str, viewport: dict[str, int], screenshot: Screenshot
+) -> None:
     page = new_page(chromium, viewport)
     page.goto(live_url + "/")
     dose = page.locator("form[action='/log/dose']").last
@@ -243,7 +246,9 @@ def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> Non
 
 
 @pytest.mark.skipif(not available("questionnaires"), reason="questionnaires not in this build")
-def test_phq9_item_nine_shows_crisis_resources_first(chromium: Any, live_url: str) -> None:
+def test_phq9_item_nine_shows_crisis_resources_first(
+    chromium: Any, live_url: str, screenshot: Screenshot
+) -> None:
     page = new_page(chromium, PHONE)
     page.goto(live_url + "/surveys/phq9")
     page.get_by_role("button", name="Start").click()
@@ -274,7 +279,9 @@ def test_phq9_item_nine_shows_crisis_resources_first(chromium: Any, live_url: st
 
 
 @pytest.mark.skipif(not available("wearables"), reason="wearable import not in this build")
-def test_upload_a_small_apple_health_export(chromium: Any, live_url: str, tmp_path: Any) -> None:
+def test_upload_a_small_apple_health_export(
+    chromium: Any, live_url: str, tmp_path: Any, screenshot: Screenshot
+) -> None:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
@@ -300,7 +307,9 @@ def test_upload_a_small_apple_health_export(chromium: Any, live_url: str, tmp_pa
 
 
 @pytest.mark.skipif(not available("experiments"), reason="self-experiments not in this build")
-def test_plan_an_experiment_and_see_tonights_assignment(chromium: Any, live_url: str) -> None:
+def test_plan_an_experiment_and_see_tonights_assignment(
+    chromium: Any, live_url: str, screenshot: Screenshot
+) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -339,7 +348,7 @@ DEMO_SHOTS = {
 
 @pytest.mark.parametrize("device", sorted(DEMO_SHOTS))
 def test_demo_journal_pages_render_for_the_screenshots(
-    chromium: Any, demo_db: Any, device: str
+    chromium: Any, demo_db: Any, device: str, screenshot: Screenshot
 ) -> None:
     """The pages over the demo journal, on a phone and a desktop; the docs show these."""
     from tests.web.browser_support import live_server
