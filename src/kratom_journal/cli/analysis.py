@@ -94,7 +94,10 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
     ) -> None:
-        """Associations between kratom use and your sleep and mood, with honest statistics."""
+        """Associations between kratom use and your sleep and mood, with honest statistics.
+
+        Example: kj analyze --outcome sol_min --json
+        """
         from kratom_journal.services.insights import run_insights
 
         journal = open_from_context(ctx)
@@ -109,7 +112,9 @@ def register(app: typer.Typer) -> None:
             _print_report(report)
 
     experiment = typer.Typer(
-        help="Randomized self-experiments (n-of-1 trials).", no_args_is_help=True
+        help="Randomized self-experiments (n-of-1 trials).\n\n"
+        'Example: kj experiment plan --a "Red Bali" --b "Green Maeng Da" --pairs 8',
+        no_args_is_help=True,
     )
     app.add_typer(experiment, name="experiment")
     _register_experiment(experiment)
@@ -129,7 +134,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
         washout: int = typer.Option(0, help="Days at the start of each block not analysed."),
         start: str | None = typer.Option(None, help="First day, YYYY-MM-DD (default tomorrow)."),
     ) -> None:
-        """Declare an experiment: two conditions, one outcome, the design."""
+        """Declare an experiment: two conditions, one outcome, the design.
+
+        Example: kj experiment plan --a "Red Bali" --b "Green Maeng Da" --outcome sol_min --pairs 8
+        """
         from kratom_journal.analysis.experiments import ExperimentPlan
 
         journal = open_from_context(ctx)
@@ -164,7 +172,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
         ctx: typer.Context,
         seed: int | None = typer.Option(None, help="Random seed (default: drawn at random)."),
     ) -> None:
-        """Draw and freeze the randomized schedule."""
+        """Draw and freeze the randomized schedule.
+
+        Example: kj experiment start
+        """
         journal = open_from_context(ctx)
         try:
             stored = _experiments().start_experiment(journal, seed)
@@ -180,7 +191,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
         ctx: typer.Context,
         day: str | None = typer.Option(None, "--date", help="Another day, YYYY-MM-DD."),
     ) -> None:
-        """Show tonight's assigned condition."""
+        """Show tonight's assigned condition.
+
+        Example: kj experiment today --date 2026-10-05
+        """
         journal = open_from_context(ctx)
         try:
             when = date.fromisoformat(day) if day else _today(journal)
@@ -209,7 +223,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
         day: str | None = typer.Option(None, "--date", help="Day, YYYY-MM-DD (default today)."),
         note: str | None = typer.Option(None, help="What happened, if anything."),
     ) -> None:
-        """Record adherence for a day."""
+        """Record adherence for a day.
+
+        Example: kj experiment log --followed --note "took it at 20:00"
+        """
         journal = open_from_context(ctx)
         try:
             when = date.fromisoformat(day) if day else _today(journal)
@@ -221,7 +238,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
     @experiment.command("status")
     def status_command(ctx: typer.Context) -> None:
-        """Progress and adherence so far."""
+        """Progress and adherence so far.
+
+        Example: kj experiment status
+        """
         journal = open_from_context(ctx)
         try:
             stored = _experiments().current_experiment(journal, include_closed=True)
@@ -246,7 +266,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
         ctx: typer.Context,
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
-        """Analyse the experiment so far (randomization test, AR(1) estimate, CENT items)."""
+        """Analyse the experiment so far (randomization test, AR(1) estimate, CENT items).
+
+        Example: kj experiment result --json
+        """
         journal = open_from_context(ctx)
         try:
             result = _experiments().experiment_result(journal, today=_today(journal))
@@ -279,7 +302,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
         ctx: typer.Context,
         reason: str | None = typer.Option(None, help="Why the experiment stopped early."),
     ) -> None:
-        """Stop the experiment early; the result stays available."""
+        """Stop the experiment early; the result stays available.
+
+        Example: kj experiment stop --reason "travelling for two weeks"
+        """
         journal = open_from_context(ctx)
         try:
             stored = _experiments().stop_experiment(journal, reason)

@@ -46,7 +46,8 @@ def _message(exc: BaseException) -> str:
 app = typer.Typer(
     cls=FriendlyGroup,
     name="kratom-journal",
-    help="A private sleep and mood journal that shows what your own data say about kratom.",
+    help="A private sleep and mood journal that shows what your own data say about kratom.\n\n"
+    'Example: kj log dose 3.5g --strain "Red Bali" --at 21:30',
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -26,14 +26,21 @@ from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
 
 log_app = typer.Typer(
-    help="Log a dose, a night's sleep, a mood check-in, a side effect.", no_args_is_help=True
+    help="Log a dose, a night's sleep, a mood check-in, a side effect.\n\n"
+    "Example: kj log mood 6 --anxiety 3",
+    no_args_is_help=True,
 )
 config_app = typer.Typer(
-    help="Journal settings (time zone, country, region, ...).", no_args_is_help=True
+    help="Journal settings (time zone, country, region, ...).\n\n"
+    "Example: kj config set timezone Europe/Berlin",
+    no_args_is_help=True,
 )
 
 At = Annotated[str | None, typer.Option("--at", help="When: HH:MM (most recent) or ISO 8601.")]
 Note = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
+EntryId = Annotated[
+    str, typer.Argument(help="The entry's id, or its first characters (at least 4).")
+]
 
 
 def interactive() -> bool:
@@ -73,7 +80,10 @@ def log_dose(
     note: Note = None,
     yes: YesFlag = False,
 ) -> None:
-    """Log a kratom dose. Example: kj log dose 3.5g --strain "Red Bali" --form powder --at 21:30"""
+    """Log a kratom dose.
+
+    Example: kj log dose 3.5g --strain "Red Bali" --form powder --at 21:30
+    """
     journal = open_from_context(ctx)
     data = entry_service.DoseInput(
         amount=amount,
@@ -101,7 +111,10 @@ def log_substance(
     note: Note = None,
     yes: YesFlag = False,
 ) -> None:
-    """Log another substance. Example: kj log substance caffeine 200mg --at 15:00"""
+    """Log another substance.
+
+    Example: kj log substance caffeine 200mg --at 15:00
+    """
     journal = open_from_context(ctx)
     data = entry_service.DoseInput(amount=amount, substance=substance, at=at, note=note)
     stored = _confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes)
@@ -131,8 +144,11 @@ def log_sleep(
     nap_min: Annotated[int | None, typer.Option(help="Total minutes napped.")] = None,
     note: Note = None,
 ) -> None:
-    """Log last night's Consensus Sleep Diary. Example: kj log sleep --bed 22:30 --tried 23:00
-    --sol 20 --awakenings 2 --waso 25 --final-wake 06:40 --out 07:00 --quality 3"""
+    """Log last night's Consensus Sleep Diary (asks for the items not given as options).
+
+    Example: kj log sleep --bed 22:30 --tried 23:00 --sol 20 --awakenings 2 --waso 25
+    --final-wake 06:40 --out 07:00 --quality 3
+    """
     journal = open_from_context(ctx)
     values = _ask_missing_sleep(
         bed=bed,
@@ -195,7 +211,10 @@ def log_mood(
     at: At = None,
     note: Note = None,
 ) -> None:
-    """Log a mood check-in. Example: kj log mood 6 --anxiety 3"""
+    """Log a mood check-in.
+
+    Example: kj log mood 6 --anxiety 3
+    """
     journal = open_from_context(ctx)
     _saved(entry_service.log_mood(journal, mood, anxiety, energy, at, note))
 
@@ -214,7 +233,10 @@ def log_side_effect(
     at: At = None,
     note: Note = None,
 ) -> None:
-    """Log a side effect. Example: kj log side-effect nausea --severity 1"""
+    """Log a side effect.
+
+    Example: kj log side-effect nausea --severity 1
+    """
     journal = open_from_context(ctx)
     _saved(entry_service.log_side_effect(journal, symptom, severity, at, note))
 
@@ -235,7 +257,10 @@ def list_command(
     deleted: Annotated[bool, typer.Option("--deleted", help="Include deleted entries.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List entries, oldest first. Example: kj list --since 2024-05-01 --kind dose --json"""
+    """List entries, oldest first.
+
+    Example: kj list --since 2024-05-01 --kind dose --json
+    """
     journal = open_from_context(ctx)
     if kind and any(k.strip().lower() == "night" for k in kind):
         from kratom_journal.cli.wearables import list_nights_command
@@ -264,8 +289,11 @@ def _kind(text: str) -> Kind:
         fail(f"unknown kind {text!r}; expected one of {', '.join(k.value for k in Kind)}")
 
 
-def show_command(ctx: typer.Context, entry_id: str, as_json: JsonFlag = False) -> None:
-    """Show an entry and its history. Example: kj show 3f2a9c1b"""
+def show_command(ctx: typer.Context, entry_id: EntryId, as_json: JsonFlag = False) -> None:
+    """Show an entry and its history.
+
+    Example: kj show 3f2a9c1b
+    """
     journal = open_from_context(ctx)
     stored = journal.entries.get(entry_id)
     history = journal.entries.history(stored.id)
@@ -291,7 +319,7 @@ def show_command(ctx: typer.Context, entry_id: str, as_json: JsonFlag = False) -
 
 def edit_command(
     ctx: typer.Context,
-    entry_id: str,
+    entry_id: EntryId,
     changes: Annotated[
         list[str] | None,
         typer.Option(
@@ -353,15 +381,21 @@ def _ask_changes(journal, entry_id: str) -> dict[str, str]:  # type: ignore[no-u
     return raw
 
 
-def delete_command(ctx: typer.Context, entry_id: str) -> None:
-    """Delete an entry (it can be restored with kj undelete). Example: kj delete 3f2a9c1b"""
+def delete_command(ctx: typer.Context, entry_id: EntryId) -> None:
+    """Delete an entry (it can be restored with kj undelete).
+
+    Example: kj delete 3f2a9c1b
+    """
     journal = open_from_context(ctx)
     stored = journal.entries.delete(entry_id)
     say(f"Deleted {stored.short_id}. Restore it with: kj undelete {stored.short_id}")
 
 
-def undelete_command(ctx: typer.Context, entry_id: str) -> None:
-    """Restore a deleted entry. Example: kj undelete 3f2a9c1b"""
+def undelete_command(ctx: typer.Context, entry_id: EntryId) -> None:
+    """Restore a deleted entry.
+
+    Example: kj undelete 3f2a9c1b
+    """
     journal = open_from_context(ctx)
     stored = journal.entries.undelete(entry_id)
     say(f"Restored {stored.short_id}: {entry_service.summary_text(stored)}")
@@ -375,7 +409,10 @@ def export_command(
     ] = "json",
     kind: KindOption = None,
 ) -> None:
-    """Export the journal. Example: kj export --format json journal.json"""
+    """Export the journal.
+
+    Example: kj export --format json journal.json
+    """
     from kratom_journal.services import transfer
 
     journal = open_from_context(ctx)
@@ -412,7 +449,10 @@ def import_command(
     ] = False,
     yes: YesFlag = False,
 ) -> None:
-    """Import a journal export or CSV files. Example: kj import csv doses.csv"""
+    """Import a journal export or CSV files.
+
+    Example: kj import csv doses.csv
+    """
     from kratom_journal.services import imports
 
     journal = open_from_context(ctx)
@@ -440,7 +480,10 @@ def backup_command(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Where to write the backup.")],
 ) -> None:
-    """Write a consistent copy of the journal. Example: kj backup ~/journal-backup.sqlite3"""
+    """Write a consistent copy of the journal.
+
+    Example: kj backup ~/journal-backup.sqlite3
+    """
     from kratom_journal.services.backup import backup
 
     journal = open_from_context(ctx)
@@ -450,7 +493,10 @@ def backup_command(
 
 @config_app.command("set")
 def config_set(ctx: typer.Context, key: str, value: str) -> None:
-    """Set a setting. Example: kj config set timezone Europe/Berlin"""
+    """Set a setting.
+
+    Example: kj config set timezone Europe/Berlin
+    """
     from kratom_journal.services.settings import set_setting
 
     journal = open_from_context(ctx)
@@ -459,7 +505,10 @@ def config_set(ctx: typer.Context, key: str, value: str) -> None:
 
 @config_app.command("get")
 def config_get(ctx: typer.Context, key: str) -> None:
-    """Show one setting. Example: kj config get timezone"""
+    """Show one setting.
+
+    Example: kj config get timezone
+    """
     from kratom_journal.services.settings import effective_settings
 
     journal = open_from_context(ctx)
@@ -468,7 +517,10 @@ def config_get(ctx: typer.Context, key: str) -> None:
 
 @config_app.command("list")
 def config_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Show all settings. Example: kj config list"""
+    """Show all settings.
+
+    Example: kj config list
+    """
     from kratom_journal.services.settings import effective_settings
 
     journal = open_from_context(ctx)
@@ -482,7 +534,10 @@ def config_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 @config_app.command("unset")
 def config_unset(ctx: typer.Context, key: str) -> None:
-    """Remove a setting (its default applies again). Example: kj config unset region"""
+    """Remove a setting (its default applies again).
+
+    Example: kj config unset region
+    """
     from kratom_journal.services.settings import unset_setting
 
     journal = open_from_context(ctx)
@@ -504,7 +559,10 @@ def demo_command(
     ] = True,
     port: Annotated[int, typer.Option(help="Port of the web app.")] = 8000,
 ) -> None:
-    """Build a realistic demo journal in its own database and show it. Example: kj demo"""
+    """Build a realistic demo journal in its own database and show it.
+
+    Example: kj demo
+    """
     from kratom_journal.services.demo_service import build_demo_journal, summary_rows
 
     journal, target = build_demo_journal(path, days=days, seed=seed)

@@ -45,7 +45,10 @@ def report_command(
         ),
     ] = True,
 ) -> None:
-    """Write a two-page clinician report. Example: kj report --from 2026-10-01 --out report.pdf"""
+    """Write a two-page clinician report.
+
+    Example: kj report --from 2026-10-01 --out report.pdf
+    """
     from kratom_journal.reports.render import write_report
     from kratom_journal.services.report import build_report, resolve_period
 

@@ -11,7 +11,9 @@ import typer
 from kratom_journal.cli.common import JsonFlag, fail, open_from_context
 
 meds_app = typer.Typer(
-    help="Regular medicines you take, checked against kratom.", no_args_is_help=True
+    help="Regular medicines you take, checked against kratom.\n\n"
+    "Example: kj meds add sertraline --daily",
+    no_args_is_help=True,
 )
 
 
@@ -31,6 +33,7 @@ def safety_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     Shows how often you take kratom, runs of consecutive days, 28-day trends with
     intervals, 7-OH use, withdrawal scores, the self-check and side effects, then
     checks your declared medicines and logged substances for interactions.
+
     Example: kj safety
     """
     from kratom_journal.safety.interactions import explain_lines
@@ -68,6 +71,7 @@ def interactions_command(
 
     With no names, checks every declared medicine and every substance logged in
     the journal. A name we do not list is never reported as safe.
+
     Example: kj interactions Xanax sertraline
     """
     from kratom_journal.safety.interactions import explain_lines, result_dict
@@ -115,7 +119,10 @@ def meds_add(
 
 @meds_app.command("list")
 def meds_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """List declared medicines. Example: kj meds list"""
+    """List declared medicines.
+
+    Example: kj meds list
+    """
     from kratom_journal.services.safety import list_medicines
 
     medicines = list_medicines(open_from_context(ctx))

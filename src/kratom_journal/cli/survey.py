@@ -26,7 +26,9 @@ from kratom_journal.instruments.schema import Item
 from kratom_journal.services import questionnaires as survey_service
 from kratom_journal.services.clock import journal_zone, journal_zone_name, parse_when
 
-sleep_app = typer.Typer(help="Sleep diary statistics.", no_args_is_help=True)
+sleep_app = typer.Typer(
+    help="Sleep diary statistics.\n\nExample: kj sleep stats --weeks 4", no_args_is_help=True
+)
 
 InstrumentArg = Annotated[
     str | None,
@@ -58,7 +60,10 @@ def survey_command(
     at: AtOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Answer a questionnaire, one item per screen. Example: kj survey phq9"""
+    """Answer a questionnaire, one item per screen.
+
+    Example: kj survey phq9
+    """
     instrument = _choose_instrument(instrument_id, file)
     if instrument is None:
         _print_instruments()
@@ -190,7 +195,10 @@ def scores_command(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List questionnaire scores with change since the previous one. Example: kj scores --json"""
+    """List questionnaire scores with change since the previous one.
+
+    Example: kj scores --json
+    """
     journal = open_from_context(ctx)
     wanted = instrument_id.strip().lower() if instrument_id else None
     administrations = survey_service.list_administrations(journal, wanted)
@@ -236,7 +244,10 @@ def sleep_stats_command(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Weekly sleep diary summaries and sleep regularity. Example: kj sleep stats --weeks 2"""
+    """Weekly sleep diary summaries and sleep regularity.
+
+    Example: kj sleep stats --weeks 2
+    """
     journal = open_from_context(ctx)
     last = _date(end) if end else None
     from kratom_journal.services import sleep_stats as sleep_service  # numpy: load on use

@@ -111,7 +111,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sleep-sources")
     def sleep_sources(ctx: typer.Context) -> None:
-        """Show the wearable sources with nights and the sleep-source-priority setting."""
+        """Show the wearable sources with nights and the sleep-source-priority setting.
+
+        Example: kj sleep-sources
+        """
         from kratom_journal.cli.common import open_from_context
         from kratom_journal.services.wearable_import import list_nights, source_priority
 

@@ -27,7 +27,10 @@ def serve_command(
         ),
     ] = False,
 ) -> None:
-    """Open the journal in the browser. Example: kj serve --port 8000"""
+    """Open the journal in the browser.
+
+    Example: kj serve --port 8000
+    """
     from kratom_journal.store.db import JournalOpenError
     from kratom_journal.web.server import ServeError, serve
 
