@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from kratom_journal.store.journal import Journal, open_journal
@@ -36,6 +39,42 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
+@dataclass
+class MigrateFromTemplate:
+    """``migrate`` that first copies a migrated template into a new (absent or empty) SQLite file."""
+
+    template: Path
+    migrate: Callable[[Engine], None]
+    copies: int = 0
+
+    def __call__(self, engine: Engine) -> None:
+        database = engine.url.database
+        if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
+            target = Path(database)
+            if not target.exists() or target.stat().st_size == 0:
+                shutil.copyfile(self.template, target)
+                self.copies += 1
+        self.migrate(engine)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def journal_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigrateFromTemplate]:
+    """One journal migrated per run; every new SQLite journal a test opens starts as its copy.
+
+    Running the migrations is most of the cost of a fresh journal, and the result
+    is the same file each time. Journals that exist already (older schemas,
+    foreign files, newer versions) still go through ``migrate`` as they are.
+    """
+    from kratom_journal.store import journal as journal_module
+
+    template = tmp_path_factory.mktemp("template") / "journal.sqlite3"
+    open_journal(template).close()
+    copying = MigrateFromTemplate(template, journal_module.migrate)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(journal_module, "migrate", copying)
+        yield copying
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL cluster for the whole run (skipped only off CI without PostgreSQL)."""
@@ -46,6 +85,14 @@ def postgres_server() -> Iterator[PostgresServer]:
     server = PostgresServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer) -> str:
+    """A PostgreSQL journal migrated once per run, the template of each test's database."""
+    url = postgres_server.new_database()
+    open_journal(url).close()
+    return url.rsplit("/", 1)[1]
 
 
 @pytest.fixture
@@ -68,7 +115,8 @@ def any_journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Jour
     if request.param == "sqlite":
         url = str(tmp_path / "journal.sqlite3")
     else:
-        url = request.getfixturevalue("postgres_server").new_database()
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.new_database(template=request.getfixturevalue("postgres_template"))
     opened = open_journal(url)
     opened.settings.set("timezone", "Europe/Berlin")
     yield opened

@@ -99,16 +99,24 @@ class PostgresServer:
     def admin_url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
-    def new_database(self) -> str:
-        """Create an empty database and return its SQLAlchemy URL."""
+    def new_database(self, template: str | None = None) -> str:
+        """Create a database and return its SQLAlchemy URL.
+
+        Empty, or a copy of the database named ``template`` (PostgreSQL copies it
+        file by file: much faster than building the same schema again).
+        """
         import psycopg
 
         self._counter += 1
         name = f"journal_{os.getpid()}_{self._counter}"
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
         ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        return self.url_of(name)
+
+    def url_of(self, name: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:

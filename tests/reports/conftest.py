@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -80,17 +81,30 @@ def three_nights(journal: Journal) -> Journal:
     return journal
 
 
-@pytest.fixture
-def demo_journal(tmp_path: Path) -> Iterator[Journal]:
-    """The 150-day demo journal with PHQ-9 and GAD-7 every two weeks."""
+@pytest.fixture(scope="session")
+def demo_journal_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 150-day demo journal with PHQ-9 and GAD-7 every two weeks, built once per run."""
     from kratom_journal.demo import DEMO_ZONE
     from kratom_journal.services.demo_service import build_demo_journal
     from kratom_journal.services.questionnaire_demo import add_demo_administrations
 
     end = date(2026, 11, 1)
-    journal, _ = build_demo_journal(tmp_path / "demo.sqlite3", days=150, end=end)
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    journal, _ = build_demo_journal(path, days=150, end=end)
     if not _has_administrations(journal):
         add_demo_administrations(journal, end - timedelta(days=150), end, DEMO_ZONE)
+    journal.close()
+    return path
+
+
+@pytest.fixture
+def demo_journal(demo_journal_file: Path, tmp_path: Path) -> Iterator[Journal]:
+    """A copy of the demo journal of this run, for the test to read or change."""
+    from kratom_journal.store.journal import open_journal
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_journal_file, path)
+    journal = open_journal(path)
     yield journal
     journal.close()
 
