@@ -19,7 +19,7 @@ PAGES = [href for _, href, _ in NAV]
 def new_page(chromium: Any, viewport: dict[str, int], **options: Any) -> Any:
     context = chromium.new_context(viewport=viewport, **options)
     page = context.new_page()
-    page.set_default_timeout(8000)
+    page.set_default_timeout(30000)  # a bound on waiting, generous on a busy machine
     return page
 
 
