@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from kratom_journal.importers import synthetic
-from kratom_journal.services.wearable_import import (
+from kratom_journal.demo import synthetic
+from kratom_journal.demo.wearable import add_demo_wearable
+from kratom_journal.services.wearable_nights import list_nights, night_dict
+from kratom_journal.services.wearables import (
     WearableImportError,
-    add_demo_wearable,
     detect_source,
     import_wearable,
-    list_nights,
-    night_dict,
 )
 from kratom_journal.store.wearable_tables import (
     WearableImport,
@@ -68,9 +67,9 @@ def test_same_data_in_another_file_adds_no_samples(journal, tmp_path):
 
 @pytest.mark.parametrize("batch", [20_000, 37])
 def test_newer_export_adds_only_what_is_new(journal, tmp_path, monkeypatch, batch):
-    from kratom_journal.services import wearable_import
+    from kratom_journal.services import wearables
 
-    monkeypatch.setattr(wearable_import, "BATCH", batch)
+    monkeypatch.setattr(wearables, "BATCH", batch)
     import_wearable(journal, None, synthetic.write_apple_health(tmp_path / "old.zip", nights_of(5)))
     samples_before = counts(journal)[0]
     newer = synthetic.write_apple_health(tmp_path / "new.zip", nights_of(7))
@@ -169,7 +168,7 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     from kratom_journal.store.journal import open_journal
-    from kratom_journal.services.wearable_import import import_wearable
+    from kratom_journal.services.wearables import import_wearable
 
     journal = open_journal(sys.argv[1])
     calls = 0
@@ -219,8 +218,8 @@ def test_import_on_sqlite_and_postgresql(any_journal, tmp_path):
 
 
 def test_demo_extension_matches_the_diary(tmp_path):
-    from kratom_journal.services import demo_service
-    from kratom_journal.services.wearable_import import extend_demo_journal
+    from kratom_journal.demo import build as demo_service
+    from kratom_journal.demo.wearable import extend_demo_journal
 
     journal, _path = demo_service.build_demo_journal(tmp_path / "demo.sqlite3", days=120)
     extend_demo_journal(journal, 7)
