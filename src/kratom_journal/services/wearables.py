@@ -14,10 +14,11 @@ import re
 import time as clock
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kratom_journal.domain.days import night_of, night_of_local
+from kratom_journal.domain.days import NIGHT_STARTS, night_of, night_of_local
 from kratom_journal.domain.errors import JournalError
 from kratom_journal.importers import REGISTRY
 from kratom_journal.importers import detect_source as _detect
@@ -300,11 +301,30 @@ def _read(
 # ------------------------------------------------------------------ samples
 
 
+# Nights begin at a local clock hour, so the local hour of an instant decides its night;
+# caching per hour keeps the rule in one place and off the per-sample cost.
+_BUCKET_MS = 3_600_000 if NIGHT_STARTS.minute == NIGHT_STARTS.second == 0 else 60_000
+
+
+@lru_cache(maxsize=1 << 17)
+def _night_of_bucket(bucket: int) -> int:
+    return night_of(from_ms(bucket * _BUCKET_MS)).toordinal()
+
+
+def night_ordinal(ms: int, offset_min: int) -> int:
+    """The ordinal night of an instant stored as UTC milliseconds and its offset.
+
+    >>> date.fromordinal(night_ordinal(1_714_604_400_000, 120))  # 2024-05-02 01:00 +02:00
+    datetime.date(2024, 5, 1)
+    """
+    return _night_of_bucket((ms + offset_min * 60_000) // _BUCKET_MS)
+
+
 def night_span(row: SampleRow) -> range:
     """Ordinal days of the nights a sample can belong to (the evening before its start's
     night to the evening after its end's night)."""
-    first = night_of(from_ms(row["start_ms"], row["start_offset_min"])).toordinal()
-    last = night_of(from_ms(row["end_ms"], row["end_offset_min"])).toordinal()
+    first = night_ordinal(row["start_ms"], row["start_offset_min"])
+    last = night_ordinal(row["end_ms"], row["end_offset_min"])
     return range(first - 1, last + 2)
 
 
@@ -337,7 +357,7 @@ def save_records(
             touched.update(night_span(row))
         for key in known:
             row = pending[key]
-            covered.add(night_of(from_ms(row["start_ms"], row["start_offset_min"])).toordinal())
+            covered.add(night_ordinal(row["start_ms"], row["start_offset_min"]))
         pending.clear()
 
     for record in records:

@@ -111,11 +111,13 @@ def stored_on(session: Session, days: set[date]) -> dict[tuple[date, int], Store
 
 def add_nights(session: Session, rows: Sequence[NightRow]) -> None:
     if rows:
-        session.execute(insert(WearableNight), list(rows))
+        # The connection, not the session: a Core executemany, no ORM bookkeeping per row.
+        session.connection().execute(insert(WearableNight), list(rows))
 
 
 def replace_night(session: Session, night_id: int, row: NightRow) -> None:
-    session.execute(update(WearableNight).where(WearableNight.id == night_id).values(**row))
+    statement = update(WearableNight).where(WearableNight.id == night_id).values(**row)
+    session.connection().execute(statement)
 
 
 def dates_with_nights(session: Session, days: Sequence[date]) -> int:

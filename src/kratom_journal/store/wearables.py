@@ -317,7 +317,8 @@ def insert_samples(session: Session, rows: Sequence[SampleRow]) -> None:
     """Add the rows; a row whose key is stored already is left as it is."""
     if rows:
         statement = insert_ignoring_duplicates(session, WearableSample)
-        session.execute(statement, list(rows))
+        # The connection, not the session: a Core executemany, no ORM bookkeeping per row.
+        session.connection().execute(statement, list(rows))
 
 
 def window_samples(
@@ -325,34 +326,39 @@ def window_samples(
 ) -> tuple[list[SleepSample | SleepSummary], MetricIndex]:
     """Sleep samples and metric readings that start in ``[start_ms, end_ms)``."""
     table = WearableSample.__table__
-    rows = session.execute(
-        select(
-            table.c.source_id,
-            table.c.kind,
-            table.c.stage,
-            table.c.start_ms,
-            table.c.end_ms,
-            table.c.start_offset_min,
-            table.c.end_offset_min,
-            table.c.value,
-            table.c.detail,
-        ).where(table.c.start_ms >= start_ms, table.c.start_ms < end_ms)
+    # Tens of thousands of rows: fetched at once and unpacked, not read row by row.
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                table.c.source_id,
+                table.c.kind,
+                table.c.stage,
+                table.c.start_ms,
+                table.c.end_ms,
+                table.c.start_offset_min,
+                table.c.end_offset_min,
+                table.c.value,
+                table.c.detail,
+            ).where(table.c.start_ms >= start_ms, table.c.start_ms < end_ms)
+        )
+        .all()
     )
     sleep: list[SleepSample | SleepSummary] = []
     metric_rows: list[tuple[int, Metric, float]] = []
-    for row in rows:
-        metric = _METRICS.get(row.kind)
+    for source_id, kind, stage, start_at, end_at, start_offset, end_offset, value, detail in rows:
+        metric = _METRICS.get(kind)
         if metric is not None:
-            if row.value is not None:
-                metric_rows.append((row.start_ms, metric, float(row.value)))
+            if value is not None:
+                metric_rows.append((start_at, metric, float(value)))
             continue
-        ref = sources.refs[row.source_id]
-        start = from_ms(row.start_ms, row.start_offset_min)
-        end = from_ms(row.end_ms, row.end_offset_min)
-        if row.kind == "sleep":
-            sleep.append(SleepSample(ref, start, end, Stage(row.stage)))
-        elif row.kind == "summary":
-            info = json.loads(row.detail or "{}")
+        ref = sources.refs[source_id]
+        start = from_ms(start_at, start_offset)
+        end = from_ms(end_at, end_offset)
+        if kind == "sleep":
+            sleep.append(SleepSample(ref, start, end, Stage(stage)))
+        elif kind == "summary":
+            info = json.loads(detail or "{}")
             seconds = tuple((Stage(k), int(v)) for k, v in info.get("stage_seconds", {}).items())
             sleep.append(SleepSummary(ref, start, end, seconds, info.get("awakenings")))
     return sleep, MetricIndex(metric_rows)
