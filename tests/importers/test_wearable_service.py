@@ -22,6 +22,7 @@ from kratom_journal.services.wearables import (
     detect_source,
     import_wearable,
 )
+from kratom_journal.sleep.samples import ParseIssue
 from kratom_journal.store.wearable_tables import (
     WearableImport,
     WearableNight,
@@ -285,3 +286,32 @@ def test_newer_apple_export_skips_known_records_before_parsing(journal, tmp_path
     assert summary.samples_known == samples_before
     assert len(built) == summary.samples_added
     assert (summary.nights_added, summary.nights_updated, summary.nights_unchanged) == (2, 0, 5)
+
+
+def test_reimport_after_a_parser_fallback_counts_each_record_once(journal, tmp_path, monkeypatch):
+    """A newer export the fast reader hands to the full parser mid-file, after skipping
+    records it knew from the first import, reports as many records as the file holds."""
+    from kratom_journal.importers import apple_health
+
+    first_path = synthetic.write_apple_health(tmp_path / "first.xml", nights_of(3))
+    first = import_wearable(journal, None, first_path)
+    text = first_path.read_text()
+    # XML allows a space after "=", the fast reader does not: it falls back from here.
+    marker = 'type="HKQuantityTypeIdentifierHeartRate"'
+    cut = text.rindex(marker)
+    newer = tmp_path / "newer.xml"
+    newer.write_text(text[:cut] + marker.replace("=", "= ") + text[cut + len(marker) :])
+    in_file = sum(not isinstance(item, ParseIssue) for item in apple_health.parse(newer, full=True))
+    fallbacks: list[int] = []
+    original = apple_health.parse_full
+
+    def counting_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fallbacks.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(apple_health, "parse_full", counting_full)
+    summary = import_wearable(journal, None, newer)
+    assert fallbacks == [1]
+    assert summary.records_read == in_file == first.records_read
+    assert summary.samples_known == in_file and summary.samples_added == 0
+    assert (summary.nights_added, summary.nights_updated, summary.nights_unchanged) == (0, 0, 3)
