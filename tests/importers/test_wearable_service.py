@@ -68,9 +68,9 @@ def test_same_data_in_another_file_adds_no_samples(journal, tmp_path):
 
 @pytest.mark.parametrize("batch", [20_000, 37])
 def test_newer_export_adds_only_what_is_new(journal, tmp_path, monkeypatch, batch):
-    from kratom_journal.services import wearables
+    from kratom_journal.services import wearable_samples
 
-    monkeypatch.setattr(wearables, "BATCH", batch)
+    monkeypatch.setattr(wearable_samples, "BATCH", batch)
     import_wearable(journal, None, synthetic.write_apple_health(tmp_path / "old.zip", nights_of(5)))
     samples_before = counts(journal)[0]
     newer = synthetic.write_apple_health(tmp_path / "new.zip", nights_of(7))

@@ -14,7 +14,8 @@ from typing import Any
 
 from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.services.import_summary import ImportSummary
-from kratom_journal.services.wearables import PRIORITY_KEY, derive_touched, night_span
+from kratom_journal.services.wearable_samples import derive_touched, night_span
+from kratom_journal.services.wearables import PRIORITY_KEY
 from kratom_journal.sleep.nights import parse_priority
 from kratom_journal.sleep.samples import SourceRef
 from kratom_journal.store import wearables as store
