@@ -167,12 +167,12 @@ def write_sleep_as_android(path: Path, nights: list[SyntheticNight]) -> Path:
     names = {Stage.DEEP: "DEEP", Stage.LIGHT: "LIGHT", Stage.REM: "REM", Stage.AWAKE: "AWAKE"}
     lines = []
     for night in nights:
-        start_ms = int(night.bed_at.timestamp() * 1000)
+        start_ms = to_ms(night.bed_at)
         hours = (night.out_at - night.bed_at).total_seconds() / 3600
         events = []
         for stage, start, end in night.segments:
-            events.append(f"{names[stage]}_START-{int(start.timestamp() * 1000)}")
-            events.append(f"{names[stage]}_END-{int(end.timestamp() * 1000)}")
+            events.append(f"{names[stage]}_START-{to_ms(start)}")
+            events.append(f"{names[stage]}_END-{to_ms(end)}")
         header = (
             "Id,Tz,From,To,Sched,Hours,Rating,Comment,Framerate,Snore,Noise,Cycles,DeepSleep,"
             'LenAdjust,Geo,"23:00","23:05"' + ",Event" * len(events)
