@@ -146,7 +146,7 @@ def derive_touched(
             session, sources, to_ms(window_start), to_ms(window_end)
         )
         derived = derive_nights(sleep, metrics, priority, only=days)
-        ids = sources.by_id()
+        ids = sources.ids_by_ref()
         stored = night_store.stored_on(session, days)
         dates_before = {key[0] for key in stored}
         changed: set[date] = set()

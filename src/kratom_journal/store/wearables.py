@@ -90,7 +90,8 @@ class SourceIds:
             self._last_ref, self._last_id = ref, found
         return found
 
-    def by_id(self) -> dict[SourceRef, int]:
+    def ids_by_ref(self) -> dict[SourceRef, int]:
+        """Every known source's id, by source."""
         return {ref: source_id for source_id, ref in self.refs.items()}
 
 
