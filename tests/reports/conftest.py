@@ -84,9 +84,9 @@ def three_nights(journal: Journal) -> Journal:
 @pytest.fixture(scope="session")
 def demo_journal_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 150-day demo journal with PHQ-9 and GAD-7 every two weeks, built once per run."""
-    from kratom_journal.demo import DEMO_ZONE
-    from kratom_journal.services.demo_service import build_demo_journal
-    from kratom_journal.services.questionnaire_demo import add_demo_administrations
+    from kratom_journal.demo.build import build_demo_journal
+    from kratom_journal.demo.journal import DEMO_ZONE
+    from kratom_journal.demo.questionnaires import add_demo_administrations
 
     end = date(2026, 11, 1)
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"

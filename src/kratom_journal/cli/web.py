@@ -31,11 +31,20 @@ def serve_command(
 
     Example: kj serve --port 8000
     """
+    serve_journal(db or journal_target(ctx), host=host, port=port, lan=lan)
+
+
+def serve_journal(db: str, host: str = "127.0.0.1", port: int = 8000, lan: bool = False) -> None:
+    """Serve the journal ``db`` in the web app until interrupted.
+
+    The one place the CLI enters the web app (``kj serve`` and ``kj demo``); the
+    layer contracts allow this import and no other between the two faces.
+    """
     from kratom_journal.store.db import JournalOpenError
     from kratom_journal.web.server import ServeError, serve
 
     try:
-        serve(db or journal_target(ctx), host=host, port=port, lan=lan)
+        serve(db, host=host, port=port, lan=lan)
     except (ServeError, JournalOpenError) as exc:
         fail(str(exc))
 
