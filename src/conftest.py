@@ -1,7 +1,9 @@
 """Doctest collection over the package (pytest runs ``--doctest-modules``).
 
-The Alembic migration scripts run only inside Alembic (``env.py`` reads its
-context at import), so they are not imported as modules here.
+Every module is imported to collect its examples, except two kinds that do
+something on import: the Alembic migration scripts (``env.py`` reads Alembic's
+context, which exists only inside a migration run) and ``__main__.py`` (it starts
+the CLI; pytest never imports it for doctests).
 """
 
 collect_ignore = ["kratom_journal/store/migrations"]
