@@ -114,6 +114,7 @@ def test_questionnaire_scores_feed_the_signals(journal: Journal, monkeypatch) ->
     class _Administration:
         administered_at: datetime
         result: _Result
+        zone: str | None = None
 
     stored = {
         "sows": [

@@ -41,11 +41,10 @@ def _experiments() -> ModuleType:
 
 
 def _today(journal: Any) -> date:
-    from kratom_journal.services.daily import journal_day, local_time
+    from kratom_journal.domain.days import journal_day
     from kratom_journal.services.insights import journal_timezone
 
-    now = local_time(datetime.now().astimezone(), None, journal_timezone(journal))
-    return journal_day(now)
+    return journal_day(datetime.now().astimezone(), journal_timezone(journal))
 
 
 def _report_json(report: InsightReport) -> str:

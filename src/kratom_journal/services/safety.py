@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
+from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, Kind, SideEffect
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.safety import evidence as evidence_rules
@@ -23,8 +22,9 @@ from kratom_journal.safety.interactions import (
 from kratom_journal.safety.legal import LegalLookup, lookup
 from kratom_journal.safety.signals import SafetyReport, build_report
 from kratom_journal.services.clock import journal_zone, now_in
+from kratom_journal.store import medicines as medicine_store
 from kratom_journal.store.journal import Journal
-from kratom_journal.store.safety_tables import DeclaredMedicineRow
+from kratom_journal.store.medicines import StoredMedicine
 
 SOWS_ID = "sows"
 SELF_CHECK_ID = "kud"
@@ -80,10 +80,9 @@ def today_for(journal: Journal) -> date:
 # --- declared medicines ----------------------------------------------------------------
 
 
-def _medicine(row: DeclaredMedicineRow) -> DeclaredMedicine:
-    removed = row.removed_at_utc.replace(tzinfo=UTC) if row.removed_at_utc else None
+def _medicine(stored: StoredMedicine) -> DeclaredMedicine:
     return DeclaredMedicine(
-        row.id, row.name, row.daily, row.added_at_utc.replace(tzinfo=UTC), removed
+        stored.id, stored.name, stored.daily, stored.added_at, stored.removed_at
     )
 
 
@@ -95,57 +94,26 @@ def declare_medicine(journal: Journal, name: str, daily: bool = False) -> Declar
         raise InvalidEntry("give the medicine's name, e.g. 'sertraline'", "name")
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidEntry(f"at most {MAX_NAME_LENGTH} characters", "name")
-    with journal.session() as session:
-        row = session.scalars(
-            select(DeclaredMedicineRow).where(
-                DeclaredMedicineRow.normalized == key, DeclaredMedicineRow.removed_at_utc.is_(None)
-            )
-        ).first()
-        if row is None:
-            row = DeclaredMedicineRow(
-                id=uuid.uuid4().hex,
-                name=cleaned,
-                normalized=key,
-                daily=daily,
-                added_at_utc=datetime.now(UTC).replace(tzinfo=None),
-                removed_at_utc=None,
-            )
-            session.add(row)
-        else:
-            row.daily = daily
-        session.flush()
-        return _medicine(row)
+    new = StoredMedicine(uuid.uuid4().hex, cleaned, key, daily, datetime.now(UTC))
+    return _medicine(medicine_store.declare(journal, new))
 
 
 def list_medicines(journal: Journal, include_removed: bool = False) -> list[DeclaredMedicine]:
     """Declared medicines, oldest first."""
-    stmt = select(DeclaredMedicineRow).order_by(DeclaredMedicineRow.added_at_utc)
-    if not include_removed:
-        stmt = stmt.where(DeclaredMedicineRow.removed_at_utc.is_(None))
-    with journal.session() as session:
-        return [_medicine(row) for row in session.scalars(stmt)]
+    return [_medicine(m) for m in medicine_store.medicines(journal, include_removed)]
 
 
 def remove_medicine(journal: Journal, name_or_id: str) -> DeclaredMedicine:
     """Mark a declared medicine as no longer taken (kept in the journal's history)."""
     key = normalize_drug_name(name_or_id)
-    with journal.session() as session:
-        active = list(
-            session.scalars(
-                select(DeclaredMedicineRow).where(DeclaredMedicineRow.removed_at_utc.is_(None))
-            )
-        )
-        matches = [r for r in active if r.normalized == key] or [
-            r for r in active if len(name_or_id) >= 4 and r.id.startswith(name_or_id.strip())
-        ]
-        if len(matches) != 1:
-            names = ", ".join(r.name for r in active) or "none"
-            raise MedicineNotFound(
-                f"no declared medicine matches {name_or_id!r}; declared: {names}"
-            )
-        matches[0].removed_at_utc = datetime.now(UTC).replace(tzinfo=None)
-        session.flush()
-        return _medicine(matches[0])
+    active = medicine_store.medicines(journal)
+    matches = [m for m in active if m.normalized == key] or [
+        m for m in active if len(name_or_id) >= 4 and m.id.startswith(name_or_id.strip())
+    ]
+    if len(matches) != 1:
+        names = ", ".join(m.name for m in active) or "none"
+        raise MedicineNotFound(f"no declared medicine matches {name_or_id!r}; declared: {names}")
+    return _medicine(medicine_store.mark_removed(journal, matches[0].id, datetime.now(UTC)))
 
 
 # --- interactions ------------------------------------------------------------------------
@@ -173,7 +141,8 @@ def journal_checks(journal: Journal) -> list[SubstanceCheck]:
         if name is None or not isinstance(dose, Dose):
             continue
         counts[name] += 1
-        last[name] = max(last.get(name, dose.taken_at.date()), dose.taken_at.date())
+        day = journal_day(dose.taken_at, dose.zone)
+        last[name] = max(last.get(name, day), day)
     for name, count in sorted(counts.items()):
         if normalize_drug_name(name) in seen:
             continue
@@ -186,7 +155,7 @@ def journal_checks(journal: Journal) -> list[SubstanceCheck]:
 
 
 def questionnaire_scores(journal: Journal, instrument_id: str) -> list[tuple[date, float]]:
-    """(date, total) of stored questionnaire administrations; empty if none are stored."""
+    """(journal day, total) of stored questionnaire administrations; empty if none are stored."""
     try:
         from kratom_journal.services.questionnaires import list_administrations
     except ImportError:  # the questionnaire store is not part of this installation
@@ -195,7 +164,8 @@ def questionnaire_scores(journal: Journal, instrument_id: str) -> list[tuple[dat
     for administration in list_administrations(journal, instrument_id):
         total = getattr(administration.result, "total", None)
         if total is not None:
-            scores.append((administration.administered_at.date(), float(total)))
+            day = journal_day(administration.administered_at, administration.zone)
+            scores.append((day, float(total)))
     return scores
 
 

@@ -34,6 +34,8 @@ from kratom_journal.store.journal import (
     Journal,
     Revision,
     StoredEntry,
+    Transaction,
+    add_missing_settings,
     bulk_add,
     content_fingerprint,
     edit_entry,
@@ -105,7 +107,7 @@ class Section:
     """
 
     export: Callable[[Journal], list[dict[str, Any]]]
-    restore: Callable[[Any, list[dict[str, Any]], str], int]
+    restore: Callable[[Transaction, list[dict[str, Any]], str], int]
 
 
 def export_sections() -> dict[str, Section]:
@@ -189,7 +191,7 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
                 continue
             restore_entry(session, stored, history)
             summary.added += 1
-        _import_settings(session, document.get("settings") or {})
+        add_missing_settings(session, document.get("settings") or {})
         for name, section in export_sections().items():
             records = document.get(name) or []
             if not isinstance(records, list):
@@ -199,14 +201,6 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
             except ValueError as exc:
                 raise ImportFailed([f"{path}: {name}: {exc}"]) from None
     return summary
-
-
-def _import_settings(session: Any, settings: dict[str, str]) -> None:
-    from kratom_journal.store.tables import SettingRow
-
-    for key, value in settings.items():
-        if session.get(SettingRow, key) is None:
-            session.add(SettingRow(key=str(key), value=str(value)))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -383,7 +377,7 @@ def _csv_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _save_csv_entries(session: Any, entries: list[Entry], summary: ImportSummary) -> None:
+def _save_csv_entries(session: Transaction, entries: list[Entry], summary: ImportSummary) -> None:
     index: dict[Kind, dict[str, str]] = {}
     candidates: list[tuple[str, Entry]] = []
     for entry in entries:
@@ -408,7 +402,7 @@ def _save_csv_entries(session: Any, entries: list[Entry], summary: ImportSummary
     bulk_add(session, new, source="import:csv")
 
 
-def _update_night(session: Any, entry: SleepDiaryEntry) -> bool:
+def _update_night(session: Transaction, entry: SleepDiaryEntry) -> bool:
     existing = live_diary_for_night(session, entry.night)
     if existing is None:
         return False

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,11 @@ from kratom_journal.store.tables import (
     SettingRow,
     SleepDiaryRow,
 )
+from kratom_journal.store.types import offset_seconds, with_offset
+
+Transaction = Session
+"""The unit of work services hold while they compose several store calls into one
+transaction (obtained from :meth:`Journal.session`; services never look inside it)."""
 
 _TIME_COLUMN = {
     Kind.DOSE: "taken_at_utc",
@@ -85,27 +90,14 @@ def new_id() -> str:
 # --- conversion between domain entries and rows -------------------------------------------
 
 
-def _to_utc_naive(instant: datetime) -> datetime:
-    return instant.astimezone(UTC).replace(tzinfo=None)
-
-
-def _from_utc_naive(value: datetime, offset_s: int) -> datetime:
-    return value.replace(tzinfo=UTC).astimezone(timezone(timedelta(seconds=offset_s)))
-
-
-def _aware_utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None else None
-
-
 def entry_values(entry: Entry) -> dict[str, Any]:
     """Column values for an entry's own fields; instants become UTC plus offset."""
     values: dict[str, Any] = {}
     for f in dataclasses.fields(entry):
         value = getattr(entry, f.name)
         if isinstance(value, datetime):
-            offset = value.utcoffset()
-            values[f"{f.name}_utc"] = _to_utc_naive(value)
-            values[f"{f.name}_offset_s"] = int(offset.total_seconds()) if offset else 0
+            values[f"{f.name}_utc"] = value
+            values[f"{f.name}_offset_s"] = offset_seconds(value)
         elif isinstance(value, Enum):
             values[f.name] = value.value
         else:
@@ -127,7 +119,7 @@ def entry_of_row(kind: Kind, row: Any) -> Entry:
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if hasattr(row, f"{f.name}_utc"):
-            values[f.name] = _from_utc_naive(
+            values[f.name] = with_offset(
                 getattr(row, f"{f.name}_utc"), getattr(row, f"{f.name}_offset_s")
             )
         else:
@@ -141,9 +133,9 @@ def stored_of_row(kind: Kind, row: Any) -> StoredEntry:
         kind=kind,
         entry=entry_of_row(kind, row),
         version=row.version,
-        created_at=_aware_utc(row.created_at_utc),  # type: ignore[arg-type]
-        updated_at=_aware_utc(row.updated_at_utc),  # type: ignore[arg-type]
-        deleted_at=_aware_utc(row.deleted_at_utc),
+        created_at=row.created_at_utc,
+        updated_at=row.updated_at_utc,
+        deleted_at=row.deleted_at_utc,
         source=row.source,
     )
 
@@ -165,7 +157,7 @@ def add_entry(
     row = ENTRY_TABLES[kind.value]()
     row.id = entry_id or new_id()
     row.version = 1
-    row.created_at_utc = row.updated_at_utc = _to_utc_naive(moment)
+    row.created_at_utc = row.updated_at_utc = moment
     row.deleted_at_utc = None
     row.source = source
     fill_row(row, entry)
@@ -181,7 +173,7 @@ def _record_revision(session: Session, kind: Kind, row: Any, action: str, moment
             kind=kind.value,
             version=row.version,
             action=action,
-            changed_at_utc=_to_utc_naive(moment),
+            changed_at_utc=moment,
             data=entry_to_dict(entry_of_row(kind, row)),
         )
     )
@@ -218,7 +210,7 @@ def edit_entry(
     moment = now or utc_now()
     fill_row(row, updated)
     row.version += 1
-    row.updated_at_utc = _to_utc_naive(moment)
+    row.updated_at_utc = moment
     _record_revision(session, kind, row, "edit", moment)
     return stored_of_row(kind, row)
 
@@ -232,9 +224,9 @@ def set_deleted(
         state = "already deleted" if deleted else "not deleted"
         raise ValueError(f"entry {row.id[:8]} is {state}")
     moment = now or utc_now()
-    row.deleted_at_utc = _to_utc_naive(moment) if deleted else None
+    row.deleted_at_utc = moment if deleted else None
     row.version += 1
-    row.updated_at_utc = _to_utc_naive(moment)
+    row.updated_at_utc = moment
     _record_revision(session, kind, row, "delete" if deleted else "undelete", moment)
     return stored_of_row(kind, row)
 
@@ -255,9 +247,9 @@ def list_entries(
         if not include_deleted:
             stmt = stmt.where(table.deleted_at_utc.is_(None))
         if since is not None:
-            stmt = stmt.where(column >= _to_utc_naive(since))
+            stmt = stmt.where(column >= since)
         if until is not None:
-            stmt = stmt.where(column < _to_utc_naive(until))
+            stmt = stmt.where(column < until)
         for row in session.scalars(stmt):
             result.append((getattr(row, _TIME_COLUMN[kind]), stored_of_row(kind, row)))
     result.sort(key=lambda pair: (pair[0], pair[1].id))
@@ -278,7 +270,7 @@ def revisions_of(session: Session, entry_id: str) -> list[Revision]:
     _, row = find_row(session, entry_id)
     stmt = select(RevisionRow).where(RevisionRow.entry_id == row.id).order_by(RevisionRow.version)
     return [
-        Revision(r.version, r.action, r.changed_at_utc.replace(tzinfo=UTC), dict(r.data))
+        Revision(r.version, r.action, r.changed_at_utc, dict(r.data))
         for r in session.scalars(stmt)
     ]
 
@@ -288,9 +280,9 @@ def restore_entry(session: Session, stored: StoredEntry, history: Sequence[Revis
     row = ENTRY_TABLES[stored.kind.value]()
     row.id = stored.id
     row.version = stored.version
-    row.created_at_utc = _to_utc_naive(stored.created_at)
-    row.updated_at_utc = _to_utc_naive(stored.updated_at)
-    row.deleted_at_utc = _to_utc_naive(stored.deleted_at) if stored.deleted_at else None
+    row.created_at_utc = stored.created_at
+    row.updated_at_utc = stored.updated_at
+    row.deleted_at_utc = stored.deleted_at
     row.source = stored.source
     fill_row(row, stored.entry)
     session.add(row)
@@ -301,7 +293,7 @@ def restore_entry(session: Session, stored: StoredEntry, history: Sequence[Revis
                 kind=stored.kind.value,
                 version=revision.version,
                 action=revision.action,
-                changed_at_utc=_to_utc_naive(revision.changed_at),
+                changed_at_utc=revision.changed_at,
                 data=revision.data,
             )
         )
@@ -313,6 +305,13 @@ def entry_exists(session: Session, kind: Kind, entry_id: str) -> bool:
 
 
 # --- settings --------------------------------------------------------------------------------
+
+
+def add_missing_settings(session: Session, settings: dict[str, str]) -> None:
+    """Add the settings the journal does not have yet; existing values are kept."""
+    for key, value in settings.items():
+        if session.get(SettingRow, str(key)) is None:
+            session.add(SettingRow(key=str(key), value=str(value)))
 
 
 class Settings:
@@ -442,7 +441,7 @@ def bulk_add(
     now: datetime | None = None,
 ) -> None:
     """Insert many new entries (id, entry) with their first revisions in few statements."""
-    moment = _to_utc_naive(now or utc_now())
+    moment = now or utc_now()
     by_kind: dict[Kind, list[dict[str, Any]]] = {}
     revisions: list[dict[str, Any]] = []
     for entry_id, entry in items:
