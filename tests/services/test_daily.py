@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from kratom_journal.domain.entries import Dose, Form, MoodCheckin, SleepDiaryEntry, Unit
 from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.entries import Dose, Form, MoodCheckin, SleepDiaryEntry, Unit
 from kratom_journal.services.daily import build_day_table, diary_metrics
 
 ZONE = ZoneInfo("Europe/Berlin")

@@ -46,8 +46,9 @@ def report_command(
     ] = True,
 ) -> None:
     """Write a two-page clinician report. Example: kj report --from 2026-10-01 --out report.pdf"""
+    from kratom_journal.reports.clinician import build_report
     from kratom_journal.reports.render import write_report
-    from kratom_journal.services.report import build_report, resolve_period
+    from kratom_journal.services.report import resolve_period
 
     if out.suffix.lower() not in {".pdf", ".html", ".htm"}:
         fail(f"--out {out}: expected a file name ending in .pdf or .html")

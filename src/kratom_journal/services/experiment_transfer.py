@@ -32,7 +32,9 @@ def _instant(value: str | None) -> datetime | None:
 def export_experiments(journal: Journal) -> list[dict[str, Any]]:
     """Every experiment with its adherence log, oldest first."""
     with journal.session() as session:
-        return [_record(row, store.adherence(session, row.id)) for row in store.all_experiments(session)]
+        return [
+            _record(row, store.adherence(session, row.id)) for row in store.all_experiments(session)
+        ]
 
 
 def _record(row: StoredPlan, log: list[AdherenceEntry]) -> dict[str, Any]:
@@ -91,4 +93,6 @@ def _entry(item: dict[str, Any]) -> AdherenceEntry:
     logged_at = _instant(item["logged_at"])
     if logged_at is None:
         raise ValueError("logged_at is missing")
-    return AdherenceEntry(date.fromisoformat(item["day"]), bool(item["followed"]), item["note"], logged_at)
+    return AdherenceEntry(
+        date.fromisoformat(item["day"]), bool(item["followed"]), item["note"], logged_at
+    )

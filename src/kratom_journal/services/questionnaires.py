@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from kratom_journal.domain.days import journal_day
 from kratom_journal.instruments import (
     ChangeResult,
     Instrument,
@@ -24,7 +25,6 @@ from kratom_journal.instruments import (
 )
 from kratom_journal.instruments.loader import SHIPPED_IDS
 from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
-from kratom_journal.domain.days import journal_day
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.questionnaires import (
     StoredAdministration,
@@ -221,4 +221,3 @@ def scores_view(journal: Journal, administrations: list[Administration]) -> dict
         "crisis": crisis_notice_for(journal).to_dict() if needs_crisis else None,
         "scores": [administration_view(a) for a in administrations],
     }
-

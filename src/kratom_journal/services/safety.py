@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from kratom_journal.domain.days import journal_day
@@ -23,6 +23,7 @@ from kratom_journal.safety.legal import LegalLookup, lookup
 from kratom_journal.safety.signals import SafetyReport, build_report
 from kratom_journal.services.clock import journal_zone, now_in
 from kratom_journal.store import medicines as medicine_store
+from kratom_journal.store.entry_reads import kratom_doses
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.medicines import StoredMedicine
 
@@ -172,7 +173,8 @@ def questionnaire_scores(journal: Journal, instrument_id: str) -> list[tuple[dat
 def safety_report(journal: Journal, today: date | None = None) -> SafetyReport:
     """Dependence and withdrawal signals for the journal, as of ``today``."""
     day = today or today_for(journal)
-    doses = [s.entry for s in journal.entries.list(kind=Kind.DOSE) if isinstance(s.entry, Dose)]
+    # Only kratom doses feed the signals; read from their columns so years stay quick.
+    doses = kratom_doses(journal, until=datetime.combine(day + timedelta(days=2), time(0), UTC))
     effects = [
         s.entry
         for s in journal.entries.list(kind=Kind.SIDE_EFFECT)

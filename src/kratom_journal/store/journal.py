@@ -270,8 +270,7 @@ def revisions_of(session: Session, entry_id: str) -> list[Revision]:
     _, row = find_row(session, entry_id)
     stmt = select(RevisionRow).where(RevisionRow.entry_id == row.id).order_by(RevisionRow.version)
     return [
-        Revision(r.version, r.action, r.changed_at_utc, dict(r.data))
-        for r in session.scalars(stmt)
+        Revision(r.version, r.action, r.changed_at_utc, dict(r.data)) for r in session.scalars(stmt)
     ]
 
 

@@ -24,7 +24,8 @@ def _day(value: str | None, name: str) -> date | None:
 
 
 def _build(request: Request) -> Any:
-    from kratom_journal.services.report import build_report, resolve_period
+    from kratom_journal.reports.clinician import build_report
+    from kratom_journal.services.report import resolve_period
 
     params = request.query_params
     journal = journal_of(request)
