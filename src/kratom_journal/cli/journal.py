@@ -395,7 +395,7 @@ def export_command(
 
 def _exporters() -> dict[str, Any]:
     """Export formats; report modules add theirs (fhir, parquet) through this registry."""
-    from kratom_journal.services.exports import EXPORTERS
+    from kratom_journal.reports.exports import EXPORTERS
 
     return {"json": None, "csv": None, **EXPORTERS}
 
