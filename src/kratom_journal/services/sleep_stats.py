@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from kratom_journal.domain.entries import Kind, SleepDiaryEntry
+from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
 from kratom_journal.services.clock import journal_zone, now_in
 from kratom_journal.sleep.regularity import MIN_NIGHTS, RegularityResult, sleep_regularity_index
 from kratom_journal.sleep.summary import (
@@ -38,6 +40,18 @@ class SleepStats:
     weeks: list[WeekSummary]
     regularity: RegularityResult | None
     nights_in_period: int
+
+
+def doses_by_night(doses: Iterable[Dose]) -> dict[date, list[Dose]]:
+    """The doses counted against each night: those of the night's journal day, oldest first.
+
+    Night D and journal day D go together (04:00 on D to 04:00 on D + 1), so a dose at
+    01:30 after the evening of D counts against night D, one at 04:00 against night D + 1.
+    """
+    nights: dict[date, list[Dose]] = {}
+    for dose in sorted(doses, key=lambda d: d.taken_at):
+        nights.setdefault(journal_day(dose.taken_at, dose.zone), []).append(dose)
+    return nights
 
 
 def sleep_entries(journal: Journal) -> list[SleepDiaryEntry]:

@@ -65,7 +65,7 @@ def mood_page(request: Request) -> Response:
     checkins = [
         s.entry for s in journal.entries.list(Kind.MOOD, since=day_start(days[0], zone), tz=zone)
     ]
-    chart = charts.mood_chart(checkins, days, zone)  # type: ignore[arg-type]
+    chart = charts.mood_chart(checkins, days)  # type: ignore[arg-type]
     return render(
         request,
         "mood.html",

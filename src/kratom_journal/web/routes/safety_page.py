@@ -63,6 +63,7 @@ def dose_chart(request: Request, report: dict[str, Any]) -> Any:
     """Doses per day over the last four weeks (only those days are read)."""
     from datetime import timedelta
 
+    from kratom_journal.domain.days import journal_day
     from kratom_journal.domain.entries import Dose, Kind
     from kratom_journal.web import charts
     from kratom_journal.web.views import day_start, zone_of
@@ -73,7 +74,7 @@ def dose_chart(request: Request, report: dict[str, Any]) -> Any:
     per_day = dict.fromkeys(days, 0)
     for item in stored:
         if isinstance(item.entry, Dose) and item.entry.substance == "kratom":
-            day = item.entry.taken_at.astimezone(zone).date()
+            day = journal_day(item.entry.taken_at, item.entry.zone)
             if day in per_day:
                 per_day[day] += 1
     trend = next(

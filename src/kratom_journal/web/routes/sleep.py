@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
+from kratom_journal.services.sleep_stats import doses_by_night
 from kratom_journal.web import charts
 from kratom_journal.web.optional import feature
 from kratom_journal.web.routes.panels import sleep_week_metrics, wearable_nights
@@ -71,6 +72,7 @@ def sleep_page(request: Request) -> Response:
     wearable = wearable_nights(journal, nights[0], nights[-1])
     stages = wearable["stages"] if wearable else None
     chart = charts.sleep_chart(nights, diary, doses, zone, stages)
+    by_night = doses_by_night(d for d in doses if d.substance == "kratom")
     rows: list[dict[str, Any]] = []
     for night in reversed(nights):
         entry = diary.get(night)
@@ -80,6 +82,7 @@ def sleep_page(request: Request) -> Response:
                 "entry": entry,
                 "metrics": diary_metrics(entry),
                 "wearable": (wearable or {}).get("nights", {}).get(night),
+                "kratom": by_night.get(night, []),
             }
         )
     return render(
