@@ -38,10 +38,6 @@ from kratom_journal.store import experiments as store
 from kratom_journal.store.experiments import AdherenceEntry, StoredPlan
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 RECENT_DAYS = 28
 """Days looked at to decide whether the person takes kratom most days."""
 
@@ -103,7 +99,7 @@ def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperimen
             )
         if current is not None:
             store.delete_experiment(session, current.id)
-        row = store.add_experiment(session, "planned", plan_to_json(plan), _utc_now())
+        row = store.add_experiment(session, "planned", plan_to_json(plan), datetime.now(UTC))
     return _to_stored(row), warnings
 
 
@@ -125,7 +121,7 @@ def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
             schedule_json=schedule_to_json(schedule),
             frozen_hash=frozen_hash(plan, schedule),
             status="running",
-            started_at=_utc_now(),
+            started_at=datetime.now(UTC),
         )
         return _to_stored(started)
 
@@ -158,7 +154,9 @@ def log_adherence(journal: Any, day: date, followed: bool, note: str | None = No
     if scheduled is None:
         raise AnalysisError(f"{day.isoformat()} is not a day of the running experiment")
     with journal.session() as session:
-        store.set_adherence(session, stored.id, AdherenceEntry(day, followed, note, _utc_now()))
+        store.set_adherence(
+            session, stored.id, AdherenceEntry(day, followed, note, datetime.now(UTC))
+        )
 
 
 def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
@@ -203,7 +201,7 @@ def stop_experiment(journal: Any, reason: str | None = None) -> StoredExperiment
         if row is None:
             raise AnalysisError("no open experiment to stop")
         stopped = store.update_experiment(
-            session, row.id, status="stopped", stopped_at=_utc_now(), stop_reason=reason
+            session, row.id, status="stopped", stopped_at=datetime.now(UTC), stop_reason=reason
         )
         return _to_stored(stopped)
 
