@@ -67,7 +67,9 @@ def _sleep_page_kratom(journal_path: Path, monkeypatch: pytest.MonkeyPatch) -> d
     assert response.status_code == 200
     table = BeautifulSoup(response.text, "html.parser").find("table")
     return {
-        row.find("th").get_text(strip=True): row.find("td", class_="kratom-day").get_text(strip=True)
+        row.find("th").get_text(strip=True): row.find("td", class_="kratom-day").get_text(
+            strip=True
+        )
         for row in table.find("tbody").find_all("tr")
     }
 

@@ -37,7 +37,6 @@ from kratom_journal.services.insights import journal_day_table
 from kratom_journal.store import experiments as store
 from kratom_journal.store.experiments import AdherenceEntry, StoredPlan
 
-
 RECENT_DAYS = 28
 """Days looked at to decide whether the person takes kratom most days."""
 
