@@ -16,7 +16,7 @@ class FriendlyGroup(TyperGroup):
     """Turns the errors a person can cause into one line and a non-zero exit."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        from kratom_journal.services.transfer import ImportFailed
+        from kratom_journal.services.imports import ImportFailed
         from kratom_journal.store.db import JournalOpenError
 
         try:

@@ -64,10 +64,3 @@ def open_from_context(ctx: typer.Context):  # type: ignore[no-untyped-def]
         )
     ctx.call_on_close(journal.close)
     return journal
-
-
-def console_progress(target: Console):  # type: ignore[no-untyped-def]
-    """A progress callback ``(done, total)`` drawing on a terminal, or ``None`` elsewhere."""
-    if not target.is_terminal:
-        return None
-    return None

@@ -27,7 +27,7 @@ from kratom_journal.reports.fhir_common import (
 )
 from kratom_journal.services.entries import list_entries
 from kratom_journal.services.safety import list_medicines
-from kratom_journal.services.wearable_import import list_nights
+from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal
 

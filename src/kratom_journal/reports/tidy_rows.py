@@ -17,7 +17,7 @@ from kratom_journal.domain.entries import (
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.services.entries import list_entries
 from kratom_journal.services.questionnaires import list_administrations
-from kratom_journal.services.wearable_import import list_nights
+from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal, StoredEntry
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from kratom_journal.store import experiments as store
 from kratom_journal.store.experiments import AdherenceEntry, StoredPlan
-from kratom_journal.store.journal import Journal, Transaction
+from kratom_journal.store.journal import Journal, StoreSession
 
 _TIMES = ("created_at", "started_at", "stopped_at")
 
@@ -58,7 +58,7 @@ def _record(row: StoredPlan, log: list[AdherenceEntry]) -> dict[str, Any]:
 
 
 def import_experiments(
-    session: Transaction, records: list[dict[str, Any]], origin: str = ""
+    session: StoreSession, records: list[dict[str, Any]], origin: str = ""
 ) -> int:
     """Add experiments not yet in the journal; raise ``ValueError`` naming a bad record."""
     existing = {(row.created_at, row.plan_json) for row in store.all_experiments(session)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kratom_journal.store.journal import Journal, Transaction
+from kratom_journal.store.journal import Journal, StoreSession
 from kratom_journal.store.medicines import StoredMedicine, add_medicine, medicine_ids, medicines
 
 _FIELDS = ("id", "name", "normalized", "daily", "added_at", "removed_at")
@@ -36,7 +36,7 @@ def _instant(value: str, position: int) -> datetime:
     return instant
 
 
-def import_medicines(session: Transaction, records: list[dict[str, Any]], origin: str = "") -> int:
+def import_medicines(session: StoreSession, records: list[dict[str, Any]], origin: str = "") -> int:
     """Add the medicines whose id is new; raise ``ValueError`` naming a bad record."""
     existing = medicine_ids(session)
     added = 0

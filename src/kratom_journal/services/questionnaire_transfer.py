@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kratom_journal.instruments import Instrument, score
 from kratom_journal.instruments.loader import SHIPPED_IDS, InstrumentError, shipped_instrument
-from kratom_journal.store.journal import Journal, Transaction
+from kratom_journal.store.journal import Journal, StoreSession
 from kratom_journal.store.questionnaires import (
     StoredAdministration,
     add_administration,
@@ -62,7 +62,7 @@ def _record(stored: StoredAdministration) -> dict[str, Any]:
 
 
 def import_administrations(
-    session: Transaction, records: list[dict[str, Any]], origin: str = "import"
+    session: StoreSession, records: list[dict[str, Any]], origin: str = "import"
 ) -> int:
     """Add records whose id is new; returns how many were added.
 

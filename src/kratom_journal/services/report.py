@@ -35,7 +35,7 @@ from kratom_journal.services.safety import (
     questionnaire_scores,
     safety_report,
 )
-from kratom_journal.services.wearable_import import list_nights
+from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.store.entry_reads import DoseFact, count_diary_nights, dose_facts, mood_facts
 from kratom_journal.store.journal import Journal
 

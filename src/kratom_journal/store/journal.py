@@ -53,7 +53,7 @@ __all__ = [
     "Revision",
     "Settings",
     "StoredEntry",
-    "Transaction",
+    "StoreSession",
     "add_entry",
     "add_missing_settings",
     "bulk_add",
@@ -77,7 +77,7 @@ __all__ = [
     "utc_now",
 ]
 
-Transaction = Session
+StoreSession = Session
 """The unit of work services hold while they compose several store calls into one
 transaction (obtained from :meth:`Journal.session`; services never look inside it)."""
 

@@ -13,7 +13,7 @@ from types import ModuleType
 FEATURES: dict[str, tuple[str, ...]] = {
     "questionnaires": ("kratom_journal.services.questionnaires", "kratom_journal.safety.crisis"),
     "sleep_stats": ("kratom_journal.services.sleep_stats",),
-    "wearables": ("kratom_journal.services.wearable_import",),
+    "wearables": ("kratom_journal.services.wearable_nights",),
     "insights": ("kratom_journal.services.insights",),
     "experiments": ("kratom_journal.services.experiments",),
     "safety": ("kratom_journal.services.safety",),

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from kratom_journal.services import imports
-from kratom_journal.services.transfer import ImportFailed
+from kratom_journal.services.imports import ImportFailed
 from kratom_journal.web.views import (
     FormState,
     cache_of,
