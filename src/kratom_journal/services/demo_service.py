@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kratom_journal.demo import DEMO_ZONE, generate_demo_entries
 from kratom_journal.domain.entries import Dose, kind_of
+from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.services.questionnaire_demo import add_demo_administrations
 from kratom_journal.services.safety_demo import add_demo_medicines
 from kratom_journal.store.journal import Journal, bulk_add, list_entries, new_id, open_journal
@@ -26,7 +27,7 @@ def build_demo_journal(
 ) -> tuple[Journal, Path]:
     """Write a fresh demo journal (replacing an older demo file) and open it."""
     if days < MIN_DEMO_DAYS:
-        raise ValueError(f"a demo journal has at least {MIN_DEMO_DAYS} days, got {days}")
+        raise InvalidInput(f"a demo journal has at least {MIN_DEMO_DAYS} days, got {days}")
     target = path or default_demo_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):

@@ -34,15 +34,16 @@ from kratom_journal.analysis.experiments import (
     withdrawal_warning,
 )
 from kratom_journal.analysis.withdrawal import is_regular_user
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
 from kratom_journal.store.experiment_tables import ExperimentLogRow, ExperimentRow
 
 OPEN = ("planned", "running")
 
 
-def _utc_now() -> datetime:
+def _utc_now(clock: Clock) -> datetime:
     """Now as naive UTC, the way the journal stores instants."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.now().astimezone(UTC).replace(tzinfo=None)
 
 
 RECENT_DAYS = 28
@@ -99,7 +100,9 @@ def regular_user(journal: Any) -> bool:
     return is_regular_user(doses)
 
 
-def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperiment, list[str]]:
+def plan_experiment(
+    journal: Any, plan: ExperimentPlan, *, clock: Clock = SYSTEM_CLOCK
+) -> tuple[StoredExperiment, list[str]]:
     """Check and store a plan (replacing an unstarted one). Returns it and any warnings.
 
     Raises
@@ -120,14 +123,18 @@ def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperimen
             )
         if current is not None:
             session.delete(current)
-        row = ExperimentRow(status="planned", plan_json=plan_to_json(plan), created_at=_utc_now())
+        row = ExperimentRow(
+            status="planned", plan_json=plan_to_json(plan), created_at=_utc_now(clock)
+        )
         session.add(row)
         session.flush()
         stored = _to_stored(row)
     return stored, warnings
 
 
-def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
+def start_experiment(
+    journal: Any, seed: int | None = None, *, clock: Clock = SYSTEM_CLOCK
+) -> StoredExperiment:
     """Freeze the planned experiment: draw the schedule and store it with its hash."""
     with journal.session() as session:
         row = _open_row(session)
@@ -142,7 +149,7 @@ def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
         row.schedule_json = schedule_to_json(schedule)
         row.frozen_hash = frozen_hash(plan, schedule)
         row.status = "running"
-        row.started_at = _utc_now()
+        row.started_at = _utc_now(clock)
         session.flush()
         return _to_stored(row)
 
@@ -169,7 +176,44 @@ def condition_name(plan: ExperimentPlan, condition: str) -> str:
     return plan.condition_a if condition == "A" else plan.condition_b
 
 
-def log_adherence(journal: Any, day: date, followed: bool, note: str | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Tonight:
+    """The condition a running experiment assigns to one day."""
+
+    experiment: StoredExperiment
+    day: ScheduledDay
+    condition: str
+    """The person's own name for the condition."""
+
+    @property
+    def label(self) -> str:
+        """``A`` or ``B``."""
+        return self.day.condition
+
+    @property
+    def washout(self) -> bool:
+        return self.day.washout
+
+
+def tonight(journal: Any, today: date) -> Tonight | None:
+    """Today's condition of a running experiment; ``None`` without one or outside its days."""
+    try:
+        stored, scheduled = assignment(journal, today)
+    except AnalysisError:
+        return None
+    if scheduled is None:
+        return None
+    return Tonight(stored, scheduled, condition_name(stored.plan, scheduled.condition))
+
+
+def log_adherence(
+    journal: Any,
+    day: date,
+    followed: bool,
+    note: str | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+) -> None:
     """Record whether the scheduled condition was followed on ``day`` (replaces a prior log)."""
     stored, scheduled = assignment(journal, day)
     if scheduled is None:
@@ -191,13 +235,13 @@ def log_adherence(journal: Any, day: date, followed: bool, note: str | None = No
                     day=day,
                     followed=followed,
                     note=note,
-                    logged_at=_utc_now(),
+                    logged_at=_utc_now(clock),
                 )
             )
         else:
             existing.followed = followed
             existing.note = note
-            existing.logged_at = _utc_now()
+            existing.logged_at = _utc_now(clock)
 
 
 def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
@@ -242,14 +286,16 @@ def experiment_result(journal: Any, today: date | None = None) -> ExperimentResu
     )
 
 
-def stop_experiment(journal: Any, reason: str | None = None) -> StoredExperiment:
+def stop_experiment(
+    journal: Any, reason: str | None = None, *, clock: Clock = SYSTEM_CLOCK
+) -> StoredExperiment:
     """Stop the open experiment early; its result stays available."""
     with journal.session() as session:
         row = _open_row(session)
         if row is None:
             raise AnalysisError("no open experiment to stop")
         row.status = "stopped"
-        row.stopped_at = _utc_now()
+        row.stopped_at = _utc_now(clock)
         row.stop_reason = reason
         session.flush()
         return _to_stored(row)

@@ -15,21 +15,29 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.instruments import (
     ChangeResult,
     Instrument,
     ScoreResult,
     compare,
+    needs_crisis_resources,
+    safety_flags,
     score,
     shipped_instrument,
     validate_answers,
 )
 from kratom_journal.instruments.loader import SHIPPED_IDS
 from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.settings import JournalSettings
 from kratom_journal.store.instrument_tables import AdministrationRow
 from kratom_journal.store.journal import Journal
 
 COUNTRY_KEY = "country"
+
+CRISIS_DAYS_ON_TODAY = 14
+"""Today repeats the crisis resources for the PHQ-9's own recall period (two weeks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,18 +62,20 @@ def record_administration(
     answers: Mapping[str, int | None],
     at: datetime | None = None,
     zone: str | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Administration:
-    """Validate, score and store one administration in a single transaction."""
+    """Validate, score and store one administration in a single transaction (``at``: now)."""
     if instrument.id in SHIPPED_IDS and instrument != shipped_instrument(instrument.id):
-        raise ValueError(
+        raise InvalidInput(
             f"instrument id {instrument.id!r} belongs to the shipped {instrument.short_name}; "
             "give your file another id"
         )
     checked = validate_answers(instrument, answers)
     result = score(instrument, checked)
-    moment = at or datetime.now(UTC)
+    moment = at or clock.now()
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("the administration time needs a time zone")
+        raise InvalidInput("the administration time needs a time zone")
     offset = moment.utcoffset() or timedelta(0)
     row = AdministrationRow(
         id=uuid.uuid4().hex,
@@ -79,7 +89,7 @@ def record_administration(
         band=result.band,
         crisis=result.crisis,
         definition=None if instrument.id in SHIPPED_IDS else instrument.model_dump(mode="json"),
-        created_at_utc=_utc_naive(datetime.now(UTC)),
+        created_at_utc=_utc_naive(clock.now()),
         deleted_at_utc=None,
     )
     with journal.session() as session:
@@ -168,9 +178,63 @@ def _utc_naive(moment: datetime) -> datetime:
 # --- views --------------------------------------------------------------------------------
 
 
-def crisis_notice_for(journal: Journal) -> CrisisNotice:
+def crisis_notice_for(journal: Journal, settings: JournalSettings | None = None) -> CrisisNotice:
     """The crisis notice for the journal's country setting (works with none set)."""
-    return crisis_resources(journal.settings.get(COUNTRY_KEY))
+    country = settings.country if settings is not None else journal.settings.get(COUNTRY_KEY)
+    return crisis_resources(country)
+
+
+def crisis_notice_if_needed(
+    journal: Journal,
+    instrument: Instrument,
+    answers: Mapping[str, object],
+    settings: JournalSettings | None = None,
+) -> CrisisNotice | None:
+    """The crisis notice when the answers given so far meet a safety rule, else ``None``.
+
+    Both survey faces call this after every answer, before showing anything else.
+    """
+    if needs_crisis_resources(safety_flags(instrument, answers)):
+        return crisis_notice_for(journal, settings)
+    return None
+
+
+def survey_instrument(instrument_id: str) -> Instrument:
+    """The questionnaire a survey screen asks, by id (:class:`InstrumentError` if unknown)."""
+    return shipped_instrument(instrument_id)
+
+
+def latest_with_crisis(administrations: list[Administration]) -> Administration | None:
+    """The latest administration needing crisis resources, among each instrument's latest one.
+
+    A later administration of the same questionnaire without a crisis answer
+    replaces an earlier one (the person has answered again since).
+    """
+    latest: dict[str, Administration] = {}
+    for administration in administrations:
+        latest[administration.instrument.id] = administration
+    flagged = [a for a in latest.values() if a.result.crisis]
+    return max(flagged, key=lambda a: a.administered_at, default=None)
+
+
+def recent_crisis_notice(
+    journal: Journal,
+    now: datetime,
+    settings: JournalSettings | None = None,
+    days: int | None = CRISIS_DAYS_ON_TODAY,
+) -> CrisisNotice | None:
+    """The crisis notice while a questionnaire's latest answers call for it.
+
+    With ``days`` (Today): only when those answers are at most ``days`` old; with
+    ``None`` (the scores page): however old they are. The rule that decides is the
+    instrument's own (:func:`~kratom_journal.instruments.scoring.safety_flags`).
+    """
+    flagged = latest_with_crisis(list_administrations(journal))
+    if flagged is None:
+        return None
+    if days is not None and now - flagged.administered_at > timedelta(days=days):
+        return None
+    return crisis_notice_for(journal, settings)
 
 
 def result_view(result: ScoreResult, instrument: Instrument) -> dict[str, Any]:
@@ -234,17 +298,4 @@ def scores_view(journal: Journal, administrations: list[Administration]) -> dict
     return {
         "crisis": crisis_notice_for(journal).to_dict() if needs_crisis else None,
         "scores": [administration_view(a) for a in administrations],
-    }
-
-
-def instrument_view(instrument: Instrument) -> dict[str, Any]:
-    """Short description of an instrument for listings."""
-    return {
-        "id": instrument.id,
-        "name": instrument.name,
-        "short_name": instrument.short_name,
-        "kind": instrument.kind,
-        "recall_period": instrument.recall_period,
-        "items": len(instrument.scored_items),
-        "score_range": list(instrument.score_range),
     }

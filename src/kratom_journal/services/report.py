@@ -29,12 +29,12 @@ from kratom_journal.domain.entries import (
     SleepDiaryEntry,
     Unit,
 )
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.errors import InvalidEntry, InvalidInput
 from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.safety.interactions import check as check_interactions
 from kratom_journal.safety.interactions import normalize_drug_name, substance_to_check
 from kratom_journal.safety.signals import build_report as build_signals
-from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
+from kratom_journal.services.clock import SYSTEM_CLOCK, journal_zone, journal_zone_name
 from kratom_journal.services.experiments import experiment_result
 from kratom_journal.services.insights import insight_rows
 from kratom_journal.services.questionnaires import (
@@ -212,7 +212,7 @@ def default_period(journal: Journal, days: int = DEFAULT_DAYS) -> Period:
     """The ``days`` days ending on the latest day with a journal entry (today if none)."""
     zone = journal_zone(journal)
     latest = _latest_day(journal)
-    end = latest or now_in(zone).date()
+    end = latest or SYSTEM_CLOCK.today(zone)
     return Period(end - timedelta(days=days - 1), end)
 
 
@@ -227,7 +227,7 @@ def resolve_period(journal: Journal, start: date | None, end: date | None) -> Pe
     if start is None:
         start = end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise ValueError(f"--from {start} is after --to {end}")
+        raise InvalidInput(f"--from {start} is after --to {end}")
     return Period(start, end)
 
 
@@ -254,7 +254,7 @@ def build_report(
     nights_logged = _count_nights(journal, period)
     return ClinicianReport(
         period=period,
-        generated_at=(now or datetime.now(UTC)).astimezone(zone),
+        generated_at=(now or SYSTEM_CLOCK.now()).astimezone(zone),
         zone=journal_zone_name(journal),
         person=person_details(journal),
         nights_logged=nights_logged,

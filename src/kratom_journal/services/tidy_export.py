@@ -31,7 +31,7 @@ from kratom_journal.domain.entries import (
     SleepDiaryEntry,
     night_of,
 )
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.errors import InvalidEntry, InvalidInput
 from kratom_journal.services.questionnaires import list_administrations
 from kratom_journal.services.wearable_import import list_nights
 from kratom_journal.sleep.metrics import night_metrics
@@ -437,9 +437,9 @@ def export_tidy(journal: Journal, folder: Path, fmt: str) -> dict[str, int]:
     so a failure leaves no half-written table.
     """
     if fmt not in {"parquet", "csv"}:
-        raise ValueError(f"unknown tidy format {fmt!r}; expected parquet or csv")
+        raise InvalidInput(f"unknown tidy format {fmt!r}; expected parquet or csv")
     if folder.suffix.lower() in {".parquet", ".csv", ".json"}:
-        raise ValueError(f"{folder}: the tidy export writes several files; give a folder")
+        raise InvalidInput(f"{folder}: the tidy export writes several files; give a folder")
     folder.mkdir(parents=True, exist_ok=True)
     pending: list[tuple[Path, Path]] = []
     counts: dict[str, int] = {}

@@ -20,7 +20,7 @@ from typing import Any
 
 from kratom_journal import __version__
 from kratom_journal.domain.entries import Entry, Kind, SleepDiaryEntry, kind_of
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.errors import InvalidEntry, JournalError
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
 from kratom_journal.services.clock import journal_zone
 from kratom_journal.services.csv_format import (
@@ -51,7 +51,7 @@ FORMAT_VERSION = 1
 _CSV_NAMESPACE = uuid.UUID("6f1d2c3e-8a9b-4c5d-9e0f-112233445566")
 
 
-class ImportFailed(Exception):
+class ImportFailed(JournalError):
     """An import wrote nothing; ``problems`` lists each bad row as ``file:line: message``."""
 
     def __init__(self, problems: list[str]) -> None:

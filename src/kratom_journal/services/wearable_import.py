@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.importers import REGISTRY
 from kratom_journal.importers import detect_source as _detect
 from kratom_journal.importers.apple_health import TagMemory
@@ -58,11 +59,8 @@ DERIVE_DAYS = 62
 ProgressCallback = Callable[[int, int], None]
 
 
-class WearableImportError(ValueError):
-    """An import that could not be done; ``str()`` is one line for the person.
-
-    A ``ValueError`` so that both faces report it as a one-line error.
-    """
+class WearableImportError(InvalidInput):
+    """An import that could not be done; ``str()`` is one line for the person."""
 
 
 @dataclass(slots=True)
