@@ -121,18 +121,18 @@ def changed_fields(
     return changes
 
 
-def revert_last_edit(journal: Journal, entry_id: str) -> StoredEntry | None:
+def revert_last_edit(journal: Journal, entry_id: str) -> tuple[StoredEntry, bool]:
     """Give an entry its previous version back (as a new version) if it was last edited.
 
-    Returns the entry as now stored, or ``None`` when there was nothing to revert.
+    Returns the entry as now stored and whether anything changed.
     """
     stored = journal.entries.get(entry_id)
     history = journal.entries.history(stored.id)
     previous = [r for r in history if r.version == stored.version - 1]
     if not previous or history[-1].action != "edit":
-        return None
+        return stored, False
     current = entry_view(stored)
     changes = {k: v for k, v in previous[0].data.items() if k != "kind" and current.get(k) != v}
     if not changes:
-        return None
-    return journal.entries.edit(stored.id, changes)
+        return stored, False
+    return journal.entries.edit(stored.id, changes), True

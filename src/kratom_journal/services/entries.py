@@ -359,3 +359,38 @@ def summary_text(stored: StoredEntry) -> str:
 def entry_time(stored: StoredEntry) -> datetime:
     """The instant an entry is listed at."""
     return _sort_time(stored)
+
+
+PREFILL_STEPS = (2, 14, 60)
+"""How far back (days) the dose form looks for the last kratom dose (bounded work)."""
+
+
+def last_kratom_dose(journal: Journal, today: date, zone: tzinfo) -> StoredEntry | None:
+    """The most recent kratom dose of the last weeks (to pre-fill a form, as a convenience only).
+
+    The search widens step by step, so the usual case (a dose in the last days)
+    reads only those days.
+    """
+    for days in PREFILL_STEPS:
+        doses = journal.entries.list(Kind.DOSE, since=today - timedelta(days=days), tz=zone)
+        kratom = [d for d in doses if isinstance(d.entry, Dose) and d.entry.substance == "kratom"]
+        if kratom:
+            return kratom[-1]
+    return None
+
+
+def logged_between(
+    journal: Journal, start: datetime, end: datetime, zone: tzinfo, last_night: date
+) -> list[StoredEntry]:
+    """Doses, moods and side effects from ``start`` to ``end``, and the diary of ``last_night``.
+
+    In the order they happened (a diary night at its time into bed).
+    """
+    logged: list[StoredEntry] = []
+    for kind in (Kind.DOSE, Kind.MOOD, Kind.SIDE_EFFECT):
+        logged.extend(journal.entries.list(kind, since=start, until=end, tz=zone))
+    with journal.session() as session:
+        diary = live_diary_for_night(session, last_night)
+    if diary is not None:
+        logged.append(diary)
+    return sorted(logged, key=entry_time)

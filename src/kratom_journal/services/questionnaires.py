@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kratom_journal.domain.errors import InvalidInput
+from kratom_journal.domain.errors import InvalidInput, NotFound
 from kratom_journal.instruments import (
     ChangeResult,
     Instrument,
@@ -112,6 +112,14 @@ def list_administrations(
     administrations = [a for group in by_instrument.values() for a in _with_change(group)]
     administrations.sort(key=lambda a: (a.administered_at.astimezone(UTC), a.id))
     return administrations
+
+
+def find_administration(journal: Journal, administration_id: str) -> Administration:
+    """One stored administration by its id (:class:`NotFound` when there is none)."""
+    for administration in list_administrations(journal):
+        if administration.id == administration_id:
+            return administration
+    raise NotFound(f"no questionnaire result with id {administration_id!r}")
 
 
 def _rows(session: Session, instrument_id: str | None) -> list[AdministrationRow]:

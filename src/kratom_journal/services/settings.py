@@ -107,6 +107,32 @@ def unset_setting(journal: Journal, key: str) -> None:
     journal.settings.unset(_check_key(key))
 
 
+def replace_settings(journal: Journal, values: Mapping[str, str]) -> dict[str, str]:
+    """Set every known setting from ``values``; an empty or missing one goes back to its default.
+
+    Every value is checked first: with any problem nothing is stored, and the
+    problems are returned by setting name (empty when all was stored).
+    """
+    problems: dict[str, str] = {}
+    for key, (validator, _) in SETTINGS.items():
+        text = values.get(key, "").strip()
+        if text:
+            try:
+                validator(text)
+            except InvalidEntry as exc:
+                problems[key] = exc.message
+    if problems:
+        return problems
+    stored = journal.settings.all()
+    for key in SETTINGS:
+        text = values.get(key, "").strip()
+        if text:
+            set_setting(journal, key, text)
+        elif key in stored:
+            unset_setting(journal, key)
+    return {}
+
+
 def effective_settings(journal: Journal) -> dict[str, str]:
     """Stored settings with defaults filled in (readable even when a stored zone is not)."""
     return {TIMEZONE_KEY: system_zone_name(), **journal.settings.all()}
