@@ -22,7 +22,7 @@ from kratom_journal.cli.common import (
     open_from_context,
     say,
 )
-from kratom_journal.domain.entries import Kind
+from kratom_journal.domain.entries import Dose, Kind
 from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
 from kratom_journal.services.editing import editable_fields
@@ -51,6 +51,11 @@ def _confirming(store: Callable[[bool], StoredEntry], yes: bool) -> StoredEntry:
         if interactive() and Confirm.ask(f"{exc.message}. Save it anyway?", default=False):
             return store(True)
         fail(f"{exc.message}; nothing saved (use --yes to accept it)")
+
+
+def substance_of(stored: StoredEntry) -> str:
+    """The substance of a logged dose (``kj log substance`` only logs doses)."""
+    return stored.entry.substance if isinstance(stored.entry, Dose) else ""
 
 
 def _saved(stored: StoredEntry) -> None:
@@ -123,7 +128,7 @@ def log_substance(
     _saved(stored)
     from kratom_journal.services.safety import interaction_note_for
 
-    note_text = interaction_note_for(stored.entry.substance)
+    note_text = interaction_note_for(substance_of(stored))
     if note_text:
         say(note_text)
 

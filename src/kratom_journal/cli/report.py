@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kratom_journal.cli.common import console, fail, open_from_context
+from kratom_journal.cli.common import console, fail, open_command
 from kratom_journal.domain.timeparse import parse_optional_day
 
 if TYPE_CHECKING:
@@ -45,11 +45,11 @@ def report_command(
 
     if out.suffix.lower() not in {".pdf", ".html", ".htm"}:
         fail(f"--out {out}: expected a file name ending in .pdf or .html")
-    journal = open_from_context(ctx)
+    command = open_command(ctx)
     period = resolve_period(
-        journal, parse_optional_day(start, "--from"), parse_optional_day(end, "--to")
+        command.journal, parse_optional_day(start, "--from"), parse_optional_day(end, "--to")
     )
-    report = build_report(journal, period, with_analysis=analysis)
+    report = build_report(command.journal, period, now=command.now, with_analysis=analysis)
     if report.crisis is not None:
         _print_crisis(report.crisis)
     kind = write_report(report, out)

@@ -10,7 +10,8 @@ the same instant everywhere. They are pure: the current time is always passed in
 * :func:`night_time` reads a sleep-diary time: ``HH:MM`` from 12:00 belongs to the
   evening of the night, earlier times to the next morning.
 * :func:`parse_timestamp`, :func:`parse_day` and :func:`parse_zone` read ISO 8601
-  time stamps, ``YYYY-MM-DD`` dates and IANA zone names.
+  time stamps, ``YYYY-MM-DD`` dates and IANA zone names; :func:`parse_instant` the
+  time stamps of the journal's own exports, which must carry their offset.
 
 Every failure raises :class:`~kratom_journal.domain.errors.InvalidEntry` naming the
 field and what was expected.
@@ -112,6 +113,25 @@ def parse_timestamp(value: str, zone: tzinfo, field: str) -> datetime:
         ) from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=zone)
+    return instant
+
+
+def parse_instant(value: object, field: str) -> datetime:
+    """An ISO 8601 instant that must carry its offset (the journal's own exports).
+
+    >>> parse_instant("2024-05-01T21:30:00+02:00", "taken_at").isoformat()
+    '2024-05-01T21:30:00+02:00'
+    >>> parse_instant("2024-05-01T21:30", "at")
+    Traceback (most recent call last):
+    ...
+    kratom_journal.domain.errors.InvalidEntry: at: time stamp '2024-05-01T21:30' has no UTC offset
+    """
+    try:
+        instant = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidEntry(f"expected an ISO 8601 time stamp, got {value!r}", field) from None
+    if instant.tzinfo is None:
+        raise InvalidEntry(f"time stamp {value!r} has no UTC offset", field)
     return instant
 
 
