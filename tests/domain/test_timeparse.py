@@ -41,7 +41,9 @@ ZONES = st.sampled_from(
     ]
 )
 NOWS = st.datetimes(
-    min_value=datetime(2000, 1, 2), max_value=datetime(2090, 12, 30), timezones=st.just(UTC)
+    min_value=datetime(2000, 1, 2),  # noqa: DTZ001 - hypothesis bounds are naive
+    max_value=datetime(2090, 12, 30),  # noqa: DTZ001
+    timezones=st.just(UTC),
 )
 CLOCKS = st.times().map(lambda t: t.replace(second=0, microsecond=0))
 
@@ -74,7 +76,7 @@ def test_timestamps_with_an_offset_round_trip(instant: datetime) -> None:
     assert parse_when(instant.isoformat(), ZoneInfo("Asia/Tokyo"), instant) == instant
 
 
-@given(local=st.datetimes(min_value=datetime(1900, 1, 1)), zone=ZONES)
+@given(local=st.datetimes(min_value=datetime(1900, 1, 1)), zone=ZONES)  # noqa: DTZ001
 def test_timestamps_without_an_offset_are_read_in_the_zone(local: datetime, zone: ZoneInfo) -> None:
     found = parse_timestamp(local.isoformat(), zone, "at")
     assert found.tzinfo is zone and found.replace(tzinfo=None) == local

@@ -37,7 +37,8 @@ def _leads_with_crisis(html: str) -> bool:
     return "crisis" in main.find(True).get("class", [])
 
 
-def test_crisis_first_on_the_next_screen(client: TestClient, checkin: Instrument) -> None:
+@pytest.mark.usefixtures("checkin")
+def test_crisis_first_on_the_next_screen(client: TestClient) -> None:
     from tests.web.conftest import csrf_token
 
     token = csrf_token(client, "/surveys/checkin3")
@@ -50,7 +51,8 @@ def test_crisis_first_on_the_next_screen(client: TestClient, checkin: Instrument
     assert BeautifulSoup(below_rule.text, "html.parser").find(class_="crisis") is None
 
 
-def test_result_mood_and_today_lead_with_crisis(client: TestClient, checkin: Instrument) -> None:
+@pytest.mark.usefixtures("checkin")
+def test_result_mood_and_today_lead_with_crisis(client: TestClient) -> None:
     result = answer_all(client, "checkin3", [0, 3, 0])
     page = client.get(result)
     assert _leads_with_crisis(page.text)

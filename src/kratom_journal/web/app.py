@@ -153,7 +153,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error_page(request, 422, None)
 
     @app.exception_handler(CsrfFailed)
-    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
+    async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
         return _error_page(
             request,
             403,
@@ -184,7 +184,7 @@ def _error_page(request: Request, status: int, text: str | None) -> HTMLResponse
             {"title": title, "text": text or default, "page": ""},
             status=status,
         )
-    except Exception:  # the error page itself must not fail
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
         return HTMLResponse(
             f"<!doctype html><title>{title}</title><h1>{title}</h1>", status_code=status
         )

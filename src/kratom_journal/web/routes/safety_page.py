@@ -103,13 +103,9 @@ def declare_medicine(
     return redirect("/safety#medicines")
 
 
-@router.post("/safety/medicines/{medicine_id}/remove")
+@router.post("/safety/medicines/{medicine_id}/remove", dependencies=[Depends(checked_form)])
 def remove_medicine(
-    request: Request,
-    medicine_id: str,
-    form: Annotated[FormData, Depends(checked_form)],
-    journal: JournalDep,
-    clock: ClockDep,
+    request: Request, medicine_id: str, journal: JournalDep, clock: ClockDep
 ) -> Response:
     try:
         safety_service.remove_medicine(journal, medicine_id, clock=clock)
