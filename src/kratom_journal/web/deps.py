@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kratom_journal.services.clock import Clock
+from kratom_journal.services.import_jobs import ImportJobs
 from kratom_journal.services.settings import JournalSettings, read_settings
 from kratom_journal.store.journal import Journal
 from kratom_journal.web.cache import PageCache
@@ -51,6 +52,12 @@ def page_cache_for(request: Request) -> PageCache:
     return cache
 
 
+def import_jobs_for(request: Request) -> ImportJobs:
+    """The background imports of this app."""
+    jobs: ImportJobs = request.app.state.import_jobs
+    return jobs
+
+
 def web_settings_for(request: Request) -> WebSettings:
     """How this app was started (CSRF secret, limits)."""
     settings: WebSettings = request.app.state.web_settings
@@ -62,3 +69,4 @@ SettingsDep = Annotated[JournalSettings, Depends(settings_for)]
 ClockDep = Annotated[Clock, Depends(clock_for)]
 TodayDep = Annotated[date, Depends(today_for)]
 PageCacheDep = Annotated[PageCache, Depends(page_cache_for)]
+ImportJobsDep = Annotated[ImportJobs, Depends(import_jobs_for)]

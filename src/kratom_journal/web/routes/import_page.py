@@ -12,8 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from kratom_journal.services import imports
-from kratom_journal.services.import_jobs import ImportJobs
-from kratom_journal.web.deps import JournalDep, PageCacheDep
+from kratom_journal.web.deps import ImportJobsDep, JournalDep, PageCacheDep
 from kratom_journal.web.views import (
     FormState,
     checked_form,
@@ -26,14 +25,6 @@ from kratom_journal.web.views import (
 router = APIRouter(include_in_schema=False)
 
 CHUNK = 1024 * 1024
-
-
-def _jobs(request: Request) -> ImportJobs:
-    jobs: ImportJobs = request.app.state.import_jobs
-    return jobs
-
-
-JobsDep = Annotated[ImportJobs, Depends(_jobs)]
 
 
 def _safe_name(name: str) -> str:
@@ -63,7 +54,7 @@ async def upload(
     form: Annotated[FormData, Depends(checked_form)],
     journal: JournalDep,
     cache: PageCacheDep,
-    jobs: JobsDep,
+    jobs: ImportJobsDep,
 ) -> Response:
     values = text_values(form)
     upload_file = form.get("file")
@@ -89,7 +80,7 @@ async def upload(
 
 
 @router.get("/import/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job_id: str, jobs: JobsDep) -> Response:
+def job_page(request: Request, job_id: str, jobs: ImportJobsDep) -> Response:
     job = jobs.get(job_id)
     if job is None:
         return not_found(request, "There is no such import.", page="import")
@@ -97,7 +88,7 @@ def job_page(request: Request, job_id: str, jobs: JobsDep) -> Response:
 
 
 @router.get("/import/jobs/{job_id}/status")
-def job_status(job_id: str, jobs: JobsDep) -> dict[str, Any]:
+def job_status(job_id: str, jobs: ImportJobsDep) -> dict[str, Any]:
     """The job's progress as JSON, for the page's optional script."""
     job = jobs.get(job_id)
     if job is None:
