@@ -2,8 +2,9 @@
 
 What is tested: a questionnaire written by the test, with a crisis rule on its
 second item from answer 2, shows the crisis resources right after that item in
-the interactive survey, before the score with ``--answers``, first in ``--json``
-and first in ``kj scores``; an answer below the rule shows none.
+the interactive survey, before the score with ``--answers``, first in ``--json``,
+first in ``kj scores`` and first in ``kj report`` (which names the item); an
+answer below the rule shows none.
 What is NOT tested: PHQ-9 item 9 itself (tests/cli/test_survey_cli.py).
 """
 
@@ -44,3 +45,14 @@ def test_below_the_rule_no_crisis(kj, tmp_path: Path) -> None:
     result = kj("survey", "--file", str(path), input="3\n1\n3\n")
     assert result.exit_code == 0, result.output
     assert CRISIS_MARK not in result.output
+
+
+def test_the_report_opens_with_crisis_resources(kj, tmp_path: Path) -> None:
+    path = write_checkin(tmp_path)
+    kj("survey", "--file", str(path), "--answers", "0,2,0")
+    out = tmp_path / "report.html"
+    result = kj("report", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.index(CRISIS_MARK) < result.output.index("Wrote the")
+    html = out.read_text(encoding="utf-8")
+    assert "Felt there was no way out" in html
