@@ -46,7 +46,7 @@ def generate(size_mb: int, extra_nights: int = 0) -> Path:
 
     ``extra_nights`` makes a "newer" export: the same nights plus that many more.
     """
-    from kratom_journal.importers import synthetic
+    from kratom_journal.demo import synthetic
 
     path = export_path(size_mb, extra_nights)
     if path.exists():
@@ -76,7 +76,7 @@ def xml_size(path: Path) -> int:
 
 
 def run_ours(export: Path, db: Path) -> dict[str, object]:
-    from kratom_journal.services.wearable_import import import_wearable
+    from kratom_journal.services.wearables import import_wearable
     from kratom_journal.store.journal import open_journal
 
     journal = open_journal(str(db))

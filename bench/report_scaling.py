@@ -15,12 +15,12 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from kratom_journal.demo import DEMO_ZONE, generate_demo_entries
+from kratom_journal.demo.journal import DEMO_ZONE, generate_demo_entries
+from kratom_journal.demo.questionnaires import add_demo_administrations
+from kratom_journal.demo.wearable import add_demo_wearable
 from kratom_journal.reports.render import render_pdf
 from kratom_journal.services.insights import insight_rows
-from kratom_journal.services.questionnaire_demo import add_demo_administrations
 from kratom_journal.services.report import Period, build_report, default_period
-from kratom_journal.services.wearable_import import add_demo_wearable
 from kratom_journal.store.journal import Journal, bulk_add, new_id, open_journal
 
 END = date(2026, 11, 1)

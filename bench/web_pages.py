@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from kratom_journal.demo import DEMO_ZONE, generate_demo_entries  # noqa: E402
+from kratom_journal.demo.journal import DEMO_ZONE, generate_demo_entries  # noqa: E402
 from kratom_journal.store.journal import bulk_add, new_id, open_journal  # noqa: E402
 from kratom_journal.web import WebSettings, create_app  # noqa: E402
 
@@ -59,7 +59,7 @@ def _extensions(end: date, days: int) -> list:  # type: ignore[type-arg]
     """The demo's other kinds of data, where this build has them."""
     found = []
     try:
-        from kratom_journal.services.questionnaire_demo import add_demo_administrations
+        from kratom_journal.demo.questionnaires import add_demo_administrations
 
         found.append(
             lambda j: add_demo_administrations(j, end - timedelta(days=days), end, DEMO_ZONE, 11)
@@ -67,13 +67,13 @@ def _extensions(end: date, days: int) -> list:  # type: ignore[type-arg]
     except ImportError:
         pass
     try:
-        from kratom_journal.services.safety_demo import add_demo_medicines
+        from kratom_journal.demo.medicines import add_demo_medicines
 
         found.append(add_demo_medicines)
     except ImportError:
         pass
     try:
-        from kratom_journal.services.wearable_import import extend_demo_journal
+        from kratom_journal.demo.wearable import extend_demo_journal
 
         found.append(lambda j: extend_demo_journal(j, 11))
     except ImportError:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kratom_journal.importers import synthetic
+from kratom_journal.demo import synthetic
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kratom_journal.services.wearable_import import add_demo_wearable, stage_timeline
+from kratom_journal.demo.wearable import add_demo_wearable
+from kratom_journal.services.wearable_nights import stage_timeline
 from kratom_journal.store.journal import Journal
 
 

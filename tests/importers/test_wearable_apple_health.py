@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kratom_journal.importers import apple_health, synthetic
+from kratom_journal.demo import synthetic
+from kratom_journal.importers import apple_health
 from kratom_journal.importers.safe_input import InputRejected
 from kratom_journal.sleep.nights import derive_nights
 from kratom_journal.sleep.samples import (

@@ -7,8 +7,8 @@ import zipfile
 from datetime import date
 
 from kratom_journal.cli.app import app
-from kratom_journal.importers import synthetic
-from kratom_journal.services.wearable_import import NIGHT_FIELDS
+from kratom_journal.demo import synthetic
+from kratom_journal.services.wearable_nights import NIGHT_FIELDS
 
 
 def _export(tmp_path, count=3):

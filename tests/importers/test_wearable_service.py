@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from kratom_journal.importers import synthetic
-from kratom_journal.services.wearable_import import (
+from kratom_journal.demo import synthetic
+from kratom_journal.demo.wearable import add_demo_wearable
+from kratom_journal.services.wearable_nights import list_nights, night_dict
+from kratom_journal.services.wearables import (
     WearableImportError,
-    add_demo_wearable,
     detect_source,
     import_wearable,
-    list_nights,
-    night_dict,
 )
+from kratom_journal.sleep.samples import ParseIssue
 from kratom_journal.store.wearable_tables import (
     WearableImport,
     WearableNight,
@@ -68,9 +68,9 @@ def test_same_data_in_another_file_adds_no_samples(journal, tmp_path):
 
 @pytest.mark.parametrize("batch", [20_000, 37])
 def test_newer_export_adds_only_what_is_new(journal, tmp_path, monkeypatch, batch):
-    from kratom_journal.services import wearable_import
+    from kratom_journal.services import wearable_samples
 
-    monkeypatch.setattr(wearable_import, "BATCH", batch)
+    monkeypatch.setattr(wearable_samples, "BATCH", batch)
     import_wearable(journal, None, synthetic.write_apple_health(tmp_path / "old.zip", nights_of(5)))
     samples_before = counts(journal)[0]
     newer = synthetic.write_apple_health(tmp_path / "new.zip", nights_of(7))
@@ -169,7 +169,7 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     from kratom_journal.store.journal import open_journal
-    from kratom_journal.services.wearable_import import import_wearable
+    from kratom_journal.services.wearables import import_wearable
 
     journal = open_journal(sys.argv[1])
     calls = 0
@@ -219,8 +219,8 @@ def test_import_on_sqlite_and_postgresql(any_journal, tmp_path):
 
 
 def test_demo_extension_matches_the_diary(tmp_path):
-    from kratom_journal.services import demo_service
-    from kratom_journal.services.wearable_import import extend_demo_journal
+    from kratom_journal.demo import build as demo_service
+    from kratom_journal.demo.wearable import extend_demo_journal
 
     journal, _path = demo_service.build_demo_journal(tmp_path / "demo.sqlite3", days=120)
     extend_demo_journal(journal, 7)
@@ -286,3 +286,32 @@ def test_newer_apple_export_skips_known_records_before_parsing(journal, tmp_path
     assert summary.samples_known == samples_before
     assert len(built) == summary.samples_added
     assert (summary.nights_added, summary.nights_updated, summary.nights_unchanged) == (2, 0, 5)
+
+
+def test_reimport_after_a_parser_fallback_counts_each_record_once(journal, tmp_path, monkeypatch):
+    """A newer export the fast reader hands to the full parser mid-file, after skipping
+    records it knew from the first import, reports as many records as the file holds."""
+    from kratom_journal.importers import apple_health
+
+    first_path = synthetic.write_apple_health(tmp_path / "first.xml", nights_of(3))
+    first = import_wearable(journal, None, first_path)
+    text = first_path.read_text()
+    # XML allows a space after "=", the fast reader does not: it falls back from here.
+    marker = 'type="HKQuantityTypeIdentifierHeartRate"'
+    cut = text.rindex(marker)
+    newer = tmp_path / "newer.xml"
+    newer.write_text(text[:cut] + marker.replace("=", "= ") + text[cut + len(marker) :])
+    in_file = sum(not isinstance(item, ParseIssue) for item in apple_health.parse(newer, full=True))
+    fallbacks: list[int] = []
+    original = apple_health.parse_full
+
+    def counting_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fallbacks.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(apple_health, "parse_full", counting_full)
+    summary = import_wearable(journal, None, newer)
+    assert fallbacks == [1]
+    assert summary.records_read == in_file == first.records_read
+    assert summary.samples_known == in_file and summary.samples_added == 0
+    assert (summary.nights_added, summary.nights_updated, summary.nights_unchanged) == (0, 0, 3)

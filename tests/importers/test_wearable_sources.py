@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kratom_journal.importers import REGISTRY, detect_source, synthetic
+from kratom_journal.demo import synthetic
+from kratom_journal.importers import REGISTRY, detect_source
 from kratom_journal.importers.safe_input import InputRejected
 from kratom_journal.sleep.nights import derive_nights
 from kratom_journal.sleep.samples import MetricSample, ParseIssue, SleepSample, SleepSummary, Stage
@@ -172,7 +173,7 @@ def test_golden_snapshot(tmp_path, nights, source):
     """
     import os
 
-    from kratom_journal.services.wearable_import import night_dict
+    from kratom_journal.services.wearable_nights import night_dict
 
     path = WRITERS[source](tmp_path, nights)
     items = list(REGISTRY[source].parse(path, zone=ZONE))

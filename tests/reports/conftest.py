@@ -83,9 +83,9 @@ def three_nights(journal: Journal) -> Journal:
 @pytest.fixture
 def demo_journal(tmp_path: Path) -> Iterator[Journal]:
     """The 150-day demo journal with PHQ-9 and GAD-7 every two weeks."""
-    from kratom_journal.demo import DEMO_ZONE
-    from kratom_journal.services.demo_service import build_demo_journal
-    from kratom_journal.services.questionnaire_demo import add_demo_administrations
+    from kratom_journal.demo.build import build_demo_journal
+    from kratom_journal.demo.journal import DEMO_ZONE
+    from kratom_journal.demo.questionnaires import add_demo_administrations
 
     end = date(2026, 11, 1)
     journal, _ = build_demo_journal(tmp_path / "demo.sqlite3", days=150, end=end)

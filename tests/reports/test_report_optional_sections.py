@@ -24,7 +24,7 @@ def test_analysis_results_with_intervals_and_caveat(demo_journal: Journal) -> No
 
 
 def test_wearable_nights_in_report_fhir_and_tables(demo_journal: Journal, tmp_path: Path) -> None:
-    from kratom_journal.services import wearable_import as wearables
+    from kratom_journal.demo import wearable as wearables
     from kratom_journal.services.fhir_export import build_bundle
     from kratom_journal.services.tidy_export import export_tidy
 

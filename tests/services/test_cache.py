@@ -1,7 +1,9 @@
 """The cache of derived results: reused while the journal is unchanged, dropped on any write.
 
 What is tested: a hit, and invalidation by an entry write, a setting, a medicine
-and a questionnaire, including writes made through another connection.
+and a questionnaire, including writes made through another connection; a wearable
+import and a JSON import that adds nothing but wearable samples and nights each
+recompute the insights the report and the pages show.
 What is NOT tested: the insights themselves (tests/analysis).
 """
 
@@ -39,3 +41,71 @@ def test_reused_until_the_journal_changes(journal: Journal, journal_path) -> Non
     assert cached(journal, "x", compute) == {"n": 4}  # type: ignore[arg-type]
     assert len(calls) == 4
     other.close()
+
+
+def _insight_calls(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Count how often the insights behind the report and the pages are computed."""
+    from kratom_journal.analysis.errors import AnalysisError
+    from kratom_journal.services import insights
+
+    calls: list[int] = []
+
+    def run_insights(journal: Journal) -> None:
+        calls.append(1)
+        raise AnalysisError(f"computed {len(calls)} times")
+
+    monkeypatch.setattr(insights, "run_insights", run_insights)
+    return calls
+
+
+def test_a_wearable_import_changes_the_cached_insights(
+    journal: Journal, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from kratom_journal.demo import synthetic
+    from kratom_journal.services.insights import insight_rows
+    from kratom_journal.services.wearables import import_wearable
+    from kratom_journal.store.versioning import data_version
+
+    calls = _insight_calls(monkeypatch)
+    assert insight_rows(journal) == insight_rows(journal) == {"error": "computed 1 times"}
+    with journal.session() as session:
+        before = data_version(session)
+    nights = synthetic.generate_nights(3, synthetic.NightPlan(datetime(2024, 3, 1).date(), 3))
+    import_wearable(journal, None, synthetic.write_apple_health(tmp_path / "export.zip", nights))
+    with journal.session() as session:
+        assert data_version(session) != before
+    assert insight_rows(journal) == {"error": "computed 2 times"}
+    assert len(calls) == 2
+
+
+def test_a_json_import_of_only_wearable_nights_changes_the_cached_insights(
+    journal: Journal, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from kratom_journal.demo.wearable import add_demo_wearable
+    from kratom_journal.services import transfer
+    from kratom_journal.services.insights import insight_rows
+    from kratom_journal.services.wearable_nights import list_nights
+    from kratom_journal.store.versioning import data_version
+
+    source = open_journal(tmp_path / "source.sqlite3")
+    add_demo_wearable(source, datetime(2024, 3, 1).date(), 4)
+    document = transfer.export_document(source)
+    source.close()
+    document["settings"] = {}  # nothing but the wearable samples is new to the journal
+    assert document["entries"] == [] and document["wearable_samples"]
+    assert not any(document[name] for name in ("questionnaires", "medicines", "experiments"))
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    calls = _insight_calls(monkeypatch)
+    assert insight_rows(journal) == {"error": "computed 1 times"}
+    with journal.session() as session:
+        before = data_version(session)
+    summary = transfer.import_json(journal, path)
+    assert summary.added > 0 and len(list_nights(journal)) == 4
+    with journal.session() as session:
+        assert data_version(session) != before
+    assert insight_rows(journal) == {"error": "computed 2 times"}
+    assert len(calls) == 2

@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import Comparison, Design, ExperimentPlan
+from kratom_journal.demo.experiment import add_demo_experiment
 from kratom_journal.services import experiments as service
 from kratom_journal.store.db import Base
 from kratom_journal.store.journal import Journal, bulk_add, new_id
@@ -93,7 +94,7 @@ def test_withdrawal_warning_for_a_daily_user(journal: Journal) -> None:
 
 
 def test_demo_experiment(journal: Journal) -> None:
-    stored = service.add_demo_experiment(journal, FIRST, FIRST + timedelta(days=8))
+    stored = add_demo_experiment(journal, FIRST, FIRST + timedelta(days=8))
     log = service.adherence_log(journal, stored.id)
     assert len(log) == 9 and sum(log.values()) == 8
 

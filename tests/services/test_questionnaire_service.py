@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kratom_journal.demo.questionnaires import add_demo_administrations
 from kratom_journal.instruments import parse_answer_list, parse_instrument, shipped_instrument
 from kratom_journal.services import questionnaires as service
-from kratom_journal.services.questionnaire_demo import add_demo_administrations
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=BERLIN)

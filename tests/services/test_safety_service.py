@@ -93,7 +93,7 @@ def test_legal_uses_region_then_country(journal: Journal) -> None:
 
 
 def test_demo_medicines_are_idempotent(journal: Journal) -> None:
-    from kratom_journal.services.safety_demo import add_demo_medicines
+    from kratom_journal.demo.medicines import add_demo_medicines
 
     add_demo_medicines(journal)
     add_demo_medicines(journal)

@@ -79,11 +79,12 @@ def test_json_round_trip_is_lossless(
 
 
 def test_json_round_trip_on_both_databases(any_journal: Journal, tmp_path: Path) -> None:
-    from kratom_journal.demo import generate_demo_entries
-    from kratom_journal.services.experiments import add_demo_experiment
-    from kratom_journal.services.questionnaire_demo import add_demo_administrations
+    from kratom_journal.demo.experiment import add_demo_experiment
+    from kratom_journal.demo.journal import generate_demo_entries
+    from kratom_journal.demo.questionnaires import add_demo_administrations
+    from kratom_journal.demo.wearable import extend_demo_journal
     from kratom_journal.services.safety import declare_medicine, remove_medicine
-    from kratom_journal.services.wearable_import import extend_demo_journal, list_nights
+    from kratom_journal.services.wearable_nights import list_nights
 
     demo = generate_demo_entries(days=20, seed=3)
     _fill(any_journal, demo, [i % 4 for i in range(len(demo))])

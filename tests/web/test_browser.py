@@ -316,7 +316,7 @@ def test_plan_an_experiment_and_see_tonights_assignment(chromium: Any, live_url:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from kratom_journal.services.demo_service import build_demo_journal
+    from kratom_journal.demo.build import build_demo_journal
 
     journal, path = build_demo_journal(tmp_path_factory.mktemp("demo") / "demo.sqlite3", days=120)
     journal.close()

@@ -41,7 +41,7 @@ class FriendlyGroup(TyperGroup):
 
 def report_error(exc: Exception) -> int:
     """Print what went wrong in one line (a list for a failed import); return the exit status."""
-    from kratom_journal.services.transfer import ImportFailed
+    from kratom_journal.services.imports import ImportFailed
 
     if isinstance(exc, ImportFailed):
         for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:

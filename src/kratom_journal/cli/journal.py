@@ -452,21 +452,15 @@ def import_command(
     ] = False,
     yes: YesFlag = False,
 ) -> None:
-    """Import a journal export or CSV files. Example: kj import csv doses.csv"""
-    from kratom_journal.services import imports
+    """Import a journal export, CSV files or a wearable export. Example: kj import csv doses.csv"""
+    from kratom_journal.cli.wearables import import_with_progress
 
     journal = open_from_context(ctx)
     source, target = (source_or_path, path) if path is not None else (None, Path(source_or_path))
-    chosen = (source or imports.detect_source(target)) if target.exists() else source
-    if chosen is not None and chosen.strip().lower() not in imports.JOURNAL_SOURCES:
-        from kratom_journal.cli.wearables import run_wearable_import
-
-        run_wearable_import(journal, chosen.strip().lower(), target, skip_bad)
-        return
-    summary = imports.run_import(journal, source, target, skip_bad=skip_bad, confirmed=yes)
+    summary = import_with_progress(journal, source, target, skip_bad=skip_bad, confirmed=yes)
     for problem in summary.skipped:
         err_console.print(f"[yellow]skipped:[/] {problem}", soft_wrap=True)
-    say(f"Imported {target}: {summary.line()}")
+    say(summary.line())
 
 
 def backup_command(
@@ -538,7 +532,7 @@ def demo_command(
     port: Annotated[int, typer.Option(help="Port of the web app.")] = 8000,
 ) -> None:
     """Build a realistic demo journal in its own database and show it. Example: kj demo"""
-    from kratom_journal.services.demo_service import build_demo_journal, summary_rows
+    from kratom_journal.demo.build import build_demo_journal, summary_rows
 
     journal, target = build_demo_journal(path, days=days, seed=seed)
     table = Table("what", "count", title=f"Demo journal at {target}")
@@ -547,9 +541,16 @@ def demo_command(
     console.print(table)
     say("This demo is generated data, not advice: effects in it are noisy and mixed.")
     if serve:
-        from kratom_journal.services.demo_service import serve_demo
+        _serve_demo(target, port)
 
-        serve_demo(journal, target, port)
+
+def _serve_demo(path: Path, port: int) -> None:
+    """Serve the demo journal in the web app where the web app is installed."""
+    try:
+        from kratom_journal.web.server import serve
+    except ImportError:
+        return
+    serve(str(path), host="127.0.0.1", port=port)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""Command-line face of wearable imports: progress bar, summary line, night listing."""
+"""Command-line face of imports and wearable nights: progress bar, night listing."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from rich.progress import (
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from kratom_journal.services.wearable_import import ImportSummary
+    from kratom_journal.services.import_summary import ImportSummary
 
-# The import machinery (and lxml) loads only when a wearable command runs, so that
-# `kj log` starts fast.
+# The import machinery (and lxml) loads only when an import or night command runs,
+# so that `kj log` starts fast.
 
 
 def import_with_progress(
@@ -31,17 +31,20 @@ def import_with_progress(
     source: str | None,
     path: Path,
     skip_bad: bool = False,
+    confirmed: bool = False,
     console: Console | None = None,
 ) -> ImportSummary:
-    """Run :func:`import_wearable`, with a Rich progress bar when on a terminal.
+    """Run :func:`~kratom_journal.services.imports.run_import`, with a Rich progress bar
+    when on a terminal.
 
-    Raises :class:`WearableImportError` (one line) when nothing could be imported.
+    Raises the import's :class:`~kratom_journal.domain.errors.JournalError` (one line,
+    or every bad row) when nothing could be imported.
     """
-    from kratom_journal.services.wearable_import import import_wearable
+    from kratom_journal.services.imports import run_import
 
     console = console or Console(stderr=True)
     if not console.is_terminal:
-        return import_wearable(journal, source, path, skip_bad=skip_bad)
+        return run_import(journal, source, path, skip_bad=skip_bad, confirmed=confirmed)
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -59,8 +62,14 @@ def import_with_progress(
         def on_records(count: int) -> None:
             bar.update(task, records=count)
 
-        return import_wearable(
-            journal, source, path, progress=on_bytes, skip_bad=skip_bad, on_records=on_records
+        return run_import(
+            journal,
+            source,
+            path,
+            skip_bad=skip_bad,
+            confirmed=confirmed,
+            progress=on_bytes,
+            on_records=on_records,
         )
 
 
@@ -73,7 +82,7 @@ def print_nights(
 ) -> None:
     """``kj list --kind night``: one row (or JSON object) per night with its chosen source."""
     from kratom_journal.cli.common import console as shared_console
-    from kratom_journal.services.wearable_import import list_nights, night_dict
+    from kratom_journal.services.wearable_nights import list_nights, night_dict
 
     console = console or shared_console
     nights = list_nights(journal, since, until)
@@ -113,7 +122,8 @@ def register(app: typer.Typer) -> None:
     def sleep_sources(ctx: typer.Context) -> None:
         """Show the wearable sources with nights and the sleep-source-priority setting."""
         from kratom_journal.cli.common import open_from_context
-        from kratom_journal.services.wearable_import import list_nights, source_priority
+        from kratom_journal.services.wearable_nights import list_nights
+        from kratom_journal.services.wearables import source_priority
 
         journal = open_from_context(ctx)
         counts: dict[str, list[int]] = {}
@@ -131,12 +141,6 @@ def register(app: typer.Typer) -> None:
         for label, (chosen_count, other_count) in sorted(counts.items()):
             table.add_row(label, str(chosen_count), str(other_count))
         console.print(table)
-
-
-def run_wearable_import(journal: Any, source: str | None, path: Path, skip_bad: bool) -> None:
-    """``kj import [SOURCE] PATH`` for a wearable export: progress bar, then one summary line."""
-    summary = import_with_progress(journal, source, path, skip_bad)
-    Console(highlight=False).print(summary.line(), soft_wrap=True)
 
 
 def list_nights_command(
@@ -160,5 +164,4 @@ __all__ = [
     "list_nights_command",
     "print_nights",
     "register",
-    "run_wearable_import",
 ]

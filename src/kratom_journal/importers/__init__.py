@@ -3,7 +3,7 @@
 Every importer exposes ``parse(path, *, zone=None)``, a generator of
 :mod:`~kratom_journal.sleep.samples` records and
 :class:`~kratom_journal.sleep.samples.ParseIssue` items. Importers never touch the
-database; saving is done by :mod:`kratom_journal.services.wearable_import`.
+database; saving is done by :mod:`kratom_journal.services.wearables`.
 """
 
 from __future__ import annotations
@@ -54,9 +54,6 @@ REGISTRY: dict[str, Importer] = {
         "health-connect", "Android Health Connect", health_connect.parse, False
     ),
 }
-
-IMPORTERS = REGISTRY
-"""The registry under the name the core's import dispatch looks for."""
 
 _FITBIT_JSON = re.compile(rb'"(?:logId|dateOfSleep)"')
 _GARMIN_JSON = re.compile(rb'"sleepStartTimestampGMT"')
@@ -122,4 +119,4 @@ def detect_source(path: Path) -> str | None:
         return _detect_bundle(bundle)
 
 
-__all__ = ["IMPORTERS", "REGISTRY", "Importer", "InputRejected", "detect_source"]
+__all__ = ["REGISTRY", "Importer", "InputRejected", "detect_source"]

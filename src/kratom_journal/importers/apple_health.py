@@ -182,8 +182,11 @@ def parse_member(
             yield from parse_full(stream, label)
         return
     # If the pre-filter hands over mid-file, the full parser starts again from the
-    # top and what was already yielded is skipped (both read in document order).
+    # top and what was already consumed is skipped (both read in document order).
+    # Consumed records are those yielded and those recognised from an earlier import,
+    # which ``memory.skipped`` has counted already.
     yielded_records = yielded_issues = 0
+    remembered_before = memory.skipped if memory is not None else 0
     with bundle.open(member) as stream:
         try:
             for item in scan_records(stream, label, memory):
@@ -194,7 +197,8 @@ def parse_member(
                 yield item
             return
         except _NeedsFullParser:
-            pass
+            if memory is not None:
+                yielded_records += memory.skipped - remembered_before
     with bundle.open(member) as stream:
         for item in parse_full(stream, label):
             if isinstance(item, ParseIssue):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
@@ -37,12 +37,6 @@ def localize(text: str, zone: ZoneInfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return fixed(moment)
-
-
-def from_epoch_ms(value: float, offset_seconds: float) -> datetime:
-    """An epoch-milliseconds instant shown in a fixed offset."""
-    tz = timezone(timedelta(seconds=round(offset_seconds)))
-    return datetime.fromtimestamp(value / 1000, tz)
 
 
 def read_bytes(bundle: InputBundle, member: Member, cap: int = MAX_JSON_BYTES) -> bytes:

@@ -38,7 +38,7 @@ from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.services.questionnaires import list_administrations
 from kratom_journal.services.report import person_details
 from kratom_journal.services.safety import list_medicines
-from kratom_journal.services.wearable_import import list_nights
+from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal
 

@@ -17,7 +17,7 @@ from typing import Literal
 
 from kratom_journal.domain.errors import JournalError
 from kratom_journal.services import imports
-from kratom_journal.services.transfer import ImportFailed
+from kratom_journal.services.imports import ImportFailed
 from kratom_journal.store.journal import Journal
 
 MAX_JOBS = 20

@@ -1,19 +1,33 @@
-"""``kj import``: the journal's own formats here, wearable exports through their importers."""
+"""``kj import`` and the web's Import page: one entry point for every source.
+
+The journal's own formats (CSV, JSON) are read by :mod:`~kratom_journal.services.transfer`,
+wearable exports by :mod:`~kratom_journal.services.wearables`; both report an
+:class:`~kratom_journal.services.import_summary.ImportSummary`.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from kratom_journal.services import transfer
-from kratom_journal.services.transfer import ImportFailed, ImportSummary
+from kratom_journal.importers import REGISTRY
+from kratom_journal.services import transfer, wearables
+from kratom_journal.services.csv_format import detect_format
+from kratom_journal.services.import_summary import JOURNAL_SOURCES, ImportFailed, ImportSummary
 from kratom_journal.store.journal import Journal
 
 Progress = Callable[[int, int], None]
 
-JOURNAL_SOURCES = ("csv", "json")
+__all__ = [
+    "JOURNAL_SOURCES",
+    "ImportFailed",
+    "ImportSummary",
+    "Progress",
+    "detect_source",
+    "known_sources",
+    "run_import",
+]
 
 
 def run_import(
@@ -23,8 +37,20 @@ def run_import(
     skip_bad: bool = False,
     confirmed: bool = False,
     progress: Progress | None = None,
+    on_records: Callable[[int], None] | None = None,
 ) -> ImportSummary:
-    """Import ``path`` from ``source`` (detected from the file when ``None``)."""
+    """Import ``path`` from ``source`` (detected from the file when ``None``).
+
+    ``progress`` is called with (bytes read, total bytes) and ``on_records`` with
+    the records read so far, where the source reports them (wearable exports).
+
+    Raises
+    ------
+    ImportFailed
+        The journal's own formats: every bad row (nothing was imported).
+    WearableImportError
+        A wearable export: one line naming the file and the problem.
+    """
     if not path.exists():
         raise ImportFailed([f"{path}: no such file or folder"])
     chosen = (source or detect_source(path)).strip().lower()
@@ -32,7 +58,13 @@ def run_import(
         return transfer.import_csv(journal, [path], skip_bad=skip_bad, confirmed=confirmed)
     if chosen == "json":
         return transfer.import_json(journal, path)
-    return _wearable_import(journal, chosen, path, skip_bad, progress)
+    if chosen not in REGISTRY:
+        raise ImportFailed(
+            [f"{path}: unknown source {chosen!r}; expected one of {', '.join(known_sources())}"]
+        )
+    return wearables.import_wearable(
+        journal, chosen, path, progress=progress, skip_bad=skip_bad, on_records=on_records
+    )
 
 
 def detect_source(path: Path) -> str:
@@ -44,7 +76,7 @@ def detect_source(path: Path) -> str:
         return "csv"
     if path.suffix.lower() == ".json" and _is_journal_json(path):
         return "json"
-    wearable = _detect_wearable(path)
+    wearable = wearables.detect_source(path)
     if wearable is None:
         raise ImportFailed(
             [
@@ -56,12 +88,11 @@ def detect_source(path: Path) -> str:
 
 
 def known_sources() -> list[str]:
-    return [*JOURNAL_SOURCES, *_wearable_sources()]
+    """Every source name ``run_import`` accepts: the journal's formats, then the wearables."""
+    return [*JOURNAL_SOURCES, *sorted(REGISTRY)]
 
 
 def _is_journal_csv(path: Path) -> bool:
-    from kratom_journal.services.csv_format import detect_format
-
     try:
         with path.open(encoding="utf-8-sig") as handle:
             header = handle.readline().strip().split(",")
@@ -88,34 +119,3 @@ def _full_check(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
     return isinstance(document, dict) and document.get("format") == transfer.FORMAT_NAME
-
-
-def _wearable_sources() -> list[str]:
-    try:
-        from kratom_journal.importers import IMPORTERS
-    except ImportError:
-        return []
-    return sorted(IMPORTERS)
-
-
-def _detect_wearable(path: Path) -> str | None:
-    try:
-        from kratom_journal.services.wearable_import import detect_source as detect
-    except ImportError:
-        return None
-    found: str | None = detect(path)
-    return found
-
-
-def _wearable_import(
-    journal: Journal, source: str, path: Path, skip_bad: bool, progress: Progress | None
-) -> ImportSummary:
-    if source not in _wearable_sources():
-        raise ImportFailed(
-            [f"{path}: unknown source {source!r}; expected one of {', '.join(known_sources())}"]
-        )
-    from kratom_journal.services.wearable_import import import_wearable
-
-    # The wearable summary has the same line() and skipped the callers use.
-    result: Any = import_wearable(journal, source, path, progress=progress, skip_bad=skip_bad)
-    return result  # type: ignore[no-any-return]

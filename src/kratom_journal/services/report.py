@@ -43,7 +43,7 @@ from kratom_journal.services.questionnaires import (
     list_administrations,
 )
 from kratom_journal.services.safety import list_medicines, questionnaire_scores
-from kratom_journal.services.wearable_import import list_nights
+from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.sleep.regularity import sleep_regularity_index
 from kratom_journal.sleep.summary import clock_label, weekly_summaries

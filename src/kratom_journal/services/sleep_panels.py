@@ -12,7 +12,7 @@ from typing import Any
 
 from kratom_journal.domain.entries import Kind, SleepDiaryEntry
 from kratom_journal.services.sleep_stats import DIARY_CAVEAT, SRI_NOTE, week_view
-from kratom_journal.services.wearable_import import list_nights, night_dict, stage_timeline
+from kratom_journal.services.wearable_nights import list_nights, night_dict, stage_timeline
 from kratom_journal.sleep.regularity import RegularityResult, sleep_regularity_index
 from kratom_journal.sleep.summary import NIGHTS_PER_WEEK, weekly_summaries
 from kratom_journal.store.journal import Journal

@@ -33,7 +33,7 @@ from kratom_journal.domain.entries import (
 )
 from kratom_journal.domain.errors import InvalidEntry, InvalidInput
 from kratom_journal.services.questionnaires import list_administrations
-from kratom_journal.services.wearable_import import list_nights
+from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.sleep.metrics import night_metrics
 from kratom_journal.store.journal import Journal, StoredEntry
 

@@ -13,14 +13,14 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kratom_journal import __version__
 from kratom_journal.domain.entries import Entry, Kind, SleepDiaryEntry, kind_of
-from kratom_journal.domain.errors import InvalidEntry, JournalError
+from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
 from kratom_journal.services.clock import journal_zone
 from kratom_journal.services.csv_format import (
@@ -30,6 +30,7 @@ from kratom_journal.services.csv_format import (
     detect_format,
     row_of_entry,
 )
+from kratom_journal.services.import_summary import ImportFailed, ImportSummary
 from kratom_journal.store.journal import (
     Journal,
     Revision,
@@ -49,30 +50,6 @@ from kratom_journal.store.journal import (
 FORMAT_NAME = "kratom-journal"
 FORMAT_VERSION = 1
 _CSV_NAMESPACE = uuid.UUID("6f1d2c3e-8a9b-4c5d-9e0f-112233445566")
-
-
-class ImportFailed(JournalError):
-    """An import wrote nothing; ``problems`` lists each bad row as ``file:line: message``."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems[0] if problems else "import failed")
-        self.problems = problems
-
-
-@dataclass
-class ImportSummary:
-    """What an import did."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        text = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
-        if self.skipped:
-            text += f", {len(self.skipped)} bad rows skipped"
-        return text
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -114,7 +91,7 @@ def export_sections() -> dict[str, Section]:
         experiment_transfer,
         medicine_transfer,
         questionnaire_transfer,
-        wearable_import,
+        wearable_transfer,
     )
 
     return {
@@ -129,7 +106,7 @@ def export_sections() -> dict[str, Section]:
             experiment_transfer.export_experiments, experiment_transfer.import_experiments
         ),
         "wearable_samples": Section(
-            wearable_import.export_samples, wearable_import.restore_samples
+            wearable_transfer.export_samples, wearable_transfer.restore_samples
         ),
     }
 
@@ -181,7 +158,7 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
             problems.append(f"{path}: entry {index + 1}: {_explain(exc)}")
     if problems:
         raise ImportFailed(problems)
-    summary = ImportSummary()
+    summary = ImportSummary("json", path.name, records_read=len(parsed))
     with journal.session() as session:
         for stored, history in parsed:
             if entry_exists(session, stored.kind, stored.id):
@@ -194,6 +171,7 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
             records = document.get(name) or []
             if not isinstance(records, list):
                 raise ImportFailed([f'{path}: "{name}" must be a list'])
+            summary.records_read += len(records)
             try:
                 summary.added += section.restore(session, records, f"import:{path.name}")
             except ValueError as exc:
@@ -343,7 +321,7 @@ def import_csv(
     """Import journal CSV files in one transaction; any bad row aborts unless ``skip_bad``."""
     from kratom_journal.services.entries import check_plausible
 
-    summary = ImportSummary()
+    summary = ImportSummary("csv", ", ".join(path.name for path in paths))
     good: list[Entry] = []
     problems: list[str] = []
     nights: dict[object, str] = {}
@@ -365,7 +343,9 @@ def import_csv(
             good.append(item)
     if problems and not skip_bad:
         raise ImportFailed(problems)
-    summary.skipped = problems
+    for problem in problems:
+        summary.skip(problem)
+    summary.records_read = len(good) + len(problems)
     with journal.session() as session:
         _save_csv_entries(session, good, summary)
     return summary

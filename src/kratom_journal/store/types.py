@@ -14,6 +14,7 @@ that their primary key (start, content hash) is two integers. :func:`to_ms` and
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -76,5 +77,10 @@ def from_ms(ms: int, offset_min: int = 0) -> datetime:
     >>> from_ms(1000, 60).isoformat()
     '1970-01-01T01:00:01+01:00'
     """
-    zone = timezone(timedelta(minutes=offset_min)) if offset_min else UTC
-    return datetime.fromtimestamp(ms / 1000, tz=zone)
+    return datetime.fromtimestamp(ms / 1000, tz=_offset_zone(offset_min))
+
+
+@cache
+def _offset_zone(offset_min: int) -> timezone:
+    # Samples are read by the hundred thousand and share a handful of offsets.
+    return timezone(timedelta(minutes=offset_min)) if offset_min else UTC

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from typing import Any
 
-from kratom_journal.domain.entries import SleepDiaryEntry
-from kratom_journal.importers.synthetic import (
-    NightPlan,
-    SyntheticNight,
-    generate_nights,
-    night_like,
-)
+from kratom_journal.demo.synthetic import NightPlan, SyntheticNight, generate_nights, night_like
+from kratom_journal.domain.entries import Kind, SleepDiaryEntry
+from kratom_journal.services.clock import system_zone_name
+from kratom_journal.services.import_summary import ImportSummary
+from kratom_journal.services.wearables import import_records, setting
 from kratom_journal.sleep.samples import (
     Metric,
     MetricSample,
@@ -75,3 +74,22 @@ def _records(nights: Iterable[SyntheticNight]) -> Iterator[Record]:
             yield MetricSample(DEMO_WATCH, Metric.HRV_SDNN, moment, moment, sdnn)
         for moment, rate in night.respiratory_rate:
             yield MetricSample(DEMO_WATCH, Metric.RESPIRATORY_RATE, moment, moment, rate)
+
+
+def add_demo_wearable(
+    journal: Any, first_night: date, count: int, seed: int = 7, zone: str = "America/Los_Angeles"
+) -> ImportSummary:
+    """Fill a (demo) journal with generated watch and phone nights, saved like an import."""
+    records = demo_wearable_records(first_night, count, seed, zone)
+    return import_records(journal, records, "demo", "generated")
+
+
+def extend_demo_journal(journal: Any, seed: int) -> ImportSummary:
+    """Watch and phone nights matching the journal's sleep diary, saved like an import."""
+    diary = [
+        stored.entry
+        for stored in journal.entries.list(kind=Kind.SLEEP)
+        if isinstance(stored.entry, SleepDiaryEntry)
+    ]
+    zone = setting(journal, "timezone") or system_zone_name()
+    return import_records(journal, demo_records_for_diary(diary, seed, zone), "demo", "generated")

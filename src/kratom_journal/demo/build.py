@@ -1,4 +1,4 @@
-"""``kj demo``: build the demo journal in its own database file and show it."""
+"""``kj demo``: build the demo journal in its own database file."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kratom_journal.demo import DEMO_ZONE, generate_demo_entries
+from kratom_journal.demo.experiment import add_demo_experiment
+from kratom_journal.demo.journal import DEMO_ZONE, generate_demo_entries
+from kratom_journal.demo.medicines import add_demo_medicines
+from kratom_journal.demo.questionnaires import add_demo_administrations
+from kratom_journal.demo.wearable import extend_demo_journal
 from kratom_journal.domain.entries import Dose, kind_of
 from kratom_journal.domain.errors import InvalidInput
-from kratom_journal.services.questionnaire_demo import add_demo_administrations
-from kratom_journal.services.safety_demo import add_demo_medicines
+from kratom_journal.services.questionnaire_transfer import export_administrations
+from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.store.journal import Journal, bulk_add, list_entries, new_id, open_journal
 
 MIN_DEMO_DAYS = 120
@@ -42,9 +46,6 @@ def build_demo_journal(
         bulk_add(session, [(new_id(), e) for e in entries], source="demo")
     add_demo_administrations(journal, last - timedelta(days=days), last, DEMO_ZONE, seed)
     add_demo_medicines(journal)
-    from kratom_journal.services.experiments import add_demo_experiment
-    from kratom_journal.services.wearable_import import extend_demo_journal
-
     extend_demo_journal(journal, seed)  # watch and phone nights beside the diary
     add_demo_experiment(journal, last - timedelta(days=20), last)  # a running self-experiment
     return journal, target
@@ -67,19 +68,6 @@ def summary_rows(journal: Journal) -> list[tuple[str, int]]:
         ("mood check-ins", counts["mood"]),
         ("side effects", counts["side-effect"]),
     ]
-    from kratom_journal.services.questionnaire_transfer import export_administrations
-
     rows.append(("questionnaires", len(export_administrations(journal))))
-    from kratom_journal.services.wearable_import import list_nights
-
     rows.append(("wearable nights", len(list_nights(journal))))
     return rows
-
-
-def serve_demo(journal: Journal, path: Path, port: int) -> None:
-    """Serve the demo journal in the web app where the web app is installed."""
-    try:
-        from kratom_journal.web.server import serve
-    except ImportError:
-        return
-    serve(str(path), host="127.0.0.1", port=port)

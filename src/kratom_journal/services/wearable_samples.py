@@ -1,0 +1,172 @@
+"""Saving wearable samples and deriving their nights, inside an import's transaction.
+
+A sample can belong to the night of its start or of its end and to the evenings
+either side (a night is dated by its evening, :func:`~kratom_journal.domain.days.night_of`);
+those nights are derived again from every stored sample of their window, and only
+the nights whose content changed are written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+from kratom_journal.domain.days import NIGHT_STARTS, night_of, night_of_local
+from kratom_journal.services.import_summary import ImportSummary
+from kratom_journal.sleep.nights import derive_nights
+from kratom_journal.sleep.samples import Record
+from kratom_journal.store import wearable_nights as night_store
+from kratom_journal.store import wearables as store
+from kratom_journal.store.types import from_ms, to_ms
+from kratom_journal.store.wearables import SampleRow, SourceIds, StoreSession
+
+BATCH = 20_000
+"""Samples checked and inserted together."""
+DERIVE_DAYS = 62
+"""Nights are derived in windows of this many days so memory stays flat."""
+
+# Nights begin at a local clock hour, so the local hour of an instant decides its night;
+# caching per hour keeps the rule in one place and off the per-sample cost.
+_BUCKET_MS = 3_600_000 if NIGHT_STARTS.minute == NIGHT_STARTS.second == 0 else 60_000
+
+
+@lru_cache(maxsize=1 << 17)
+def _night_of_bucket(bucket: int) -> int:
+    return night_of(from_ms(bucket * _BUCKET_MS)).toordinal()
+
+
+def night_ordinal(ms: int, offset_min: int) -> int:
+    """The ordinal night of an instant stored as UTC milliseconds and its offset.
+
+    >>> date.fromordinal(night_ordinal(1_714_604_400_000, 120))  # 2024-05-02 01:00 +02:00
+    datetime.date(2024, 5, 1)
+    """
+    return _night_of_bucket((ms + offset_min * 60_000) // _BUCKET_MS)
+
+
+def night_span(row: SampleRow) -> range:
+    """Ordinal days of the nights a sample can belong to (the evening before its start's
+    night to the evening after its end's night)."""
+    first = night_ordinal(row["start_ms"], row["start_offset_min"])
+    last = night_ordinal(row["end_ms"], row["end_offset_min"])
+    return range(first - 1, last + 2)
+
+
+def hour_nights(starts: Iterable[bytes]) -> set[int]:
+    """Ordinal nights of ``YYYY-MM-DD HH`` local start times.
+
+    >>> nights = hour_nights([b"2024-05-02 07", b"2024-05-02 22", b"garbage"])
+    >>> [date.fromordinal(n).isoformat() for n in sorted(nights)]
+    ['2024-05-01', '2024-05-02']
+    """
+    nights: set[int] = set()
+    for text in starts:
+        try:
+            day = date.fromisoformat(text[:10].decode("ascii"))
+            nights.add(night_of_local(day, time(int(text[11:13]))).toordinal())
+        except ValueError:
+            continue
+    return nights
+
+
+def save_records(
+    session: StoreSession,
+    records: Iterable[Record],
+    import_id: int | None,
+    summary: ImportSummary,
+) -> tuple[set[int], set[int]]:
+    """Insert new samples in batches.
+
+    Returns the ordinal days of nights the new samples touch, and of nights that
+    samples already in the journal belong to.
+    """
+    sources = SourceIds(session)
+    touched: set[int] = set()
+    covered: set[int] = set()
+    pending: dict[tuple[int, int], SampleRow] = {}
+
+    def flush() -> None:
+        if not pending:
+            return
+        keys = sorted(pending)
+        known = store.known_sample_keys(session, keys)
+        fresh = [pending[key] for key in keys if key not in known]  # in key order
+        summary.unchanged += len(pending) - len(fresh)
+        summary.added += len(fresh)
+        store.insert_samples(session, fresh)
+        for row in fresh:
+            touched.update(night_span(row))
+        for key in known:
+            row = pending[key]
+            covered.add(night_ordinal(row["start_ms"], row["start_offset_min"]))
+        pending.clear()
+
+    for record in records:
+        row = store.row_of_record(record, sources.id(record.source), import_id)
+        pending[(row["start_ms"], row["key"])] = row
+        if len(pending) >= BATCH:
+            flush()
+    flush()
+    return touched, covered
+
+
+# -------------------------------------------------------------------- nights
+
+
+def derive_and_store(
+    session: StoreSession,
+    touched: set[int],
+    priority: Sequence[str],
+    summary: ImportSummary,
+    covered: set[int] | None = None,
+) -> None:
+    """Derive the touched nights again and store what changed; count covered nights too."""
+    derive_touched(session, touched, priority, summary)
+    already = {date.fromordinal(o) for o in (covered or set()) - touched}
+    if already:
+        summary.nights_unchanged += night_store.dates_with_nights(session, sorted(already))
+
+
+def derive_touched(
+    session: StoreSession, touched: set[int], priority: Sequence[str], summary: ImportSummary
+) -> None:
+    """Derive the nights of these ordinal days from the stored samples and save changes."""
+    if not touched:
+        return
+    sources = SourceIds(session)
+    ordinals = sorted(touched)
+    for at in range(0, len(ordinals), DERIVE_DAYS):
+        days = {date.fromordinal(o) for o in ordinals[at : at + DERIVE_DAYS]}
+        first, last = min(days), max(days)
+        # Samples of a night start at most a day before its evening or up to two after.
+        window_start = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
+        window_end = datetime.combine(last + timedelta(days=3), datetime.min.time(), UTC)
+        sleep, metrics = store.window_samples(
+            session, sources, to_ms(window_start), to_ms(window_end)
+        )
+        derived = derive_nights(sleep, metrics, priority, only=days)
+        ids = sources.ids_by_ref()
+        stored = night_store.stored_on(session, days)
+        dates_before = {key[0] for key in stored}
+        changed: set[date] = set()
+        seen: set[date] = set()
+        fresh: list[night_store.NightRow] = []
+        for night in derived:
+            row = night_store.night_row(night, ids[night.source])
+            seen.add(night.night)
+            existing = stored.get((night.night, row["source_id"]))
+            if existing is None:
+                fresh.append(row)
+                changed.add(night.night)
+            elif existing.content_hash != row["content_hash"]:
+                night_store.replace_night(session, existing.id, row)
+                changed.add(night.night)
+        night_store.add_nights(session, fresh)
+        for night_date in seen:
+            if night_date not in dates_before:
+                summary.nights_added += 1
+            elif night_date in changed:
+                summary.nights_updated += 1
+            else:
+                summary.nights_unchanged += 1
