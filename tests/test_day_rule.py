@@ -22,6 +22,7 @@ from kratom_journal.domain.entries import Dose, Form, Unit
 from kratom_journal.reports.clinician import build_report
 from kratom_journal.reports.fhir_bundle import build_bundle
 from kratom_journal.reports.tidy_export import export_tidy
+from kratom_journal.services.clock import FixedClock
 from kratom_journal.services.insights import journal_day_table
 from kratom_journal.services.report import Period
 from kratom_journal.services.safety import safety_report
@@ -53,15 +54,15 @@ def _dosing_days(journal: Journal, today: date) -> int:
     return int(frequency.values["dosing_days"])
 
 
-def _sleep_page_kratom(journal_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The Sleep page's table: kratom listed per night row, by the row's night label."""
+def _sleep_page_kratom(journal_path: Path) -> dict[str, str]:
+    """The Sleep page's table on 3 April 2024: kratom listed per night row, by its label."""
     warnings.filterwarnings("ignore", message=".*httpx.*")
     from fastapi.testclient import TestClient
 
     from kratom_journal.web import WebSettings, create_app
 
-    monkeypatch.setattr("kratom_journal.web.routes.sleep.today_of", lambda _: date(2024, 4, 3))
-    app = create_app(WebSettings(db=str(journal_path)))
+    clock = FixedClock(datetime(2024, 4, 3, 12, 0, tzinfo=ZoneInfo(BERLIN)))
+    app = create_app(WebSettings(db=str(journal_path)), clock=clock)
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         response = client.get("/sleep?nights=7")
     assert response.status_code == 200
@@ -79,7 +80,6 @@ def test_a_dose_counts_on_the_same_journal_day_everywhere(
     journal: Journal,
     journal_path: Path,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     clock: str,
     expected: date,
 ) -> None:
@@ -115,7 +115,7 @@ def test_a_dose_counts_on_the_same_journal_day_everywhere(
     assert [_dosing_days(journal, day) for day in around] == [0, 1, 1]
 
     # The Sleep page lists the dose on the night of its journal day.
-    listed = _sleep_page_kratom(journal_path, monkeypatch)
+    listed = _sleep_page_kratom(journal_path)
     expected_label = f"{expected:%a %d %b %Y}"
     assert listed[expected_label] == clock
     assert all(text == "–" for label, text in listed.items() if label != expected_label)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 
 from kratom_journal.analysis.choices import Comparison, Design
-from kratom_journal.analysis.errors import AnalysisError
-from kratom_journal.cli.common import console, fail, open_from_context
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.cli.common import console, open_command, open_from_context
+from kratom_journal.domain.timeparse import parse_day, parse_optional_day
 
 if TYPE_CHECKING:
     from kratom_journal.analysis.insights import InsightReport
@@ -32,19 +30,6 @@ HEADINGS = {
 def _say(text: str) -> None:
     # Sentences contain square brackets and numbers: print them literally, unwrapped.
     console.print(text, markup=False, soft_wrap=True)
-
-
-def _experiments() -> ModuleType:
-    from kratom_journal.services import experiments
-
-    return experiments
-
-
-def _today(journal: Any) -> date:
-    from kratom_journal.domain.days import journal_day
-    from kratom_journal.services.insights import journal_timezone
-
-    return journal_day(datetime.now().astimezone(), journal_timezone(journal))
 
 
 def _report_json(report: InsightReport) -> str:
@@ -97,11 +82,7 @@ def register(app: typer.Typer) -> None:
         from kratom_journal.services.insights import run_insights
 
         journal = open_from_context(ctx)
-        try:
-            report = run_insights(journal, outcomes=outcome or None)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        report = run_insights(journal, outcomes=outcome or None)
         if as_json:
             typer.echo(_report_json(report))
         else:
@@ -130,26 +111,23 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
     ) -> None:
         """Declare an experiment: two conditions, one outcome, the design."""
         from kratom_journal.analysis.experiments import ExperimentPlan
+        from kratom_journal.services import experiments
 
-        journal = open_from_context(ctx)
-        try:
-            first = date.fromisoformat(start) if start else _today(journal) + timedelta(days=1)
-            plan = ExperimentPlan(
-                condition_a,
-                condition_b,
-                outcome,
-                comparison,
-                design,
-                pairs,
-                first,
-                seed=0,
-                block_days=block_days,
-                washout_days=washout,
-            )
-            stored, warnings = _experiments().plan_experiment(journal, plan)
-        except (AnalysisError, ValueError, InvalidEntry) as exc:
-            fail(str(exc))
-            return
+        command = open_command(ctx)
+        first = parse_day(start, "--start") if start else command.journal_today + timedelta(days=1)
+        plan = ExperimentPlan(
+            condition_a,
+            condition_b,
+            outcome,
+            comparison,
+            design,
+            pairs,
+            first,
+            seed=0,
+            block_days=block_days,
+            washout_days=washout,
+        )
+        stored, warnings = experiments.plan_experiment(command.journal, plan, clock=command.clock)
         _say(f"Planned: {stored.plan.summary()}.")
         _say(
             f"Smallest possible p-value: {stored.plan.smallest_p_value():.3f}. The schedule is "
@@ -164,12 +142,10 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         seed: int | None = typer.Option(None, help="Random seed (default: drawn at random)."),
     ) -> None:
         """Draw and freeze the randomized schedule."""
-        journal = open_from_context(ctx)
-        try:
-            stored = _experiments().start_experiment(journal, seed)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        stored = experiments.start_experiment(command.journal, seed, clock=command.clock)
         _say(f"Started experiment {stored.id}: {stored.plan.summary()}.")
         _say(f"Schedule frozen; SHA-256 {stored.frozen_hash}.")
         _say("Run 'kj experiment today' each evening to see the night's condition.")
@@ -180,13 +156,11 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         day: str | None = typer.Option(None, "--date", help="Another day, YYYY-MM-DD."),
     ) -> None:
         """Show tonight's assigned condition."""
-        journal = open_from_context(ctx)
-        try:
-            when = date.fromisoformat(day) if day else _today(journal)
-            stored, scheduled = _experiments().assignment(journal, when)
-        except (AnalysisError, ValueError) as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        when = parse_optional_day(day, "--date") or command.journal_today
+        stored, scheduled = experiments.assignment(command.journal, when)
         if scheduled is None:
             _say(
                 f"{when.isoformat()} is outside the experiment "
@@ -195,7 +169,7 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
                 else "The experiment has no schedule yet."
             )
             return
-        name = _experiments().condition_name(stored.plan, scheduled.condition)
+        name = experiments.condition_name(stored.plan, scheduled.condition)
         wash = " This is a washout day: it is not analysed." if scheduled.washout else ""
         _say(f"{when.isoformat()}: {name} (condition {scheduled.condition}).{wash}")
 
@@ -209,31 +183,27 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         note: str | None = typer.Option(None, help="What happened, if anything."),
     ) -> None:
         """Record adherence for a day."""
-        journal = open_from_context(ctx)
-        try:
-            when = date.fromisoformat(day) if day else _today(journal)
-            _experiments().log_adherence(journal, when, followed, note)
-        except (AnalysisError, ValueError) as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        when = parse_optional_day(day, "--date") or command.journal_today
+        experiments.log_adherence(command.journal, when, followed, note, clock=command.clock)
         _say(f"Logged {when.isoformat()}: {'followed' if followed else 'not followed'}.")
 
     @experiment.command("status")
     def status_command(ctx: typer.Context) -> None:
         """Progress and adherence so far."""
-        journal = open_from_context(ctx)
-        try:
-            stored = _experiments().current_experiment(journal, include_closed=True)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        stored = experiments.current_experiment(command.journal, include_closed=True)
         _say(stored.summary())
         if stored.schedule is None:
             _say("Not started yet.")
             return
-        today = _today(journal)
+        today = command.journal_today
         elapsed = sum(1 for d in stored.schedule.days if d.day <= today)
-        log = _experiments().adherence_log(journal, stored.id)
+        log = experiments.adherence_log(command.journal, stored.id)
         followed = sum(log.values())
         _say(
             f"Day {min(elapsed, len(stored.schedule.days))} of {len(stored.schedule.days)}; "
@@ -246,12 +216,10 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Analyse the experiment so far (randomization test, AR(1) estimate, CENT items)."""
-        journal = open_from_context(ctx)
-        try:
-            result = _experiments().experiment_result(journal, today=_today(journal))
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        result = experiments.experiment_result(command.journal, today=command.journal_today)
         if as_json:
             payload = {
                 "outcome": result.plan.outcome,
@@ -279,10 +247,8 @@ def _register_experiment(experiment: typer.Typer) -> None:  # noqa: C901 - a lis
         reason: str | None = typer.Option(None, help="Why the experiment stopped early."),
     ) -> None:
         """Stop the experiment early; the result stays available."""
-        journal = open_from_context(ctx)
-        try:
-            stored = _experiments().stop_experiment(journal, reason)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        stored = experiments.stop_experiment(command.journal, reason, clock=command.clock)
         _say(f"Stopped experiment {stored.id}. 'kj experiment result' shows what it found.")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kratom_journal.cli.common import fail, journal_target
+from kratom_journal.cli.common import journal_target
 
 
 def serve_command(
@@ -28,13 +28,9 @@ def serve_command(
     ] = False,
 ) -> None:
     """Open the journal in the browser. Example: kj serve --port 8000"""
-    from kratom_journal.store.db import JournalOpenError
-    from kratom_journal.web.server import ServeError, serve
+    from kratom_journal.web.server import serve
 
-    try:
-        serve(db or journal_target(ctx), host=host, port=port, lan=lan)
-    except (ServeError, JournalOpenError) as exc:
-        fail(str(exc))
+    serve(db or journal_target(ctx), host=host, port=port, lan=lan)
 
 
 def register(app: typer.Typer) -> None:

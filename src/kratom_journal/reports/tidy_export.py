@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.reports.tidy_rows import ROW_BUILDERS
 from kratom_journal.reports.tidy_tables import TABLES, data_dictionary_rows, schema_of
 from kratom_journal.store.journal import Journal
@@ -49,9 +50,9 @@ def export_tidy(journal: Journal, folder: Path, fmt: str) -> dict[str, int]:
     so a failure leaves no half-written table.
     """
     if fmt not in {"parquet", "csv"}:
-        raise ValueError(f"unknown tidy format {fmt!r}; expected parquet or csv")
+        raise InvalidInput(f"unknown tidy format {fmt!r}; expected parquet or csv")
     if folder.suffix.lower() in {".parquet", ".csv", ".json"}:
-        raise ValueError(f"{folder}: the tidy export writes several files; give a folder")
+        raise InvalidInput(f"{folder}: the tidy export writes several files; give a folder")
     folder.mkdir(parents=True, exist_ok=True)
     pending: list[tuple[Path, Path]] = []
     counts: dict[str, int] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from kratom_journal.analysis.experiments import (
     withdrawal_warning,
 )
 from kratom_journal.analysis.withdrawal import is_regular_user
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
 from kratom_journal.store import experiments as store
 from kratom_journal.store.experiments import AdherenceEntry, StoredPlan
@@ -76,7 +77,9 @@ def regular_user(journal: Any) -> bool:
     return is_regular_user(doses)
 
 
-def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperiment, list[str]]:
+def plan_experiment(
+    journal: Any, plan: ExperimentPlan, *, clock: Clock = SYSTEM_CLOCK
+) -> tuple[StoredExperiment, list[str]]:
     """Check and store a plan (replacing an unstarted one). Returns it and any warnings.
 
     Raises
@@ -97,11 +100,13 @@ def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperimen
             )
         if current is not None:
             store.delete_experiment(session, current.id)
-        row = store.add_experiment(session, "planned", plan_to_json(plan), datetime.now(UTC))
+        row = store.add_experiment(session, "planned", plan_to_json(plan), clock.now())
     return _to_stored(row), warnings
 
 
-def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
+def start_experiment(
+    journal: Any, seed: int | None = None, *, clock: Clock = SYSTEM_CLOCK
+) -> StoredExperiment:
     """Freeze the planned experiment: draw the schedule and store it with its hash."""
     with journal.session() as session:
         row = store.open_experiment(session)
@@ -119,7 +124,7 @@ def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
             schedule_json=schedule_to_json(schedule),
             frozen_hash=frozen_hash(plan, schedule),
             status="running",
-            started_at=datetime.now(UTC),
+            started_at=clock.now(),
         )
         return _to_stored(started)
 
@@ -146,15 +151,50 @@ def condition_name(plan: ExperimentPlan, condition: str) -> str:
     return plan.condition_a if condition == "A" else plan.condition_b
 
 
-def log_adherence(journal: Any, day: date, followed: bool, note: str | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Tonight:
+    """The condition a running experiment assigns to one day."""
+
+    experiment: StoredExperiment
+    day: ScheduledDay
+    condition: str
+    """The person's own name for the condition."""
+
+    @property
+    def label(self) -> str:
+        """``A`` or ``B``."""
+        return self.day.condition
+
+    @property
+    def washout(self) -> bool:
+        return self.day.washout
+
+
+def tonight(journal: Any, today: date) -> Tonight | None:
+    """Today's condition of a running experiment; ``None`` without one or outside its days."""
+    try:
+        stored, scheduled = assignment(journal, today)
+    except AnalysisError:
+        return None
+    if scheduled is None:
+        return None
+    return Tonight(stored, scheduled, condition_name(stored.plan, scheduled.condition))
+
+
+def log_adherence(
+    journal: Any,
+    day: date,
+    followed: bool,
+    note: str | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+) -> None:
     """Record whether the scheduled condition was followed on ``day`` (replaces a prior log)."""
     stored, scheduled = assignment(journal, day)
     if scheduled is None:
         raise AnalysisError(f"{day.isoformat()} is not a day of the running experiment")
     with journal.session() as session:
-        store.set_adherence(
-            session, stored.id, AdherenceEntry(day, followed, note, datetime.now(UTC))
-        )
+        store.set_adherence(session, stored.id, AdherenceEntry(day, followed, note, clock.now()))
 
 
 def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
@@ -192,14 +232,16 @@ def experiment_result(journal: Any, today: date | None = None) -> ExperimentResu
     )
 
 
-def stop_experiment(journal: Any, reason: str | None = None) -> StoredExperiment:
+def stop_experiment(
+    journal: Any, reason: str | None = None, *, clock: Clock = SYSTEM_CLOCK
+) -> StoredExperiment:
     """Stop the open experiment early; its result stays available."""
     with journal.session() as session:
         row = store.open_experiment(session)
         if row is None:
             raise AnalysisError("no open experiment to stop")
         stopped = store.update_experiment(
-            session, row.id, status="stopped", stopped_at=datetime.now(UTC), stop_reason=reason
+            session, row.id, status="stopped", stopped_at=clock.now(), stop_reason=reason
         )
         return _to_stored(stopped)
 

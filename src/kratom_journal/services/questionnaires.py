@@ -10,21 +10,26 @@ import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.errors import InvalidInput, NotFound
 from kratom_journal.instruments import (
     ChangeResult,
     Instrument,
     ScoreResult,
     compare,
+    needs_crisis_resources,
+    safety_flags,
     score,
     shipped_instrument,
     validate_answers,
 )
 from kratom_journal.instruments.loader import SHIPPED_IDS
 from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.settings import JournalSettings
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.questionnaires import (
     StoredAdministration,
@@ -33,6 +38,9 @@ from kratom_journal.store.questionnaires import (
 )
 
 COUNTRY_KEY = "country"
+
+CRISIS_DAYS_ON_TODAY = 14
+"""Today repeats the crisis resources for the PHQ-9's own recall period (two weeks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +72,20 @@ def record_administration(
     answers: Mapping[str, int | None],
     at: datetime | None = None,
     zone: str | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Administration:
-    """Validate, score and store one administration in a single transaction."""
+    """Validate, score and store one administration in a single transaction (``at``: now)."""
     if instrument.id in SHIPPED_IDS and instrument != shipped_instrument(instrument.id):
-        raise ValueError(
+        raise InvalidInput(
             f"instrument id {instrument.id!r} belongs to the shipped {instrument.short_name}; "
             "give your file another id"
         )
     checked = validate_answers(instrument, answers)
     result = score(instrument, checked)
-    moment = at or datetime.now(UTC)
+    moment = at or clock.now()
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("the administration time needs a time zone")
+        raise InvalidInput("the administration time needs a time zone")
     stored = StoredAdministration(
         id=uuid.uuid4().hex,
         instrument_id=instrument.id,
@@ -87,7 +97,7 @@ def record_administration(
         band=result.band,
         crisis=result.crisis,
         definition=None if instrument.id in SHIPPED_IDS else instrument.model_dump(mode="json"),
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     with journal.session() as session:
         add_administration(session, stored)
@@ -108,6 +118,14 @@ def list_administrations(
     administrations = [a for group in by_instrument.values() for a in _with_change(group)]
     administrations.sort(key=lambda a: (a.administered_at.astimezone(UTC), a.id))
     return administrations
+
+
+def find_administration(journal: Journal, administration_id: str) -> Administration:
+    """One stored administration by its id (:class:`NotFound` when there is none)."""
+    for administration in list_administrations(journal):
+        if administration.id == administration_id:
+            return administration
+    raise NotFound(f"no questionnaire result with id {administration_id!r}")
 
 
 def _with_change(rows: list[StoredAdministration]) -> list[Administration]:
@@ -154,9 +172,63 @@ def _instrument_of(row: StoredAdministration) -> Instrument:
 # --- views --------------------------------------------------------------------------------
 
 
-def crisis_notice_for(journal: Journal) -> CrisisNotice:
+def crisis_notice_for(journal: Journal, settings: JournalSettings | None = None) -> CrisisNotice:
     """The crisis notice for the journal's country setting (works with none set)."""
-    return crisis_resources(journal.settings.get(COUNTRY_KEY))
+    country = settings.country if settings is not None else journal.settings.get(COUNTRY_KEY)
+    return crisis_resources(country)
+
+
+def crisis_notice_if_needed(
+    journal: Journal,
+    instrument: Instrument,
+    answers: Mapping[str, object],
+    settings: JournalSettings | None = None,
+) -> CrisisNotice | None:
+    """The crisis notice when the answers given so far meet a safety rule, else ``None``.
+
+    Both survey faces call this after every answer, before showing anything else.
+    """
+    if needs_crisis_resources(safety_flags(instrument, answers)):
+        return crisis_notice_for(journal, settings)
+    return None
+
+
+def survey_instrument(instrument_id: str) -> Instrument:
+    """The questionnaire a survey screen asks, by id (:class:`InstrumentError` if unknown)."""
+    return shipped_instrument(instrument_id)
+
+
+def latest_with_crisis(administrations: list[Administration]) -> Administration | None:
+    """The latest administration needing crisis resources, among each instrument's latest one.
+
+    A later administration of the same questionnaire without a crisis answer
+    replaces an earlier one (the person has answered again since).
+    """
+    latest: dict[str, Administration] = {}
+    for administration in administrations:
+        latest[administration.instrument.id] = administration
+    flagged = [a for a in latest.values() if a.result.crisis]
+    return max(flagged, key=lambda a: a.administered_at, default=None)
+
+
+def recent_crisis_notice(
+    journal: Journal,
+    now: datetime,
+    settings: JournalSettings | None = None,
+    days: int | None = CRISIS_DAYS_ON_TODAY,
+) -> CrisisNotice | None:
+    """The crisis notice while a questionnaire's latest answers call for it.
+
+    With ``days`` (Today): only when those answers are at most ``days`` old; with
+    ``None`` (the scores page): however old they are. The rule that decides is the
+    instrument's own (:func:`~kratom_journal.instruments.scoring.safety_flags`).
+    """
+    flagged = latest_with_crisis(list_administrations(journal))
+    if flagged is None:
+        return None
+    if days is not None and now - flagged.administered_at > timedelta(days=days):
+        return None
+    return crisis_notice_for(journal, settings)
 
 
 def result_view(result: ScoreResult, instrument: Instrument) -> dict[str, Any]:

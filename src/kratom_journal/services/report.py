@@ -17,9 +17,10 @@ from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import ExperimentResult
 from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SideEffect, SleepDiaryEntry
+from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.safety.signals import SafetyReport
-from kratom_journal.services.clock import journal_zone, journal_zone_name, now_in
+from kratom_journal.services.clock import SYSTEM_CLOCK, journal_zone, journal_zone_name
 from kratom_journal.services.experiments import experiment_result
 from kratom_journal.services.insights import insight_rows
 from kratom_journal.services.questionnaires import (
@@ -114,7 +115,7 @@ def default_period(journal: Journal, days: int = DEFAULT_DAYS) -> Period:
     """The ``days`` days ending on the latest day with a journal entry (today if none)."""
     zone = journal_zone(journal)
     latest = _latest_day(journal)
-    end = latest or journal_day(now_in(zone))
+    end = latest or SYSTEM_CLOCK.journal_today(zone)
     return Period(end - timedelta(days=days - 1), end)
 
 
@@ -129,7 +130,7 @@ def resolve_period(journal: Journal, start: date | None, end: date | None) -> Pe
     if start is None:
         start = end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise ValueError(f"--from {start} is after --to {end}")
+        raise InvalidInput(f"--from {start} is after --to {end}")
     return Period(start, end)
 
 
@@ -188,7 +189,7 @@ def gather(
     insights, experiment = _analyses(journal) if with_analysis else (None, None)
     return ReportData(
         period=period,
-        generated_at=(now or datetime.now(UTC)).astimezone(journal_zone(journal)),
+        generated_at=(now or SYSTEM_CLOCK.now()).astimezone(journal_zone(journal)),
         zone=journal_zone_name(journal),
         person=person_details(journal),
         nights=nights,

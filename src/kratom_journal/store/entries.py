@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kratom_journal.domain.entries import ENTRY_TYPES, Dose, Entry, Kind, kind_of
+from kratom_journal.domain.errors import InvalidEntry, InvalidInput, NotFound
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
 from kratom_journal.store.tables import ENTRY_TABLES, RevisionRow, SleepDiaryRow
 from kratom_journal.store.types import offset_seconds, with_offset
@@ -35,7 +36,7 @@ _TIME_COLUMN = {
 }
 
 
-class EntryNotFound(LookupError):
+class EntryNotFound(NotFound):
     """No entry has the given id (or the id prefix is ambiguous)."""
 
 
@@ -192,7 +193,7 @@ def edit_entry(
     current = entry_to_dict(entry_of_row(kind, row))
     unknown = set(changes) - (set(current) - {"kind"})
     if unknown:
-        raise ValueError(f"{kind.value} has no field {', '.join(sorted(unknown))}")
+        raise InvalidEntry(f"{kind.value} has no field {', '.join(sorted(unknown))}")
     updated = entry_from_dict({**current, **changes})
     if entry_to_dict(updated) == current:
         return stored_of_row(kind, row)
@@ -211,7 +212,7 @@ def set_deleted(
     kind, row = find_row(session, entry_id)
     if (row.deleted_at_utc is not None) == deleted:
         state = "already deleted" if deleted else "not deleted"
-        raise ValueError(f"entry {row.id[:8]} is {state}")
+        raise InvalidInput(f"entry {row.id[:8]} is {state}")
     moment = now or utc_now()
     row.deleted_at_utc = moment if deleted else None
     row.version += 1
