@@ -340,11 +340,15 @@ def live_content_index(session: Session, kind: Kind) -> dict[str, str]:
 
 
 def content_fingerprint(entry: Entry) -> str:
-    """A stable hash of an entry's content (instants compared as instants)."""
+    """A stable hash of an entry's content.
+
+    Instants are compared with the offset they were recorded with: the same
+    moment logged in two zones is two entries, as the rows that carry them differ.
+    """
     data = entry_to_dict(entry)
     for name, value in list(data.items()):
         if isinstance(value, str) and name in _INSTANT_FIELDS:
-            data[name] = datetime.fromisoformat(value).astimezone(UTC).isoformat()
+            data[name] = datetime.fromisoformat(value).isoformat()
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
 
