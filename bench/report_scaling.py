@@ -18,9 +18,10 @@ from pathlib import Path
 from kratom_journal.demo.journal import DEMO_ZONE, generate_demo_entries
 from kratom_journal.demo.questionnaires import add_demo_administrations
 from kratom_journal.demo.wearable import add_demo_wearable
+from kratom_journal.reports.clinician import build_report
 from kratom_journal.reports.render import render_pdf
 from kratom_journal.services.insights import insight_rows
-from kratom_journal.services.report import Period, build_report, default_period
+from kratom_journal.services.report import Period, default_period
 from kratom_journal.store.journal import Journal, bulk_add, new_id, open_journal
 
 END = date(2026, 11, 1)

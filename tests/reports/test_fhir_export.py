@@ -12,14 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kratom_journal.instruments import score, shipped_instrument
-from kratom_journal.services.fhir_export import (
-    LOINC,
-    ORDINAL_VALUE,
-    answers_from_bundle,
-    build_bundle,
-    questionnaire,
-    questionnaire_response,
-)
+from kratom_journal.reports.fhir_bundle import answers_from_bundle, build_bundle
+from kratom_journal.reports.fhir_common import LOINC, ORDINAL_VALUE
+from kratom_journal.reports.fhir_questionnaires import questionnaire, questionnaire_response
 from kratom_journal.services.questionnaires import Administration, record_administration
 from kratom_journal.services.settings import set_setting
 from kratom_journal.sleep.metrics import night_metrics

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from kratom_journal.reports.clinician import build_report
 from kratom_journal.reports.render import render_html
 from kratom_journal.services.report import (
     Period,
-    build_report,
     default_period,
     resolve_period,
 )
@@ -63,12 +63,12 @@ def test_dst_night_is_drawn_at_its_wall_clock_times(journal: Journal) -> None:
     journal.entries.add(diary_night(night, bed="23:00", out="07:00", sol=0, waso=0))
     journal.entries.add(kratom_dose(night, "21:00"))
     report = build_report(journal, Period(night - timedelta(days=2), night))
-    from kratom_journal.services.report import _log_rows
+    from kratom_journal.reports.sleep_section import log_rows
 
     entries = [s.entry for s in journal.entries.list()]
     nights = [e for e in entries if hasattr(e, "night")]
     doses = [e for e in entries if hasattr(e, "taken_at")]
-    rows = _log_rows(nights, doses, Period(night, night))  # type: ignore[arg-type]
+    rows = log_rows(nights, doses, Period(night, night))  # type: ignore[arg-type]
     assert rows[0].in_bed == (660.0, 1140.0)  # 23:00 to 07:00 on the wall clock
     assert rows[0].markers == ((540.0, "kratom"),)
     assert report.nights_logged == 1

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kratom_journal.reports.clinician import build_report
 from kratom_journal.reports.render import render_html
-from kratom_journal.services.report import build_report, default_period
+from kratom_journal.services.report import default_period
 from kratom_journal.store.journal import Journal
 
 
@@ -25,8 +26,8 @@ def test_analysis_results_with_intervals_and_caveat(demo_journal: Journal) -> No
 
 def test_wearable_nights_in_report_fhir_and_tables(demo_journal: Journal, tmp_path: Path) -> None:
     from kratom_journal.demo import wearable as wearables
-    from kratom_journal.services.fhir_export import build_bundle
-    from kratom_journal.services.tidy_export import export_tidy
+    from kratom_journal.reports.fhir_bundle import build_bundle
+    from kratom_journal.reports.tidy_export import export_tidy
 
     period = default_period(demo_journal)
     wearables.add_demo_wearable(demo_journal, period.start - timedelta(days=3), 40)
@@ -43,7 +44,7 @@ def test_wearable_nights_in_report_fhir_and_tables(demo_journal: Journal, tmp_pa
 
 def test_signals_match_the_safety_service(demo_journal: Journal) -> None:
     """The report reads doses from columns; its signals must equal ``kj safety``'s."""
-    from kratom_journal.services.report import SHOWN_IN_TABLE
+    from kratom_journal.reports.kratom_section import SHOWN_IN_TABLE
     from kratom_journal.services.safety import safety_report
 
     period = default_period(demo_journal)

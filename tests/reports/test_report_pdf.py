@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kratom_journal.reports.clinician import build_report
 from kratom_journal.reports.render import write_report
-from kratom_journal.services.report import build_report, default_period
+from kratom_journal.services.report import default_period
 from kratom_journal.store.journal import Journal
 
 pytestmark = pytest.mark.skipif(

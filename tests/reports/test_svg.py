@@ -7,8 +7,8 @@ from datetime import date
 
 from defusedxml import ElementTree
 
+from kratom_journal.reports.model import ScoreBand, SleepLogRow
 from kratom_journal.reports.svg import bar_trend, score_chart, sleep_log_chart
-from kratom_journal.services.report import ScoreBand, SleepLogRow
 
 
 def test_sleep_log_bars_sit_at_their_clock_times() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from kratom_journal.services.tidy_export import TABLES, export_tidy
+from kratom_journal.reports.tidy_export import export_tidy
+from kratom_journal.reports.tidy_tables import TABLES
 from kratom_journal.store.journal import Journal
 
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, Form, MoodCheckin, SleepDiaryEntry, Unit
-from kratom_journal.services.daily import build_day_table, diary_metrics, journal_day
+from kratom_journal.services.daily import build_day_table, diary_metrics
 
 ZONE = ZoneInfo("Europe/Berlin")
 
@@ -62,7 +63,6 @@ def test_exposures_covariates_and_outcomes() -> None:
         doses,
         [night(0, sol=40), night(1, sol=10)],
         moods,
-        "Europe/Berlin",
         extra_outcomes={"hrv_ms": {date(2026, 3, 3): 55.0}},
     )
     assert table.dates == (date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4))
@@ -87,7 +87,7 @@ def test_exposures_covariates_and_outcomes() -> None:
 
 def test_capsules_without_size_leave_grams_unknown() -> None:
     doses = [Dose(at(0, 20), 2, Unit.CAPSULE)]
-    table = build_day_table(doses, [], [], "Europe/Berlin")
+    table = build_day_table(doses, [], [])
     assert table.column("evening_kratom")[0] == 1
     assert np.isnan(table.column("evening_kratom_grams")[0])
 

@@ -102,9 +102,9 @@ def test_demo_medicines_are_idempotent(journal: Journal) -> None:
 
 def test_questionnaire_scores_feed_the_signals(journal: Journal, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The questionnaire store's administrations (sows, kud) become signal inputs."""
-    import sys
-    import types
     from dataclasses import dataclass
+
+    from kratom_journal.services import safety as safety_service
 
     @dataclass
     class _Result:
@@ -114,6 +114,7 @@ def test_questionnaire_scores_feed_the_signals(journal: Journal, monkeypatch) ->
     class _Administration:
         administered_at: datetime
         result: _Result
+        zone: str | None = None
 
     stored = {
         "sows": [
@@ -122,9 +123,9 @@ def test_questionnaire_scores_feed_the_signals(journal: Journal, monkeypatch) ->
         ],
         "kud": [_Administration(datetime(2026, 2, 20, 9, tzinfo=UTC), _Result(3))],
     }
-    fake = types.ModuleType("kratom_journal.services.questionnaires")
-    fake.list_administrations = lambda _journal, instrument: stored[instrument]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kratom_journal.services.questionnaires", fake)
+    monkeypatch.setattr(
+        safety_service, "list_administrations", lambda _journal, instrument: stored[instrument]
+    )
     by_id = {s.id: s for s in safety_report(journal, TODAY).signals}
     assert "Latest SOWS score 18 of 64 on 2026-02-22" in by_id["withdrawal_scores"].observed
     assert len(by_id["withdrawal_scores"].values["scores"]) == 3  # the unscored one is left out

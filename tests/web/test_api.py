@@ -93,12 +93,7 @@ def test_api_refuses_cross_origin_writes(client: TestClient) -> None:
     assert response.status_code == 403
 
 
-def test_safety_api_when_present(client: TestClient) -> None:
-    from kratom_journal.web.optional import available
-
-    if not available("safety"):
-        assert client.get("/api/v1/safety").status_code == 404
-        return
+def test_safety_api(client: TestClient) -> None:
     client.post("/api/v1/doses", json={"amount": "1mg", "substance": "medication:xanax"})
     data = client.get("/api/v1/safety").json()
     assert "signals" in data["report"]

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from kratom_journal.web.optional import available
 from kratom_journal.web.views import NAV
 from tests.web.browser_support import DESKTOP, PHONE, axe_violations, tab_to
 from tests.web.conftest import Screenshot
@@ -225,27 +224,24 @@ def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> Non
     page.goto(live_url + "/import")
     tab_to(page, "#f-import-file")
     tab_to(page, "#f-import-source")
-    if available("safety"):
-        page.goto(live_url + "/safety")
-        tab_to(page, "#f-medicine-name")
-        page.keyboard.type("sertraline")
-        tab_to(page, "form[action='/safety/medicines'] button[type=submit]")
-        page.keyboard.press("Enter")
-        page.wait_for_selector("#medicines li")
-        assert "sertraline" in page.locator("#medicines").inner_text()
-    if available("questionnaires"):
-        page.goto(live_url + "/surveys/gad7")
-        tab_to(page, "main form button[type=submit]")
-        page.keyboard.press("Enter")
-        tab_to(page, "#answer-0")
-        page.keyboard.press("ArrowDown")
-        tab_to(page, "button[value=next]")
-        page.keyboard.press("Enter")
-        page.wait_for_selector("text=question 2 of")
+    page.goto(live_url + "/safety")
+    tab_to(page, "#f-medicine-name")
+    page.keyboard.type("sertraline")
+    tab_to(page, "form[action='/safety/medicines'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#medicines li")
+    assert "sertraline" in page.locator("#medicines").inner_text()
+    page.goto(live_url + "/surveys/gad7")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    tab_to(page, "#answer-0")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "button[value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=question 2 of")
     page.context.close()
 
 
-@pytest.mark.skipif(not available("questionnaires"), reason="questionnaires not in this build")
 def test_phq9_item_nine_shows_crisis_resources_first(
     chromium: Any, live_url: str, screenshot: Screenshot
 ) -> None:
@@ -278,7 +274,6 @@ def test_phq9_item_nine_shows_crisis_resources_first(
     page.context.close()
 
 
-@pytest.mark.skipif(not available("wearables"), reason="wearable import not in this build")
 def test_upload_a_small_apple_health_export(
     chromium: Any, live_url: str, tmp_path: Any, screenshot: Screenshot
 ) -> None:
@@ -306,7 +301,6 @@ def test_upload_a_small_apple_health_export(
     page.context.close()
 
 
-@pytest.mark.skipif(not available("experiments"), reason="self-experiments not in this build")
 def test_plan_an_experiment_and_see_tonights_assignment(
     chromium: Any, live_url: str, screenshot: Screenshot
 ) -> None:

@@ -26,18 +26,6 @@ def test_every_page_renders_with_navigation_and_one_h1(client: TestClient) -> No
         assert html.find("html")["lang"] == "en"
 
 
-def test_pages_for_missing_services_say_so_plainly(client: TestClient) -> None:
-    from kratom_journal.web.optional import available
-
-    for name, page in (
-        ("insights", "/insights"),
-        ("experiments", "/experiments"),
-        ("safety", "/safety"),
-    ):
-        if not available(name):
-            assert "Not available in this build." in client.get(page).text
-
-
 def test_log_a_dose_then_it_is_listed_today_with_undo(client: TestClient) -> None:
     response = post_form(
         client, "/log/dose", {"amount": "3.5g", "strain": "Red Bali", "form": "powder", "at": ""}
@@ -308,25 +296,16 @@ def test_undo_of_an_edit_brings_the_previous_version_back(client: TestClient) ->
 
 
 def test_logging_a_medicine_shows_its_interaction_check(client: TestClient) -> None:
-    from kratom_journal.web.optional import available
-
     response = post_form(
         client,
         "/log/substance",
         {"substance": "medication", "substance_name": "Xanax", "amount": "1mg"},
     )
     flash = soup(client.get(response.headers["location"])).find(class_="flash")
-    if available("safety"):
-        assert "dangerous" in flash.find(class_="interaction").text
-    else:
-        assert flash.find(class_="interaction") is None
+    assert "dangerous" in flash.find(class_="interaction").text
 
 
 def test_safety_page_charts_doses_per_day_with_the_trend(client: TestClient) -> None:
-    from kratom_journal.web.optional import available
-
-    if not available("safety"):
-        return
     post_form(client, "/log/dose", {"amount": "2g"})
     html = soup(client.get("/safety"))
     import json

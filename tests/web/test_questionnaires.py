@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from kratom_journal.web.optional import available
 from tests.web.conftest import csrf_token
-
-pytestmark = pytest.mark.skipif(
-    not available("questionnaires"), reason="questionnaires are not in this build"
-)
 
 
 def answer_all(client: TestClient, instrument: str, answers: list[int | None]) -> str:

@@ -15,6 +15,19 @@ import pytest
 from kratom_journal.web import server
 
 
+def stop(process: subprocess.Popen[str]) -> str:
+    """Stop a server with Ctrl-C, as a person would (a server that does not stop in
+    time fails the test, and is killed so that it does not outlive it)."""
+    process.send_signal(signal.SIGINT)
+    try:
+        out, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -83,8 +96,7 @@ def test_kj_serve_listens_on_loopback_only(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert listening_addresses(port) == {"127.0.0.1"}
     finally:
-        process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=10)
+        out = stop(process)
     assert f"http://127.0.0.1:{port}/" in out
 
 
@@ -144,6 +156,5 @@ def test_kj_demo_serves_the_demo_journal_and_prints_the_url(tmp_path: Path) -> N
             page = response.read().decode()
         assert "sleep-chart" in page
     finally:
-        process.send_signal(signal.SIGINT)
-        out, _ = process.communicate(timeout=10)
+        out = stop(process)
     assert f"http://127.0.0.1:{port}/" in out

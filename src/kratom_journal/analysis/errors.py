@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kratom_journal.domain.errors import InvalidInput
 
-class AnalysisError(ValueError):
+
+class AnalysisError(InvalidInput):
     """The data cannot support the requested analysis; the message says why in plain words."""

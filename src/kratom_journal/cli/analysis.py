@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 
 from kratom_journal.analysis.choices import Comparison, Design
-from kratom_journal.analysis.errors import AnalysisError
-from kratom_journal.cli.common import console, fail, open_from_context
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.cli.common import console, open_command, open_from_context
+from kratom_journal.domain.timeparse import parse_day, parse_optional_day
 
 if TYPE_CHECKING:
     from kratom_journal.analysis.insights import InsightReport
@@ -32,20 +30,6 @@ HEADINGS = {
 def _say(text: str) -> None:
     # Sentences contain square brackets and numbers: print them literally, unwrapped.
     console.print(text, markup=False, soft_wrap=True)
-
-
-def _experiments() -> ModuleType:
-    from kratom_journal.services import experiments
-
-    return experiments
-
-
-def _today(journal: Any) -> date:
-    from kratom_journal.services.daily import journal_day, local_time
-    from kratom_journal.services.insights import journal_timezone
-
-    now = local_time(datetime.now().astimezone(), None, journal_timezone(journal))
-    return journal_day(now)
 
 
 def _report_json(report: InsightReport) -> str:
@@ -101,11 +85,7 @@ def register(app: typer.Typer) -> None:
         from kratom_journal.services.insights import run_insights
 
         journal = open_from_context(ctx)
-        try:
-            report = run_insights(journal, outcomes=outcome or None)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        report = run_insights(journal, outcomes=outcome or None)
         if as_json:
             typer.echo(_report_json(report))
         else:
@@ -139,26 +119,23 @@ def _register_experiment(experiment: typer.Typer) -> None:
         Example: kj experiment plan --a "Red Bali" --b "Green Maeng Da" --outcome sol_min --pairs 8
         """
         from kratom_journal.analysis.experiments import ExperimentPlan
+        from kratom_journal.services import experiments
 
-        journal = open_from_context(ctx)
-        try:
-            first = date.fromisoformat(start) if start else _today(journal) + timedelta(days=1)
-            plan = ExperimentPlan(
-                condition_a,
-                condition_b,
-                outcome,
-                comparison,
-                design,
-                pairs,
-                first,
-                seed=0,
-                block_days=block_days,
-                washout_days=washout,
-            )
-            stored, warnings = _experiments().plan_experiment(journal, plan)
-        except (AnalysisError, ValueError, InvalidEntry) as exc:
-            fail(str(exc))
-            return
+        command = open_command(ctx)
+        first = parse_day(start, "--start") if start else command.journal_today + timedelta(days=1)
+        plan = ExperimentPlan(
+            condition_a,
+            condition_b,
+            outcome,
+            comparison,
+            design,
+            pairs,
+            first,
+            seed=0,
+            block_days=block_days,
+            washout_days=washout,
+        )
+        stored, warnings = experiments.plan_experiment(command.journal, plan, clock=command.clock)
         _say(f"Planned: {stored.plan.summary()}.")
         _say(
             f"Smallest possible p-value: {stored.plan.smallest_p_value():.3f}. The schedule is "
@@ -176,12 +153,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment start
         """
-        journal = open_from_context(ctx)
-        try:
-            stored = _experiments().start_experiment(journal, seed)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        stored = experiments.start_experiment(command.journal, seed, clock=command.clock)
         _say(f"Started experiment {stored.id}: {stored.plan.summary()}.")
         _say(f"Schedule frozen; SHA-256 {stored.frozen_hash}.")
         _say("Run 'kj experiment today' each evening to see the night's condition.")
@@ -195,13 +170,11 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment today --date 2026-10-05
         """
-        journal = open_from_context(ctx)
-        try:
-            when = date.fromisoformat(day) if day else _today(journal)
-            stored, scheduled = _experiments().assignment(journal, when)
-        except (AnalysisError, ValueError) as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        when = parse_optional_day(day, "--date") or command.journal_today
+        stored, scheduled = experiments.assignment(command.journal, when)
         if scheduled is None:
             _say(
                 f"{when.isoformat()} is outside the experiment "
@@ -210,7 +183,7 @@ def _register_experiment(experiment: typer.Typer) -> None:
                 else "The experiment has no schedule yet."
             )
             return
-        name = _experiments().condition_name(stored.plan, scheduled.condition)
+        name = experiments.condition_name(stored.plan, scheduled.condition)
         wash = " This is a washout day: it is not analysed." if scheduled.washout else ""
         _say(f"{when.isoformat()}: {name} (condition {scheduled.condition}).{wash}")
 
@@ -227,13 +200,11 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment log --followed --note "took it at 20:00"
         """
-        journal = open_from_context(ctx)
-        try:
-            when = date.fromisoformat(day) if day else _today(journal)
-            _experiments().log_adherence(journal, when, followed, note)
-        except (AnalysisError, ValueError) as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        when = parse_optional_day(day, "--date") or command.journal_today
+        experiments.log_adherence(command.journal, when, followed, note, clock=command.clock)
         _say(f"Logged {when.isoformat()}: {'followed' if followed else 'not followed'}.")
 
     @experiment.command("status")
@@ -242,19 +213,17 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment status
         """
-        journal = open_from_context(ctx)
-        try:
-            stored = _experiments().current_experiment(journal, include_closed=True)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        stored = experiments.current_experiment(command.journal, include_closed=True)
         _say(stored.summary())
         if stored.schedule is None:
             _say("Not started yet.")
             return
-        today = _today(journal)
+        today = command.journal_today
         elapsed = sum(1 for d in stored.schedule.days if d.day <= today)
-        log = _experiments().adherence_log(journal, stored.id)
+        log = experiments.adherence_log(command.journal, stored.id)
         followed = sum(log.values())
         _say(
             f"Day {min(elapsed, len(stored.schedule.days))} of {len(stored.schedule.days)}; "
@@ -270,12 +239,10 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment result --json
         """
-        journal = open_from_context(ctx)
-        try:
-            result = _experiments().experiment_result(journal, today=_today(journal))
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        result = experiments.experiment_result(command.journal, today=command.journal_today)
         if as_json:
             payload = {
                 "outcome": result.plan.outcome,
@@ -306,10 +273,8 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment stop --reason "travelling for two weeks"
         """
-        journal = open_from_context(ctx)
-        try:
-            stored = _experiments().stop_experiment(journal, reason)
-        except AnalysisError as exc:
-            fail(str(exc))
-            return
+        from kratom_journal.services import experiments
+
+        command = open_command(ctx)
+        stored = experiments.stop_experiment(command.journal, reason, clock=command.clock)
         _say(f"Stopped experiment {stored.id}. 'kj experiment result' shows what it found.")

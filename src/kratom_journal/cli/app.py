@@ -5,41 +5,70 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import click
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from kratom_journal.cli import journal as journal_commands
 from kratom_journal.cli.common import DbOption, err_console
+from kratom_journal.domain.errors import JournalError
+
+INTERNAL_ERROR_EXIT = 70
+"""Exit status of a bug in Kratom Journal (``EX_SOFTWARE`` of sysexits.h)."""
+
+MAX_PROBLEMS_SHOWN = 20
 
 
 class FriendlyGroup(TyperGroup):
-    """Turns the errors a person can cause into one line and a non-zero exit."""
+    """Turns the errors a person can cause into one line; anything else is reported as a bug.
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        from kratom_journal.services.imports import ImportFailed
-        from kratom_journal.store.db import JournalOpenError
+    A :class:`JournalError` (or an ``OSError`` naming a file) is one ``error:`` line
+    and exit 1. Any other exception is a bug: one line saying so, exit 70.
+    ``KJ_DEBUG=1`` shows the traceback instead.
+    """
 
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ImportFailed as exc:
-            for problem in exc.problems[:20]:
-                err_console.print(f"[bold red]error:[/] {problem}", soft_wrap=True)
-            if len(exc.problems) > 20:
-                err_console.print(f"... and {len(exc.problems) - 20} more bad rows")
-            err_console.print("Nothing was imported.")
-            raise typer.Exit(1) from None
-        except (ValueError, LookupError, JournalOpenError, OSError) as exc:
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
             if os.environ.get("KJ_DEBUG"):
                 raise
-            err_console.print(f"[bold red]error:[/] {_message(exc)}", soft_wrap=True)
-            raise typer.Exit(1) from None
+            raise typer.Exit(report_error(exc)) from None
+
+
+def report_error(exc: Exception) -> int:
+    """Print what went wrong in one line (a list for a failed import); return the exit status."""
+    from kratom_journal.services.imports import ImportFailed
+
+    if isinstance(exc, ImportFailed):
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+            err_console.print(f"[bold red]error:[/] {escape(problem)}", soft_wrap=True)
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            err_console.print(f"... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more bad rows")
+        err_console.print("Nothing was imported.")
+        return 1
+    if isinstance(exc, JournalError) or (isinstance(exc, OSError) and exc.filename):
+        err_console.print(f"[bold red]error:[/] {escape(_message(exc))}", soft_wrap=True)
+        return 1
+    err_console.print(internal_error_line(exc), markup=False, soft_wrap=True)
+    return INTERNAL_ERROR_EXIT
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """The one line shown for a bug, never mistaken for something the person did."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return (
+        f"internal error in Kratom Journal: {type(exc).__name__}: {text} — this is a bug; "
+        "please report it (run with KJ_DEBUG=1 for the traceback)"
+    )
 
 
 def _message(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.filename:
+    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, JournalError):
         return f"{exc.filename}: {exc.strerror}"
-    if isinstance(exc, KeyError):
-        return str(exc.args[0])
     return str(exc)
 
 

@@ -1,13 +1,22 @@
-"""What every command shares: the journal to open, one-line errors, the console."""
+"""What every command shares: the journal to open, its settings and clock, one-line errors."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+
+if TYPE_CHECKING:
+    from kratom_journal.services.settings import JournalSettings
+    from kratom_journal.store.journal import Journal
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -38,8 +47,16 @@ def default_journal_path() -> Path:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear error line and exit non-zero (never a traceback)."""
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
+
+
+CLOCK: Clock = SYSTEM_CLOCK
+"""The one clock every command reads the time from (tests replace it to fix the time)."""
+
+
+def command_clock() -> Clock:
+    return CLOCK
 
 
 def journal_target(ctx: typer.Context) -> str:
@@ -48,7 +65,7 @@ def journal_target(ctx: typer.Context) -> str:
     return target or os.environ.get(DB_ENV) or str(default_journal_path())
 
 
-def open_from_context(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def open_from_context(ctx: typer.Context) -> Journal:
     """Open the journal the command line names (``--db``, ``$KRATOM_JOURNAL_DB`` or default)."""
     from kratom_journal.store.db import JournalOpenError
     from kratom_journal.store.journal import open_journal
@@ -64,3 +81,34 @@ def open_from_context(ctx: typer.Context):  # type: ignore[no-untyped-def]
         )
     ctx.call_on_close(journal.close)
     return journal
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """What a command works with: the open journal, its settings read once, and the clock."""
+
+    journal: Journal
+    settings: JournalSettings
+    clock: Clock
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now_in(self.settings.zone)
+
+    @property
+    def today(self) -> date:
+        """Today's calendar date in the journal's zone."""
+        return self.clock.today(self.settings.zone)
+
+    @property
+    def journal_today(self) -> date:
+        """Today's journal day (from 04:00) in the journal's zone."""
+        return self.clock.journal_today(self.settings.zone)
+
+
+def open_command(ctx: typer.Context) -> Command:
+    """Open the journal and read its settings once, for one command."""
+    from kratom_journal.services.settings import read_settings
+
+    journal = open_from_context(ctx)
+    return Command(journal, read_settings(journal), command_clock())

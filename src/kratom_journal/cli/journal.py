@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,12 +18,15 @@ from kratom_journal.cli.common import (
     console,
     err_console,
     fail,
+    open_command,
     open_from_context,
     say,
 )
-from kratom_journal.domain.entries import Kind
+from kratom_journal.domain.entries import Dose, Kind
 from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services import entries as entry_service
+from kratom_journal.services.editing import editable_fields
+from kratom_journal.store.journal import Journal, StoredEntry
 
 log_app = typer.Typer(
     help="Log a dose, a night's sleep, a mood check-in, a side effect.\n\n"
@@ -46,7 +50,7 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _confirming(store, yes: bool):  # type: ignore[no-untyped-def]
+def _confirming(store: Callable[[bool], StoredEntry], yes: bool) -> StoredEntry:
     """Store; on an implausible value ask (in a terminal) or explain ``--yes``."""
     try:
         return store(yes)
@@ -56,7 +60,12 @@ def _confirming(store, yes: bool):  # type: ignore[no-untyped-def]
         fail(f"{exc.message}; nothing saved (use --yes to accept it)")
 
 
-def _saved(stored) -> None:  # type: ignore[no-untyped-def]
+def substance_of(stored: StoredEntry) -> str:
+    """The substance of a logged dose (``kj log substance`` only logs doses)."""
+    return stored.entry.substance if isinstance(stored.entry, Dose) else ""
+
+
+def _saved(stored: StoredEntry) -> None:
     say(
         f"Saved {stored.kind.value} [bold]{stored.short_id}[/]: "
         f"{entry_service.summary_text(stored)}"
@@ -83,7 +92,7 @@ def log_dose(
 
     Example: kj log dose 3.5g --strain "Red Bali" --form powder --at 21:30
     """
-    journal = open_from_context(ctx)
+    command = open_command(ctx)
     data = entry_service.DoseInput(
         amount=amount,
         strain=strain,
@@ -93,7 +102,14 @@ def log_dose(
         grams_per_capsule=grams_per_capsule,
         note=note,
     )
-    _saved(_confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes))
+    _saved(
+        _confirming(
+            lambda ok: entry_service.log_dose(
+                command.journal, data, ok, settings=command.settings, clock=command.clock
+            ),
+            yes,
+        )
+    )
 
 
 @log_app.command("substance")
@@ -114,13 +130,18 @@ def log_substance(
 
     Example: kj log substance caffeine 200mg --at 15:00
     """
-    journal = open_from_context(ctx)
+    command = open_command(ctx)
     data = entry_service.DoseInput(amount=amount, substance=substance, at=at, note=note)
-    stored = _confirming(lambda ok: entry_service.log_dose(journal, data, ok), yes)
+    stored = _confirming(
+        lambda ok: entry_service.log_dose(
+            command.journal, data, ok, settings=command.settings, clock=command.clock
+        ),
+        yes,
+    )
     _saved(stored)
     from kratom_journal.services.safety import interaction_note_for
 
-    note_text = interaction_note_for(stored.entry.substance)
+    note_text = interaction_note_for(substance_of(stored))
     if note_text:
         say(note_text)
 
@@ -148,7 +169,7 @@ def log_sleep(
     Example: kj log sleep --bed 22:30 --tried 23:00 --sol 20 --awakenings 2 --waso 25
     --final-wake 06:40 --out 07:00 --quality 3
     """
-    journal = open_from_context(ctx)
+    command = open_command(ctx)
     values = _ask_missing_sleep(
         bed=bed,
         tried=tried,
@@ -173,7 +194,11 @@ def log_sleep(
         nap_min=nap_min,
         note=note,
     )
-    _saved(entry_service.log_sleep(journal, data))
+    _saved(
+        entry_service.log_sleep(
+            command.journal, data, settings=command.settings, clock=command.clock
+        )
+    )
 
 
 _SLEEP_QUESTIONS = {
@@ -214,8 +239,19 @@ def log_mood(
 
     Example: kj log mood 6 --anxiety 3
     """
-    journal = open_from_context(ctx)
-    _saved(entry_service.log_mood(journal, mood, anxiety, energy, at, note))
+    command = open_command(ctx)
+    _saved(
+        entry_service.log_mood(
+            command.journal,
+            mood,
+            anxiety,
+            energy,
+            at,
+            note,
+            settings=command.settings,
+            clock=command.clock,
+        )
+    )
 
 
 @log_app.command("side-effect")
@@ -236,8 +272,18 @@ def log_side_effect(
 
     Example: kj log side-effect nausea --severity 1
     """
-    journal = open_from_context(ctx)
-    _saved(entry_service.log_side_effect(journal, symptom, severity, at, note))
+    command = open_command(ctx)
+    _saved(
+        entry_service.log_side_effect(
+            command.journal,
+            symptom,
+            severity,
+            at,
+            note,
+            settings=command.settings,
+            clock=command.clock,
+        )
+    )
 
 
 KindOption = Annotated[
@@ -260,14 +306,16 @@ def list_command(
 
     Example: kj list --since 2024-05-01 --kind dose --json
     """
-    journal = open_from_context(ctx)
+    command = open_command(ctx)
     if kind and any(k.strip().lower() == "night" for k in kind):
         from kratom_journal.cli.wearables import list_nights_command
 
-        list_nights_command(journal, kind, since, until, as_json)
+        list_nights_command(command.journal, kind, since, until, as_json)
         return
     kinds = [_kind(k) for k in kind] if kind else None
-    stored = entry_service.list_entries(journal, kinds, since, until, deleted)
+    stored = entry_service.list_entries(
+        command.journal, kinds, since, until, deleted, settings=command.settings
+    )
     if as_json:
         typer.echo(
             json.dumps([entry_service.entry_view(s) for s in stored], ensure_ascii=False, indent=1)
@@ -331,11 +379,16 @@ def edit_command(
 
     Example: kj edit 3f2a --set amount=3g
     """
-    journal = open_from_context(ctx)
+    command = open_command(ctx)
     raw = _parse_assignments(changes or [])
     if not raw:
-        raw = _ask_changes(journal, entry_id)
-    stored = _confirming(lambda ok: entry_service.edit(journal, entry_id, raw, ok), yes)
+        raw = _ask_changes(command.journal, entry_id)
+    stored = _confirming(
+        lambda ok: entry_service.edit(
+            command.journal, entry_id, raw, ok, settings=command.settings, clock=command.clock
+        ),
+        yes,
+    )
     say(
         f"Updated {stored.short_id} (version {stored.version}): "
         f"{entry_service.summary_text(stored)}"
@@ -352,26 +405,14 @@ def _parse_assignments(items: list[str]) -> dict[str, str]:
     return raw
 
 
-def _ask_changes(journal, entry_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _ask_changes(journal: Journal, entry_id: str) -> dict[str, str]:
     if not interactive():
         fail("say what to change with --set field=value")
-    view = entry_service.entry_view(journal.entries.get(entry_id))
+    stored = journal.entries.get(entry_id)
+    view = entry_service.entry_view(stored)
     raw: dict[str, str] = {}
-    for name, value in view.items():
-        if name in {
-            "id",
-            "kind",
-            "version",
-            "created_at",
-            "updated_at",
-            "deleted_at",
-            "source",
-            "strain_key",
-            "grams",
-            "zone",
-            "metrics",
-        }:
-            continue
+    for name in (item.name for item in editable_fields(stored.kind)):
+        value = view.get(name)
         answer = Prompt.ask(name, default="" if value is None else str(value))
         if answer != ("" if value is None else str(value)):
             raw[name] = answer
@@ -431,7 +472,7 @@ def export_command(
 
 def _exporters() -> dict[str, Any]:
     """Export formats; report modules add theirs (fhir, parquet) through this registry."""
-    from kratom_journal.services.exports import EXPORTERS
+    from kratom_journal.reports.exports import EXPORTERS
 
     return {"json": None, "csv": None, **EXPORTERS}
 

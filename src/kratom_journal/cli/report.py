@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kratom_journal.cli.common import console, fail, open_from_context
+from kratom_journal.cli.common import console, fail, open_command
+from kratom_journal.domain.timeparse import parse_optional_day
 
-
-def _day(value: str | None, flag: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        fail(f"{flag}: expected a date YYYY-MM-DD, got {value!r}")
+if TYPE_CHECKING:
+    from kratom_journal.reports.model import CrisisSection
 
 
 def report_command(
@@ -49,14 +43,17 @@ def report_command(
 
     Example: kj report --from 2026-10-01 --out report.pdf
     """
+    from kratom_journal.reports.clinician import build_report
     from kratom_journal.reports.render import write_report
-    from kratom_journal.services.report import build_report, resolve_period
+    from kratom_journal.services.report import resolve_period
 
     if out.suffix.lower() not in {".pdf", ".html", ".htm"}:
         fail(f"--out {out}: expected a file name ending in .pdf or .html")
-    journal = open_from_context(ctx)
-    period = resolve_period(journal, _day(start, "--from"), _day(end, "--to"))
-    report = build_report(journal, period, with_analysis=analysis)
+    command = open_command(ctx)
+    period = resolve_period(
+        command.journal, parse_optional_day(start, "--from"), parse_optional_day(end, "--to")
+    )
+    report = build_report(command.journal, period, now=command.now, with_analysis=analysis)
     if report.crisis is not None:
         _print_crisis(report.crisis)
     kind = write_report(report, out)
@@ -66,7 +63,7 @@ def report_command(
     )
 
 
-def _print_crisis(crisis) -> None:  # type: ignore[no-untyped-def]
+def _print_crisis(crisis: CrisisSection) -> None:
     """The crisis resources come first, on the terminal too."""
     from kratom_journal.cli.crisis_view import show_crisis
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 
-from kratom_journal.cli.common import JsonFlag, fail, open_from_context
+from kratom_journal.cli.common import JsonFlag, command_clock, fail, open_command, open_from_context
 
 meds_app = typer.Typer(
     help="Regular medicines you take, checked against kratom.\n\n"
@@ -40,8 +39,9 @@ def safety_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     from kratom_journal.safety.signals import report_lines
     from kratom_journal.services.safety import journal_checks, safety_report
 
-    journal = open_from_context(ctx)
-    report, checks = safety_report(journal), journal_checks(journal)
+    command = open_command(ctx)
+    report = safety_report(command.journal, command.today, settings=command.settings)
+    checks = journal_checks(command.journal)
     if as_json:
         _echo_json({**report.to_dict(), "interactions": [c.to_dict() for c in checks]})
         return
@@ -112,7 +112,7 @@ def meds_add(
     from kratom_journal.safety.interactions import explain_lines
     from kratom_journal.services.safety import check_names, declare_medicine
 
-    medicine = declare_medicine(open_from_context(ctx), name, daily)
+    medicine = declare_medicine(open_from_context(ctx), name, daily, clock=command_clock())
     typer.echo(f"Declared {medicine.name}{' (daily)' if medicine.daily else ''}.")
     _echo_lines(explain_lines(check_names([medicine.name])[0]))
 
@@ -147,7 +147,7 @@ def meds_remove(
     """
     from kratom_journal.services.safety import remove_medicine
 
-    medicine = remove_medicine(open_from_context(ctx), name)
+    medicine = remove_medicine(open_from_context(ctx), name, clock=command_clock())
     typer.echo(f"Removed {medicine.name} from your declared medicines.")
 
 
@@ -167,13 +167,18 @@ def legal_command(
     Example: kj legal US-AL
     """
     from kratom_journal.safety.legal import latest_as_of
-    from kratom_journal.services.safety import NoRegionSet, legal_status, today_for
+    from kratom_journal.services.safety import NoRegionSet, legal_status
 
-    journal = open_from_context(ctx) if code is None else None
-    # Without a journal, today on the machine's own clock and zone.
-    today = today_for(journal) if journal is not None else datetime.now().astimezone().date()
+    command = open_command(ctx) if code is None else None
+    # A place named on the command line needs no journal: today is the machine's.
+    today = command.today if command else command_clock().now().astimezone().date()
     try:
-        result = legal_status(journal, code, today)
+        result = legal_status(
+            command.journal if command else None,
+            code,
+            today,
+            settings=command.settings if command else None,
+        )
     except NoRegionSet as exc:
         fail(f"{exc} (legal list last updated {latest_as_of().isoformat()})")
     if as_json:

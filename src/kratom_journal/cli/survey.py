@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,8 +12,16 @@ from rich.console import Console
 from rich.prompt import Prompt
 from rich.table import Table
 
-from kratom_journal.cli.common import JsonFlag, console, err_console, fail, open_from_context
+from kratom_journal.cli.common import (
+    JsonFlag,
+    console,
+    err_console,
+    fail,
+    open_command,
+    open_from_context,
+)
 from kratom_journal.cli.crisis_view import show_crisis
+from kratom_journal.domain.timeparse import parse_optional_day, parse_when
 from kratom_journal.instruments import (
     SHIPPED_IDS,
     Instrument,
@@ -23,8 +31,8 @@ from kratom_journal.instruments import (
     shipped_instruments,
 )
 from kratom_journal.instruments.schema import Item
+from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.services import questionnaires as survey_service
-from kratom_journal.services.clock import journal_zone, journal_zone_name, parse_when
 
 sleep_app = typer.Typer(
     help="Sleep diary statistics.\n\nExample: kj sleep stats --weeks 4", no_args_is_help=True
@@ -68,27 +76,31 @@ def survey_command(
     if instrument is None:
         _print_instruments()
         return
-    journal = open_from_context(ctx)
-    zone = journal_zone(journal)
-    when = parse_when(at, zone)
+    command = open_command(ctx)
+    journal, settings = command.journal, command.settings
+    when = parse_when(at, settings.zone, command.clock.now())
     if answers is not None:
         given = parse_answer_list(instrument, answers)
     else:
+
+        def crisis_after(answer: dict[str, int | None]) -> CrisisNotice | None:
+            return survey_service.crisis_notice_if_needed(journal, instrument, answer, settings)
+
         try:
-            given = _ask(instrument, lambda: survey_service.crisis_notice_for(journal))
+            given = _ask(instrument, crisis_after)
         except (EOFError, KeyboardInterrupt):
             fail("stopped before the last question; nothing saved (in scripts, use --answers)")
     administration = survey_service.record_administration(
-        journal, instrument, given, when, journal_zone_name(journal)
+        journal, instrument, given, when, settings.zone_name, clock=command.clock
     )
     view = survey_service.survey_view(journal, administration)
     if as_json:
         if view["crisis"] is not None:
-            show_crisis(survey_service.crisis_notice_for(journal), err_console)
+            show_crisis(survey_service.crisis_notice_for(journal, settings), err_console)
         typer.echo(json.dumps(view, ensure_ascii=False, indent=1))
         return
     if administration.result.crisis:
-        show_crisis(survey_service.crisis_notice_for(journal), console)
+        show_crisis(survey_service.crisis_notice_for(journal, settings), console)
     _print_result(view["administration"], instrument)
 
 
@@ -116,18 +128,23 @@ def _print_instruments() -> None:
     console.print("Start one with: kj survey phq9")
 
 
-def _ask(instrument: Instrument, notice_factory: Any) -> dict[str, int | None]:
-    """Ask each item on its own screen; a crisis answer shows the resources at once."""
+def _ask(
+    instrument: Instrument,
+    crisis_after: Callable[[dict[str, int | None]], CrisisNotice | None],
+) -> dict[str, int | None]:
+    """Ask each item on its own screen; an answer meeting a crisis rule shows the resources at once.
+
+    ``crisis_after`` gets each answer as it is given and returns the notice it calls for.
+    """
     answers: dict[str, int | None] = {}
     total = len(instrument.items)
     for position, item in enumerate(instrument.items, start=1):
         _item_screen(console, instrument, item, position, total)
         answers[item.id] = _ask_value(instrument, item)
-        for rule in instrument.safety:
-            value = answers[item.id]
-            if rule.item == item.id and value is not None and value >= rule.min_value:
-                show_crisis(notice_factory(), console)
-                Prompt.ask("Press Enter to continue", default="", show_default=False)
+        notice = crisis_after({item.id: answers[item.id]})
+        if notice is not None:
+            show_crisis(notice, console)
+            Prompt.ask("Press Enter to continue", default="", show_default=False)
     return answers
 
 
@@ -248,23 +265,16 @@ def sleep_stats_command(
 
     Example: kj sleep stats --weeks 2
     """
-    journal = open_from_context(ctx)
-    last = _date(end) if end else None
+    command = open_command(ctx)
+    last = parse_optional_day(end, "--end")
     from kratom_journal.services import sleep_stats as sleep_service  # numpy: load on use
 
-    stats = sleep_service.sleep_stats(journal, weeks, last)
+    stats = sleep_service.sleep_stats(command.journal, weeks, last, clock=command.clock)
     view = sleep_service.stats_view(stats)
     if as_json:
         typer.echo(json.dumps(view, ensure_ascii=False, indent=1))
         return
     _print_sleep(view)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"--end: {text!r} is not a date (expected YYYY-MM-DD)")
 
 
 _LABELS = {

@@ -154,11 +154,10 @@ def list_nights_command(
 
     if any(k.strip().lower() != "night" for k in kinds):
         fail("--kind night lists wearable nights and cannot be combined with other kinds")
-    try:
-        first = date.fromisoformat(since) if since else None
-        last = date.fromisoformat(until) if until else None
-    except ValueError as error:
-        fail(f"expected a date as YYYY-MM-DD ({error})")
+    from kratom_journal.domain.timeparse import parse_optional_day
+
+    first = parse_optional_day(since, "--since")
+    last = parse_optional_day(until, "--until")
     # --until is exclusive, as for the other kinds.
     print_nights(journal, first, last - timedelta(days=1) if last else None, as_json)
 

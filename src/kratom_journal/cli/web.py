@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kratom_journal.cli.common import fail, journal_target
+from kratom_journal.cli.common import journal_target
 
 
 def serve_command(
@@ -40,13 +40,9 @@ def serve_journal(db: str, host: str = "127.0.0.1", port: int = 8000, lan: bool 
     The one place the CLI enters the web app (``kj serve`` and ``kj demo``); the
     layer contracts allow this import and no other between the two faces.
     """
-    from kratom_journal.store.db import JournalOpenError
-    from kratom_journal.web.server import ServeError, serve
+    from kratom_journal.web.server import serve
 
-    try:
-        serve(db, host=host, port=port, lan=lan)
-    except (ServeError, JournalOpenError) as exc:
-        fail(str(exc))
+    serve(db, host=host, port=port, lan=lan)
 
 
 def register(app: typer.Typer) -> None:

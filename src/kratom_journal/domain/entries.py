@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import TypeVar
 
+from kratom_journal.domain.days import night_of
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.strains import normalize_strain
 
@@ -343,19 +344,6 @@ def _coerce(enum: type[_E], value: object, name: str) -> _E:
     except ValueError:
         expected = ", ".join(m.value for m in enum)
         raise InvalidEntry(f"unknown value {value!r}; expected one of {expected}", name) from None
-
-
-def night_of(instant: datetime) -> date:
-    """Return the night an instant belongs to: before 12:00 it is the previous evening's.
-
-    >>> from datetime import timezone
-    >>> night_of(datetime(2024, 3, 2, 3, 0, tzinfo=timezone.utc))
-    datetime.date(2024, 3, 1)
-    >>> night_of(datetime(2024, 3, 2, 23, 0, tzinfo=timezone.utc))
-    datetime.date(2024, 3, 2)
-    """
-    local_date = instant.date()
-    return local_date - timedelta(days=1) if instant.hour < 12 else local_date
 
 
 __all__ = [

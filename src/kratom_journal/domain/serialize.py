@@ -13,6 +13,7 @@ from typing import Any
 
 from kratom_journal.domain.entries import ENTRY_TYPES, Entry, Kind, kind_of
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.timeparse import parse_day, parse_instant
 
 _DATETIME_FIELDS = frozenset(
     {"taken_at", "bed_at", "tried_at", "final_wake_at", "out_of_bed_at", "at"}
@@ -62,19 +63,5 @@ def _parse_field(name: str, value: Any) -> Any:
     if name in _DATETIME_FIELDS:
         return parse_instant(value, name)
     if name in _DATE_FIELDS:
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise InvalidEntry(f"expected a date YYYY-MM-DD, got {value!r}", name) from None
+        return parse_day(str(value), name)
     return value
-
-
-def parse_instant(value: object, name: str) -> datetime:
-    """Parse an ISO 8601 instant that carries an offset; raise :class:`InvalidEntry` if not."""
-    try:
-        instant = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidEntry(f"expected an ISO 8601 time stamp, got {value!r}", name) from None
-    if instant.tzinfo is None:
-        raise InvalidEntry(f"time stamp {value!r} has no UTC offset", name)
-    return instant

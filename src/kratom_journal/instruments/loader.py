@@ -9,13 +9,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.instruments.schema import Instrument
 
 SHIPPED_IDS: tuple[str, ...] = ("phq9", "gad7", "sows", "kud")
 """Instruments shipped with the app, in the order they are offered."""
 
 
-class InstrumentError(ValueError):
+class InstrumentError(InvalidInput):
     """An instrument file is missing, unreadable or breaks the format."""
 
 

@@ -7,7 +7,7 @@ and a mapping of item id to answer value (``None`` = not answered).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,7 +64,7 @@ class ScoreResult:
     @property
     def crisis(self) -> bool:
         """True when an answer requires crisis resources to be shown."""
-        return any(flag.action == "crisis" for flag in self.safety_flags)
+        return needs_crisis_resources(self.safety_flags)
 
 
 def validate_answers(instrument: Instrument, answers: Answers) -> dict[str, int | None]:
@@ -164,7 +164,7 @@ def score(instrument: Instrument, answers: Answers) -> ScoreResult:
         prorated=prorated,
         no_score_reason=reason,
         subscales=tuple(_subscale_scores(instrument, checked)),
-        safety_flags=tuple(_safety_flags(instrument, checked)),
+        safety_flags=safety_flags(instrument, checked),
     )
 
 
@@ -197,13 +197,50 @@ def _subscale_scores(instrument: Instrument, checked: dict[str, int | None]) -> 
     return results
 
 
-def _safety_flags(instrument: Instrument, checked: dict[str, int | None]) -> list[SafetyFlag]:
+def safety_flags(instrument: Instrument, answers: Mapping[str, object]) -> tuple[SafetyFlag, ...]:
+    """The safety rules of ``instrument`` that the answers given so far meet.
+
+    This is the one crisis check of the product: the survey screens of both faces
+    call it after every answer, and scoring, result screens and reports read the
+    flags it gives. The rules come from the instrument's own file (PHQ-9: item 9
+    above 0), never from code. It works on partial answers and never raises: an
+    answer that cannot be read as a number is ignored rather than trusted.
+
+    >>> from kratom_journal.instruments.loader import shipped_instrument
+    >>> phq9 = shipped_instrument("phq9")
+    >>> [(f.item, f.value, f.action) for f in safety_flags(phq9, {"1": 0, "9": 1})]
+    [('9', 1, 'crisis')]
+    >>> safety_flags(phq9, {"1": 3, "9": 0}), safety_flags(phq9, {"9": "2"})[0].value
+    ((), 2)
+    """
     flags = []
     for rule in instrument.safety:
-        value = checked.get(rule.item)
+        value = _answer_number(answers.get(rule.item))
         if value is not None and value >= rule.min_value:
             flags.append(SafetyFlag(rule.item, value, rule.action, rule.reason))
-    return flags
+    return tuple(flags)
+
+
+def needs_crisis_resources(flags: Iterable[SafetyFlag]) -> bool:
+    """True when any flag requires crisis resources to be shown first."""
+    return any(flag.action == "crisis" for flag in flags)
+
+
+def _answer_number(value: object) -> int | None:
+    """An answer as a whole number, leniently (``2``, ``2.0``, ``" 2 "``); else ``None``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return math.floor(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return math.floor(number) if math.isfinite(number) else None
+    return None
 
 
 Direction = Literal["improved", "worsened", "no meaningful change"]

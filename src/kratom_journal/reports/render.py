@@ -1,4 +1,4 @@
-"""Render a :class:`~kratom_journal.services.report.ClinicianReport` to HTML or PDF.
+"""Render a :class:`~kratom_journal.reports.model.ClinicianReport` to HTML or PDF.
 
 The PDF is the same HTML printed by WeasyPrint, which needs no browser; its
 fonts are the system's (DejaVu or Liberation), and nothing is fetched from the
@@ -13,8 +13,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from kratom_journal.domain.errors import InvalidInput
+from kratom_journal.reports.model import ClinicianReport
 from kratom_journal.reports.svg import bar_trend, score_chart, sleep_log_chart
-from kratom_journal.services.report import ClinicianReport
 
 _ENVIRONMENT: Environment | None = None
 
@@ -78,7 +79,7 @@ def write_report(report: ClinicianReport, path: Path) -> str:
     elif suffix == ".pdf":
         data, kind = render_pdf(report), "PDF"
     else:
-        raise ValueError(f"{path}: expected a .pdf or .html file name")
+        raise InvalidInput(f"{path}: expected a .pdf or .html file name")
     temporary = path.with_name(f".{path.name}.partial")
     temporary.write_bytes(data)
     temporary.replace(path)

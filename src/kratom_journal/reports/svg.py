@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from kratom_journal.services.report import ScoreBand, SleepLogRow
+from kratom_journal.reports.model import ScoreBand, SleepLogRow
 
 MINUTES_PER_DAY = 24 * 60
 MAX_DOTS = 40

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kratom_journal.instruments.loader import shipped_instrument
+from kratom_journal.instruments.scoring import needs_crisis_resources, safety_flags
 
 
 class _Strict(BaseModel):
@@ -178,11 +179,11 @@ def _to_line(line: LineModel) -> CrisisLine:
 def needs_crisis_notice(
     answers: Mapping[str, object] | Sequence[object], instrument_id: str = "phq9"
 ) -> bool:
-    """True when any answer meets a crisis rule of the instrument (PHQ-9: item 9 above 0).
+    """True when any answer meets a crisis rule of a shipped instrument (PHQ-9: item 9 above 0).
 
-    ``answers`` maps item ids to values, or lists the scored items in order.
-    The check is deliberately lenient: it never raises on odd input, and a
-    value that cannot be read as a number is ignored rather than trusted.
+    ``answers`` maps item ids to values, or lists the scored items in order. The
+    rule itself is :func:`~kratom_journal.instruments.scoring.safety_flags`, which
+    never raises on odd input.
     """
     instrument = shipped_instrument(instrument_id)
     if isinstance(answers, Mapping):
@@ -190,21 +191,4 @@ def needs_crisis_notice(
     else:
         items = instrument.scored_items
         by_id = {item.id: value for item, value in zip(items, answers, strict=False)}
-    for rule in instrument.safety:
-        value = _as_number(by_id.get(rule.item))
-        if rule.action == "crisis" and value is not None and value >= rule.min_value:
-            return True
-    return False
-
-
-def _as_number(value: object) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return None
-    return None
+    return needs_crisis_resources(safety_flags(instrument, by_id))

@@ -32,7 +32,12 @@ DATA_FILES: dict[str, type[BaseModel]] = {
 
 
 class DataFileError(ValueError):
-    """A shipped data file is missing or does not match its schema."""
+    """A shipped data file is missing or does not match its schema.
+
+    Not a :class:`~kratom_journal.domain.errors.JournalError`: nothing a person does
+    can cause or fix it (the files ship inside the package and are checked by the
+    tests), so the faces report it as an internal error with the bug-report hint.
+    """
 
 
 def read_json(name: str) -> object:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -182,11 +181,6 @@ def check(name: str) -> InteractionCheck:
         generics=tuple(drug.generic for drug, _ in hits),
         classes=_classes_for(hits),
     )
-
-
-def check_all(names: Iterable[str]) -> list[InteractionCheck]:
-    """Check several names, keeping their order."""
-    return [check(name) for name in names]
 
 
 def _classes_for(hits: list[tuple[DrugName, str]]) -> tuple[InteractionClass, ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.safety import data
 from kratom_journal.safety.schemas import LegalEntry
 
@@ -24,7 +25,7 @@ _CODE = re.compile(
 )
 
 
-class LegalCodeError(ValueError):
+class LegalCodeError(InvalidInput):
     """A jurisdiction code is not in a form we understand."""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from scipy import stats
 
+from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, SideEffect
 from kratom_journal.safety import data
 from kratom_journal.safety.schemas import Helpline
@@ -102,8 +103,13 @@ def kratom_doses(doses: Iterable[Dose]) -> list[Dose]:
 
 
 def dose_day(dose: Dose) -> date:
-    """Local calendar day of a dose, in the offset it was logged with."""
-    return dose.taken_at.date()
+    """The journal day of a dose: 04:00 to 04:00 on the clock of the zone it was logged in."""
+    return journal_day(dose.taken_at, dose.zone)
+
+
+def effect_day(effect: SideEffect) -> date:
+    """The journal day of a side effect (04:00 to 04:00 local time)."""
+    return journal_day(effect.at, effect.zone)
 
 
 def daily_counts(doses: Sequence[Dose], start: date, end: date) -> list[int]:
@@ -123,7 +129,7 @@ def daily_grams(doses: Sequence[Dose], start: date, end: date) -> list[float]:
 
 
 def longest_run(days: Iterable[date]) -> int:
-    """Longest run of consecutive calendar days in ``days``.
+    """Longest run of consecutive days in ``days``.
 
     >>> longest_run([date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 4)])
     2
@@ -316,11 +322,11 @@ def side_effect_signal(effects: Sequence[SideEffect], today: date) -> Signal:
     """Daily sum of side-effect severities over the last 28 days, with its trend."""
     if not effects:
         return _signal("side_effects", "No side effects logged.", trend=None)
-    first = min(e.at.date() for e in effects)
+    first = min(effect_day(e) for e in effects)
     start = max(today - timedelta(days=WINDOW_DAYS - 1), first)
     totals: dict[date, float] = defaultdict(float)
     for effect in effects:
-        totals[effect.at.date()] += effect.severity
+        totals[effect_day(effect)] += effect.severity
     series = [totals.get(start + timedelta(days=i), 0.0) for i in range((today - start).days + 1)]
     return _trend_signal("side_effects", series, "severity points/day")
 
@@ -365,7 +371,7 @@ def build_report(
         seven_oh_signal(kratom, today),
         withdrawal_signal(sows),
         self_check_signal(self_checks),
-        side_effect_signal([e for e in side_effects if e.at.date() <= today], today),
+        side_effect_signal([e for e in side_effects if effect_day(e) <= today], today),
     )
     todo, helpline = actions(country)
     return SafetyReport(today, signals, todo, helpline)

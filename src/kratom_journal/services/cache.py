@@ -12,25 +12,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from kratom_journal.store.cache_tables import AnalysisCacheRow
+from kratom_journal.store.analysis_cache import fresh_payload, save_payload
 from kratom_journal.store.journal import Journal
-from kratom_journal.store.versioning import data_version
 
 
 def cached(journal: Journal, name: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The JSON-ready result ``compute()`` gave for the journal's current data."""
-    with journal.session() as session:
-        version = data_version(session)
-        row = session.get(AnalysisCacheRow, name)
-        if row is not None and row.data_version == version:
-            return dict(row.payload)
+    version, payload = fresh_payload(journal, name)
+    if payload is not None:
+        return payload
     payload = compute()
-    with journal.session() as session:
-        row = session.get(AnalysisCacheRow, name)
-        if row is None:
-            row = AnalysisCacheRow(name=name)
-            session.add(row)
-        row.data_version = version
-        row.payload = payload
-        row.computed_at_utc = datetime.now(UTC).replace(tzinfo=None)
+    save_payload(journal, name, version, payload, datetime.now(UTC))
     return payload

@@ -1,22 +1,71 @@
-"""The journal's time zone and reading of times typed by a person."""
+"""The current time, and the journal's time zone.
+
+Use cases never ask the system clock themselves: they take a :class:`Clock` (or the
+``now``/``today`` it gives), so a test can fix the time and a command or request sees
+one consistent "now". The faces create the clock once: the CLI in
+:mod:`kratom_journal.cli.common`, the web app in ``create_app``.
+
+Reading times a person types lives in :mod:`kratom_journal.domain.timeparse`.
+"""
 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.timeparse import is_zone, parse_zone
 from kratom_journal.store.journal import Journal
 
 TIMEZONE_KEY = "timezone"
 
 
+class Clock:
+    """The system clock: ``now()`` is the current aware instant (in UTC)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def now_in(self, zone: tzinfo) -> datetime:
+        """Now on the local clock of ``zone``."""
+        return self.now().astimezone(zone)
+
+    def today(self, zone: tzinfo) -> date:
+        """Today's calendar date in ``zone``."""
+        return self.now_in(zone).date()
+
+    def journal_today(self, zone: tzinfo) -> date:
+        """Today's journal day in ``zone`` (journal days start at 04:00)."""
+        return journal_day(self.now(), zone)
+
+
+class FixedClock(Clock):
+    """A clock stopped at one instant (tests, and reproducible demo journals).
+
+    >>> from datetime import timezone
+    >>> FixedClock(datetime(2024, 5, 1, 22, 30, tzinfo=timezone.utc)).today(ZoneInfo("Asia/Tokyo"))
+    datetime.date(2024, 5, 2)
+    """
+
+    def __init__(self, instant: datetime) -> None:
+        if instant.tzinfo is None or instant.utcoffset() is None:
+            raise ValueError("a fixed clock needs an aware instant")
+        self.instant = instant
+
+    def now(self) -> datetime:
+        return self.instant.astimezone(UTC)
+
+
+SYSTEM_CLOCK = Clock()
+"""The clock the faces use unless a test gives another."""
+
+
 def system_zone_name() -> str:
     """Best guess of the machine's IANA zone: $TZ, then /etc/localtime, else UTC."""
     candidate = os.environ.get("TZ", "").lstrip(":")
-    if candidate and _is_zone(candidate):
+    if candidate and is_zone(candidate):
         return candidate
     localtime = Path("/etc/localtime")
     try:
@@ -26,99 +75,16 @@ def system_zone_name() -> str:
     marker = "zoneinfo/"
     if marker in target:
         name = target.split(marker, 1)[1]
-        if _is_zone(name):
+        if is_zone(name):
             return name
     return "UTC"
 
 
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-def parse_zone(name: str) -> ZoneInfo:
-    """Return the zone an IANA name gives, or raise :class:`InvalidEntry`."""
-    if not _is_zone(name):
-        raise InvalidEntry(
-            f"unknown time zone {name!r}; expected an IANA name like Europe/Berlin", "timezone"
-        )
-    return ZoneInfo(name)
-
-
 def journal_zone_name(journal: Journal) -> str:
+    """The journal's zone setting, else the machine's zone."""
     return journal.settings.get(TIMEZONE_KEY) or system_zone_name()
 
 
 def journal_zone(journal: Journal) -> ZoneInfo:
+    """The journal's time zone (:class:`InvalidEntry` for a stored name this machine lacks)."""
     return parse_zone(journal_zone_name(journal))
-
-
-def now_in(zone: tzinfo) -> datetime:
-    return datetime.now(zone)
-
-
-def parse_when(text: str | None, zone: tzinfo, now: datetime | None = None) -> datetime:
-    """Read ``21:30``, ``2024-05-01 21:30`` or a full ISO 8601 time stamp.
-
-    A clock time alone means the most recent such time (a dose logged at 21:30
-    shortly after midnight means yesterday evening). Time stamps without an
-    offset are read in ``zone``.
-    """
-    current = now or now_in(zone)
-    if text is None or not text.strip():
-        return current
-    value = text.strip()
-    clock = _parse_clock(value)
-    if clock is not None:
-        candidate = datetime.combine(current.date(), clock, tzinfo=zone)
-        if candidate > current + timedelta(minutes=5):
-            candidate = datetime.combine(current.date() - timedelta(days=1), clock, tzinfo=zone)
-        return candidate
-    return parse_timestamp(value, zone, "at")
-
-
-def parse_timestamp(value: str, zone: tzinfo, field: str) -> datetime:
-    """An ISO 8601 date-time; without an offset it is read in ``zone``."""
-    try:
-        instant = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidEntry(
-            f"cannot read time {value!r}; expected HH:MM or ISO 8601 like 2024-05-01T21:30",
-            field,
-        ) from None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=zone)
-    return instant
-
-
-def _parse_clock(value: str) -> time | None:
-    parts = value.split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        return None
-    hour, minute = int(parts[0]), int(parts[1])
-    if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise InvalidEntry(f"not a clock time: {value!r}", "at")
-    return time(hour, minute)
-
-
-def night_time(value: str, night: date, zone: tzinfo, field: str) -> datetime:
-    """A sleep-diary time: ``HH:MM`` from 12:00 belongs to ``night``, before to the next morning.
-
-    ISO 8601 values are taken as they are. The offset is the zone's at that local
-    time, so a night across a DST change gets the right offset at each end.
-    """
-    clock = _parse_clock(value.strip())
-    if clock is None:
-        return parse_timestamp(value, zone, field)
-    day = night if clock.hour >= 12 else night + timedelta(days=1)
-    return datetime.combine(day, clock, tzinfo=zone)
-
-
-def parse_day(value: str, field: str = "date") -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidEntry(f"expected a date YYYY-MM-DD, got {value!r}", field) from None

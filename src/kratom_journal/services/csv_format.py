@@ -23,7 +23,7 @@ from kratom_journal.domain.entries import (
     kind_of,
 )
 from kratom_journal.domain.errors import InvalidEntry
-from kratom_journal.services.clock import night_time, parse_day, parse_timestamp
+from kratom_journal.domain.timeparse import night_time, parse_day, parse_day_or_timestamp
 
 
 @dataclass(frozen=True)
@@ -123,12 +123,7 @@ def _instant(row: dict[str, str], name: str, zone: tzinfo) -> datetime:
     value = _text(row, name)
     if value is None:
         raise InvalidEntry("is empty; expected an ISO 8601 time stamp", name)
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        return parse_timestamp(value, zone, name)
-    # A bare date means noon, so the entry stays on that day in every zone.
-    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=zone)
+    return parse_day_or_timestamp(value, zone, name)
 
 
 def dose_of_row(row: dict[str, str], zone: tzinfo) -> Dose:

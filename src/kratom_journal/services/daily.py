@@ -9,39 +9,27 @@ Definitions (documented in ``docs/analysis.md``):
 * Daily totals (grams, doses, 7-OH, alcohol, other substances) count the whole journal day.
 * ``mood_next_day`` is the mean mood rating logged during day D + 1, i.e. after night D.
 
-Local time is the entry's own zone when it has one, else the journal's time zone, else the
-offset the instant was recorded with.
+The journal day and local time are those of :mod:`kratom_journal.domain.days`: the clock
+of the zone the entry was recorded in, else the offset the instant was recorded with.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import select
 
 from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.insights import snake_id
-from kratom_journal.domain.entries import (
-    ENTRY_TYPES,
-    Dose,
-    Form,
-    Kind,
-    MoodCheckin,
-    SleepDiaryEntry,
-)
+from kratom_journal.domain.days import DAY_STARTS, journal_day, local_time
+from kratom_journal.domain.entries import Dose, Form, MoodCheckin, SleepDiaryEntry
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.sleep.metrics import night_metrics
-from kratom_journal.store.tables import ENTRY_TABLES
 
-DAY_STARTS = time(4, 0)
 EVENING_STARTS = time(16, 0)
 CAFFEINE_CUTOFF = time(14, 0)
 DIARY_COLUMNS = ("sol_min", "waso_min", "tst_min", "se_pct", "quality", "awakenings")
@@ -56,57 +44,6 @@ OUTCOME_PROVIDERS: dict[str, OutcomeProvider] = {}
 def register_outcome_provider(name: str, provider: OutcomeProvider) -> None:
     """Add an outcome column such as ``wearable_tst_min`` computed from the journal."""
     OUTCOME_PROVIDERS[name] = provider
-
-
-def load_live_entries(journal: Any, kind: Kind) -> list[Any]:
-    """Every undeleted entry of one kind, read with a plain SELECT.
-
-    The same entries as ``journal.entries.list(kind=kind)``, without building ORM objects
-    (several times faster on a journal of many years). It relies on the journal's storage
-    convention: each instant field ``x`` is stored as ``x_utc`` (naive UTC) plus
-    ``x_offset_s``, and soft-deleted rows have ``deleted_at_utc`` set.
-    """
-    table = ENTRY_TABLES[kind.value].__table__
-    cls = ENTRY_TYPES[kind]
-    columns = set(table.c.keys())
-    plan = [(f.name, f"{f.name}_utc" in columns) for f in dataclasses.fields(cls)]
-    offsets: dict[int, timezone] = {}
-    out: list[Any] = []
-    with journal.session() as session:
-        rows = (
-            session.execute(select(table).where(table.c.deleted_at_utc.is_(None))).mappings().all()
-        )
-    for row in rows:
-        values: dict[str, Any] = {}
-        for name, is_instant in plan:
-            if is_instant:
-                offset = int(row[f"{name}_offset_s"])
-                zone = offsets.setdefault(offset, timezone(timedelta(seconds=offset)))
-                values[name] = row[f"{name}_utc"].replace(tzinfo=UTC).astimezone(zone)
-            else:
-                values[name] = row[name]
-        out.append(cls(**values))
-    return out
-
-
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def local_time(instant: datetime, entry_zone: str | None, journal_zone: str | None) -> datetime:
-    """The instant on the local clock used for day and evening rules."""
-    zone = _zone(entry_zone) or _zone(journal_zone)
-    return instant.astimezone(zone) if zone else instant
-
-
-def journal_day(local: datetime) -> date:
-    """Journal day of a local time: before 04:00 it still belongs to the previous day."""
-    return (local - timedelta(hours=DAY_STARTS.hour, minutes=DAY_STARTS.minute)).date()
 
 
 def _is_evening(local: datetime) -> bool:
@@ -161,7 +98,6 @@ def build_day_table(
     doses: Iterable[Dose],
     nights: Iterable[SleepDiaryEntry],
     moods: Iterable[MoodCheckin],
-    journal_zone: str | None = None,
     extra_outcomes: Mapping[str, Mapping[date, float]] | None = None,
 ) -> DayTable:
     """One row per consecutive journal day from the first to the last entry.
@@ -169,7 +105,6 @@ def build_day_table(
     Parameters
     ----------
     doses, nights, moods : journal entries (deleted ones already left out)
-    journal_zone : IANA zone of the journal, used for entries without their own zone
     extra_outcomes : more outcome columns by night date, e.g. ``{"hrv_ms": {...}}``
 
     Returns
@@ -180,8 +115,8 @@ def build_day_table(
     strains: dict[date, set[str]] = defaultdict(set)
     forms: dict[date, set[str]] = defaultdict(set)
     for dose in doses:
-        local = local_time(dose.taken_at, dose.zone, journal_zone)
-        d = journal_day(local)
+        local = local_time(dose.taken_at, dose.zone)
+        d = journal_day(dose.taken_at, dose.zone)
         row = days[d]
         if dose.substance == "kratom":
             _add_kratom(row, dose, _is_evening(local))
@@ -202,7 +137,7 @@ def build_day_table(
     mood_sum: dict[date, list[float]] = defaultdict(list)
     anxiety_sum: dict[date, list[float]] = defaultdict(list)
     for checkin in moods:
-        d = journal_day(local_time(checkin.at, checkin.zone, journal_zone))
+        d = journal_day(checkin.at, checkin.zone)
         mood_sum[d].append(float(checkin.mood))
         if checkin.anxiety is not None:
             anxiety_sum[d].append(float(checkin.anxiety))

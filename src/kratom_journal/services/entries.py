@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from kratom_journal.domain.amounts import implausibility, parse_amount
@@ -21,13 +21,9 @@ from kratom_journal.domain.entries import (
 )
 from kratom_journal.domain.errors import ImplausibleEntry, InvalidEntry
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
-from kratom_journal.services.clock import (
-    journal_zone,
-    journal_zone_name,
-    night_time,
-    parse_day,
-    parse_when,
-)
+from kratom_journal.domain.timeparse import night_time, parse_day, parse_when
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.settings import JournalSettings, read_settings
 from kratom_journal.sleep.metrics import diary_metrics
 from kratom_journal.store.journal import (
     Journal,
@@ -59,8 +55,13 @@ class DoseInput:
     note: str | None = None
 
 
-def build_dose(journal: Journal, data: DoseInput, now: datetime | None = None) -> Dose:
-    zone = journal_zone(journal)
+def _snapshot(journal: Journal, settings: JournalSettings | None) -> JournalSettings:
+    return settings if settings is not None else read_settings(journal)
+
+
+def build_dose(data: DoseInput, settings: JournalSettings, now: datetime) -> Dose:
+    """The dose ``data`` describes, its time read in the journal's zone as of ``now``."""
+    zone = settings.zone
     amount, unit = parse_amount(data.amount)
     form = Form(data.form) if data.form in {f.value for f in Form} else data.form
     if unit is Unit.CAPSULE and form is None and data.substance == "kratom":
@@ -75,13 +76,20 @@ def build_dose(journal: Journal, data: DoseInput, now: datetime | None = None) -
         product=data.product,
         grams_per_capsule=data.grams_per_capsule,
         note=data.note,
-        zone=journal_zone_name(journal),
+        zone=settings.zone_name,
     )
 
 
-def log_dose(journal: Journal, data: DoseInput, confirmed: bool = False) -> StoredEntry:
+def log_dose(
+    journal: Journal,
+    data: DoseInput,
+    confirmed: bool = False,
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredEntry:
     """Validate and store a dose; implausible amounts need ``confirmed``."""
-    dose = build_dose(journal, data)
+    dose = build_dose(data, _snapshot(journal, settings), clock.now())
     check_plausible(dose, confirmed)
     return journal.entries.add(dose)
 
@@ -104,13 +112,10 @@ class SleepInput:
     note: str | None = None
 
 
-def build_sleep(journal: Journal, data: SleepInput, today: date | None = None) -> SleepDiaryEntry:
-    zone = journal_zone(journal)
-    if data.night:
-        night = parse_day(data.night, "night")
-    else:
-        current = today or datetime.now(zone).date()
-        night = date.fromordinal(current.toordinal() - 1)
+def build_sleep(data: SleepInput, settings: JournalSettings, today: date) -> SleepDiaryEntry:
+    """The diary night ``data`` describes; without a night given, the night before ``today``."""
+    zone = settings.zone
+    night = parse_day(data.night, "night") if data.night else today - timedelta(days=1)
     return SleepDiaryEntry(
         night=night,
         bed_at=night_time(data.bed_at, night, zone, "bed_at"),
@@ -124,13 +129,20 @@ def build_sleep(journal: Journal, data: SleepInput, today: date | None = None) -
         nap_count=data.nap_count,
         nap_min=data.nap_min,
         note=data.note,
-        zone=journal_zone_name(journal),
+        zone=settings.zone_name,
     )
 
 
-def log_sleep(journal: Journal, data: SleepInput) -> StoredEntry:
+def log_sleep(
+    journal: Journal,
+    data: SleepInput,
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredEntry:
     """Store a diary night; a night that already has a diary entry must be edited instead."""
-    entry = build_sleep(journal, data)
+    snapshot = _snapshot(journal, settings)
+    entry = build_sleep(data, snapshot, clock.today(snapshot.zone))
     with journal.session() as session:
         existing = live_diary_for_night(session, entry.night)
         if existing is not None:
@@ -149,36 +161,42 @@ def log_mood(
     energy: int | None = None,
     at: str | None = None,
     note: str | None = None,
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
-    zone = journal_zone(journal)
+    snapshot = _snapshot(journal, settings)
     entry = MoodCheckin(
-        at=parse_when(at, zone),
+        at=parse_when(at, snapshot.zone, clock.now()),
         mood=mood,
         anxiety=anxiety,
         energy=energy,
         note=note,
-        zone=journal_zone_name(journal),
+        zone=snapshot.zone_name,
     )
     return journal.entries.add(entry)
 
 
 def log_side_effect(
-    journal: Journal, symptom: str, severity: int, at: str | None = None, note: str | None = None
+    journal: Journal,
+    symptom: str,
+    severity: int,
+    at: str | None = None,
+    note: str | None = None,
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
-    zone = journal_zone(journal)
+    snapshot = _snapshot(journal, settings)
     key = symptom.strip().casefold().replace(" ", "_").replace("-", "_")
     entry = SideEffect(
-        at=parse_when(at, zone),
+        at=parse_when(at, snapshot.zone, clock.now()),
         symptom=Symptom(key) if key in {s.value for s in Symptom} else key,  # type: ignore[arg-type]
         severity=severity,
         note=note,
-        zone=journal_zone_name(journal),
+        zone=snapshot.zone_name,
     )
     return journal.entries.add(entry)
-
-
-def parse_since(journal: Journal, since: str | None) -> date | None:
-    return parse_day(since, "since") if since else None
 
 
 def list_entries(
@@ -187,9 +205,11 @@ def list_entries(
     since: str | None = None,
     until: str | None = None,
     include_deleted: bool = False,
+    *,
+    settings: JournalSettings | None = None,
 ) -> list[StoredEntry]:
     """Entries of the given kinds, oldest first; dates are read in the journal's zone."""
-    zone = journal_zone(journal)
+    zone = _snapshot(journal, settings).zone
     start = parse_day(since, "since") if since else None
     end = parse_day(until, "until") if until else None
     result: list[StoredEntry] = []
@@ -207,20 +227,23 @@ def _sort_time(stored: StoredEntry) -> datetime:
     return entry.at
 
 
-def coerce_changes(journal: Journal, stored: StoredEntry, raw: dict[str, str]) -> dict[str, Any]:
-    """Turn ``field=value`` text from the CLI into typed changes for :func:`edit`."""
-    zone = journal_zone(journal)
+def coerce_changes(
+    stored: StoredEntry, raw: Mapping[str, str], zone: tzinfo, now: datetime
+) -> dict[str, Any]:
+    """Turn ``field=value`` text from the CLI or a form into typed changes for :func:`edit`."""
     entry = stored.entry
     changes: dict[str, Any] = {}
     for name, text in raw.items():
         if not hasattr(entry, name) or name == "kind":
             raise InvalidEntry(f"{stored.kind.value} has no field {name!r}", name)
         current = getattr(entry, name)
-        changes[name] = _coerce_text(entry, name, text, current, zone)
+        changes[name] = _coerce_text(entry, name, text, current, zone, now)
     return changes
 
 
-def _coerce_text(entry: Entry, name: str, text: str, current: Any, zone: Any) -> Any:
+def _coerce_text(
+    entry: Entry, name: str, text: str, current: Any, zone: tzinfo, now: datetime
+) -> Any:
     if text == "" and name in {
         "note",
         "strain",
@@ -243,7 +266,7 @@ def _coerce_text(entry: Entry, name: str, text: str, current: Any, zone: Any) ->
     }:
         if isinstance(entry, SleepDiaryEntry):
             return night_time(text, entry.night, zone, name).isoformat()
-        return parse_when(text, zone).isoformat()
+        return parse_when(text, zone, now).isoformat()
     if name == "night":
         return parse_day(text, "night").isoformat()
     if name in {"amount", "grams_per_capsule"}:
@@ -272,11 +295,17 @@ def _number(text: str, name: str, kind: type) -> Any:
 
 
 def edit(
-    journal: Journal, entry_id: str, raw: dict[str, str], confirmed: bool = False
+    journal: Journal,
+    entry_id: str,
+    raw: Mapping[str, str],
+    confirmed: bool = False,
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
     """Change fields of an entry; the previous version stays in its history."""
     stored = journal.entries.get(entry_id)
-    changes = coerce_changes(journal, stored, raw)
+    changes = coerce_changes(stored, raw, _snapshot(journal, settings).zone, clock.now())
     candidate = entry_from_dict({**entry_to_dict(stored.entry), **changes})
     check_plausible(candidate, confirmed)
     return journal.entries.edit(stored.id, changes)
@@ -330,3 +359,38 @@ def summary_text(stored: StoredEntry) -> str:
 def entry_time(stored: StoredEntry) -> datetime:
     """The instant an entry is listed at."""
     return _sort_time(stored)
+
+
+PREFILL_STEPS = (2, 14, 60)
+"""How far back (days) the dose form looks for the last kratom dose (bounded work)."""
+
+
+def last_kratom_dose(journal: Journal, today: date, zone: tzinfo) -> StoredEntry | None:
+    """The most recent kratom dose of the last weeks (to pre-fill a form, as a convenience only).
+
+    The search widens step by step, so the usual case (a dose in the last days)
+    reads only those days.
+    """
+    for days in PREFILL_STEPS:
+        doses = journal.entries.list(Kind.DOSE, since=today - timedelta(days=days), tz=zone)
+        kratom = [d for d in doses if isinstance(d.entry, Dose) and d.entry.substance == "kratom"]
+        if kratom:
+            return kratom[-1]
+    return None
+
+
+def logged_between(
+    journal: Journal, start: datetime, end: datetime, zone: tzinfo, last_night: date
+) -> list[StoredEntry]:
+    """Doses, moods and side effects from ``start`` to ``end``, and the diary of ``last_night``.
+
+    In the order they happened (a diary night at its time into bed).
+    """
+    logged: list[StoredEntry] = []
+    for kind in (Kind.DOSE, Kind.MOOD, Kind.SIDE_EFFECT):
+        logged.extend(journal.entries.list(kind, since=start, until=end, tz=zone))
+    with journal.session() as session:
+        diary = live_diary_for_night(session, last_night)
+    if diary is not None:
+        logged.append(diary)
+    return sorted(logged, key=entry_time)

@@ -6,44 +6,38 @@ its creation time and plan; its frozen schedule and hash travel unchanged.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from kratom_journal.store.experiment_tables import ExperimentLogRow, ExperimentRow
-from kratom_journal.store.journal import Journal
+from kratom_journal.store import experiments as store
+from kratom_journal.store.experiments import AdherenceEntry, StoredPlan
+from kratom_journal.store.journal import Journal, StoreSession
 
 _TIMES = ("created_at", "started_at", "stopped_at")
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.replace(tzinfo=UTC).isoformat() if value is not None else None
+    return value.isoformat() if value is not None else None
 
 
-def _naive(value: str | None) -> datetime | None:
+def _instant(value: str | None) -> datetime | None:
     if value is None:
         return None
     instant = datetime.fromisoformat(value)
     if instant.tzinfo is None:
         raise ValueError(f"time {value!r} has no UTC offset")
-    return instant.astimezone(UTC).replace(tzinfo=None)
+    return instant
 
 
 def export_experiments(journal: Journal) -> list[dict[str, Any]]:
     """Every experiment with its adherence log, oldest first."""
     with journal.session() as session:
-        rows = session.scalars(select(ExperimentRow).order_by(ExperimentRow.created_at))
-        return [_record(session, row) for row in rows]
+        return [
+            _record(row, store.adherence(session, row.id)) for row in store.all_experiments(session)
+        ]
 
 
-def _record(session: Session, row: ExperimentRow) -> dict[str, Any]:
-    logs = session.scalars(
-        select(ExperimentLogRow)
-        .where(ExperimentLogRow.experiment_id == row.id)
-        .order_by(ExperimentLogRow.day)
-    )
+def _record(row: StoredPlan, log: list[AdherenceEntry]) -> dict[str, Any]:
     return {
         "status": row.status,
         "plan": row.plan_json,
@@ -53,50 +47,52 @@ def _record(session: Session, row: ExperimentRow) -> dict[str, Any]:
         "stop_reason": row.stop_reason,
         "log": [
             {
-                "day": log.day.isoformat(),
-                "followed": log.followed,
-                "note": log.note,
-                "logged_at": _iso(log.logged_at),
+                "day": entry.day.isoformat(),
+                "followed": entry.followed,
+                "note": entry.note,
+                "logged_at": _iso(entry.logged_at),
             }
-            for log in logs
+            for entry in log
         ],
     }
 
 
-def import_experiments(session: Session, records: list[dict[str, Any]], origin: str = "") -> int:
+def import_experiments(
+    session: StoreSession, records: list[dict[str, Any]], origin: str = ""
+) -> int:
     """Add experiments not yet in the journal; raise ``ValueError`` naming a bad record."""
-    existing = {(row.created_at, row.plan_json) for row in session.scalars(select(ExperimentRow))}
+    existing = {(row.created_at, row.plan_json) for row in store.all_experiments(session)}
     added = 0
     for position, record in enumerate(records, 1):
         try:
-            row = ExperimentRow(
-                status=str(record["status"]),
-                plan_json=str(record["plan"]),
-                schedule_json=record["schedule"],
-                frozen_hash=record["frozen_hash"],
-                stop_reason=record["stop_reason"],
-                **{name: _naive(record[name]) for name in _TIMES},
-            )
-            logs = [
-                (
-                    date.fromisoformat(item["day"]),
-                    bool(item["followed"]),
-                    item["note"],
-                    _naive(item["logged_at"]),
-                )
-                for item in record["log"]
-            ]
+            created_at = _instant(record["created_at"])
+            if created_at is None:
+                raise ValueError("created_at is missing")
+            values = {
+                "schedule_json": record["schedule"],
+                "frozen_hash": record["frozen_hash"],
+                "stop_reason": record["stop_reason"],
+                "started_at": _instant(record["started_at"]),
+                "stopped_at": _instant(record["stopped_at"]),
+            }
+            status, plan = str(record["status"]), str(record["plan"])
+            log = [_entry(item) for item in record["log"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"experiment {position} is malformed ({exc})") from None
-        if (row.created_at, row.plan_json) in existing:
+        if (created_at, plan) in existing:
             continue
-        session.add(row)
-        session.flush()
-        for day, followed, note, logged_at in logs:
-            session.add(
-                ExperimentLogRow(
-                    experiment_id=row.id, day=day, followed=followed, note=note, logged_at=logged_at
-                )
-            )
+        row = store.add_experiment(session, status, plan, created_at, **values)
+        for entry in log:
+            store.set_adherence(session, row.id, entry)
+        existing.add((created_at, plan))
         added += 1
     return added
+
+
+def _entry(item: dict[str, Any]) -> AdherenceEntry:
+    logged_at = _instant(item["logged_at"])
+    if logged_at is None:
+        raise ValueError("logged_at is missing")
+    return AdherenceEntry(
+        date.fromisoformat(item["day"]), bool(item["followed"]), item["note"], logged_at
+    )

@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import (
@@ -33,16 +32,10 @@ from kratom_journal.analysis.experiments import (
     withdrawal_warning,
 )
 from kratom_journal.analysis.withdrawal import is_regular_user
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
-from kratom_journal.store.experiment_tables import ExperimentLogRow, ExperimentRow
-
-OPEN = ("planned", "running")
-
-
-def _utc_now() -> datetime:
-    """Now as naive UTC, the way the journal stores instants."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
+from kratom_journal.store import experiments as store
+from kratom_journal.store.experiments import AdherenceEntry, StoredPlan
 
 RECENT_DAYS = 28
 """Days looked at to decide whether the person takes kratom most days."""
@@ -64,7 +57,7 @@ class StoredExperiment:
         return f"experiment {self.id} ({self.status}): {self.plan.summary()}"
 
 
-def _to_stored(row: ExperimentRow) -> StoredExperiment:
+def _to_stored(row: StoredPlan) -> StoredExperiment:
     return StoredExperiment(
         id=row.id,
         status=row.status,
@@ -73,20 +66,6 @@ def _to_stored(row: ExperimentRow) -> StoredExperiment:
         frozen_hash=row.frozen_hash,
         stop_reason=row.stop_reason,
     )
-
-
-def _open_row(session: Any) -> ExperimentRow | None:
-    stmt = (
-        select(ExperimentRow)
-        .where(ExperimentRow.status.in_(OPEN))
-        .order_by(ExperimentRow.id.desc())
-    )
-    return session.execute(stmt).scalars().first()  # type: ignore[no-any-return]
-
-
-def _latest_row(session: Any) -> ExperimentRow | None:
-    stmt = select(ExperimentRow).order_by(ExperimentRow.id.desc())
-    return session.execute(stmt).scalars().first()  # type: ignore[no-any-return]
 
 
 def regular_user(journal: Any) -> bool:
@@ -98,7 +77,9 @@ def regular_user(journal: Any) -> bool:
     return is_regular_user(doses)
 
 
-def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperiment, list[str]]:
+def plan_experiment(
+    journal: Any, plan: ExperimentPlan, *, clock: Clock = SYSTEM_CLOCK
+) -> tuple[StoredExperiment, list[str]]:
     """Check and store a plan (replacing an unstarted one). Returns it and any warnings.
 
     Raises
@@ -112,24 +93,23 @@ def plan_experiment(journal: Any, plan: ExperimentPlan) -> tuple[StoredExperimen
     if warning:
         warnings.append(warning)
     with journal.session() as session:
-        current = _open_row(session)
+        current = store.open_experiment(session)
         if current is not None and current.status == "running":
             raise AnalysisError(
                 f"experiment {current.id} is running; stop it before planning another"
             )
         if current is not None:
-            session.delete(current)
-        row = ExperimentRow(status="planned", plan_json=plan_to_json(plan), created_at=_utc_now())
-        session.add(row)
-        session.flush()
-        stored = _to_stored(row)
-    return stored, warnings
+            store.delete_experiment(session, current.id)
+        row = store.add_experiment(session, "planned", plan_to_json(plan), clock.now())
+    return _to_stored(row), warnings
 
 
-def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
+def start_experiment(
+    journal: Any, seed: int | None = None, *, clock: Clock = SYSTEM_CLOCK
+) -> StoredExperiment:
     """Freeze the planned experiment: draw the schedule and store it with its hash."""
     with journal.session() as session:
-        row = _open_row(session)
+        row = store.open_experiment(session)
         if row is None:
             raise AnalysisError("no planned experiment; create one with 'kj experiment plan'")
         if row.status == "running":
@@ -137,19 +117,22 @@ def start_experiment(journal: Any, seed: int | None = None) -> StoredExperiment:
         plan = plan_from_json(row.plan_json)
         plan = replace(plan, seed=seed if seed is not None else secrets.randbelow(2**31))
         schedule = make_schedule(plan)
-        row.plan_json = plan_to_json(plan)
-        row.schedule_json = schedule_to_json(schedule)
-        row.frozen_hash = frozen_hash(plan, schedule)
-        row.status = "running"
-        row.started_at = _utc_now()
-        session.flush()
-        return _to_stored(row)
+        started = store.update_experiment(
+            session,
+            row.id,
+            plan_json=plan_to_json(plan),
+            schedule_json=schedule_to_json(schedule),
+            frozen_hash=frozen_hash(plan, schedule),
+            status="running",
+            started_at=clock.now(),
+        )
+        return _to_stored(started)
 
 
 def current_experiment(journal: Any, include_closed: bool = False) -> StoredExperiment:
     """The open experiment (or the latest one when ``include_closed``)."""
     with journal.session() as session:
-        row = _latest_row(session) if include_closed else _open_row(session)
+        row = store.latest_experiment(session) if include_closed else store.open_experiment(session)
         if row is None:
             raise AnalysisError("no experiment yet; create one with 'kj experiment plan'")
         return _to_stored(row)
@@ -168,48 +151,56 @@ def condition_name(plan: ExperimentPlan, condition: str) -> str:
     return plan.condition_a if condition == "A" else plan.condition_b
 
 
-def log_adherence(journal: Any, day: date, followed: bool, note: str | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Tonight:
+    """The condition a running experiment assigns to one day."""
+
+    experiment: StoredExperiment
+    day: ScheduledDay
+    condition: str
+    """The person's own name for the condition."""
+
+    @property
+    def label(self) -> str:
+        """``A`` or ``B``."""
+        return self.day.condition
+
+    @property
+    def washout(self) -> bool:
+        return self.day.washout
+
+
+def tonight(journal: Any, today: date) -> Tonight | None:
+    """Today's condition of a running experiment; ``None`` without one or outside its days."""
+    try:
+        stored, scheduled = assignment(journal, today)
+    except AnalysisError:
+        return None
+    if scheduled is None:
+        return None
+    return Tonight(stored, scheduled, condition_name(stored.plan, scheduled.condition))
+
+
+def log_adherence(
+    journal: Any,
+    day: date,
+    followed: bool,
+    note: str | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+) -> None:
     """Record whether the scheduled condition was followed on ``day`` (replaces a prior log)."""
     stored, scheduled = assignment(journal, day)
     if scheduled is None:
         raise AnalysisError(f"{day.isoformat()} is not a day of the running experiment")
     with journal.session() as session:
-        existing = (
-            session.execute(
-                select(ExperimentLogRow).where(
-                    ExperimentLogRow.experiment_id == stored.id, ExperimentLogRow.day == day
-                )
-            )
-            .scalars()
-            .first()
-        )
-        if existing is None:
-            session.add(
-                ExperimentLogRow(
-                    experiment_id=stored.id,
-                    day=day,
-                    followed=followed,
-                    note=note,
-                    logged_at=_utc_now(),
-                )
-            )
-        else:
-            existing.followed = followed
-            existing.note = note
-            existing.logged_at = _utc_now()
+        store.set_adherence(session, stored.id, AdherenceEntry(day, followed, note, clock.now()))
 
 
 def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
     """Adherence by day for one experiment."""
     with journal.session() as session:
-        rows = (
-            session.execute(
-                select(ExperimentLogRow).where(ExperimentLogRow.experiment_id == experiment_id)
-            )
-            .scalars()
-            .all()
-        )
-        return {r.day: bool(r.followed) for r in rows}
+        return {entry.day: entry.followed for entry in store.adherence(session, experiment_id)}
 
 
 def experiment_result(journal: Any, today: date | None = None) -> ExperimentResult:
@@ -241,17 +232,18 @@ def experiment_result(journal: Any, today: date | None = None) -> ExperimentResu
     )
 
 
-def stop_experiment(journal: Any, reason: str | None = None) -> StoredExperiment:
+def stop_experiment(
+    journal: Any, reason: str | None = None, *, clock: Clock = SYSTEM_CLOCK
+) -> StoredExperiment:
     """Stop the open experiment early; its result stays available."""
     with journal.session() as session:
-        row = _open_row(session)
+        row = store.open_experiment(session)
         if row is None:
             raise AnalysisError("no open experiment to stop")
-        row.status = "stopped"
-        row.stopped_at = _utc_now()
-        row.stop_reason = reason
-        session.flush()
-        return _to_stored(row)
+        stopped = store.update_experiment(
+            session, row.id, status="stopped", stopped_at=clock.now(), stop_reason=reason
+        )
+        return _to_stored(stopped)
 
 
 def power_table() -> dict[str, Any]:

@@ -13,15 +13,14 @@ from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SleepDiaryEnt
 from kratom_journal.services.daily import (
     OUTCOME_PROVIDERS,
     build_day_table,
-    journal_day,
-    load_live_entries,
-    local_time,
     register_outcome_provider,
 )
+from kratom_journal.store.entry_reads import live_entries
+from kratom_journal.store.wearable_reads import chosen_night_outcomes
 
 
 def _live(journal: Any, kind: Kind) -> list[Any]:
-    return load_live_entries(journal, kind)
+    return live_entries(journal, kind)
 
 
 def journal_timezone(journal: Any) -> str | None:
@@ -39,14 +38,11 @@ def questionnaire_scores(journal: Any, instrument_id: str) -> dict[date, float]:
     """
     from kratom_journal.services.questionnaires import list_administrations
 
-    zone = journal_timezone(journal)
     scores: dict[date, float] = {}
     for administration in list_administrations(journal, instrument_id):
         total = administration.result.total
-        if total is None:
-            continue
-        day = journal_day(local_time(administration.administered_at, None, zone))
-        scores[day] = float(total)
+        if total is not None:
+            scores[administration.day] = float(total)
     return scores
 
 
@@ -64,10 +60,6 @@ def wearable_nights(journal: Any) -> dict[str, dict[date, float]]:
     ``hrv_ms`` uses one HRV measure for the whole journal (RMSSD or SDNN, whichever covers
     more nights), since the two are not interchangeable.
     """
-    from sqlalchemy import select
-
-    from kratom_journal.store.wearable_tables import WearableNight
-
     columns: dict[str, dict[date, float]] = {
         "wearable_tst_min": {},
         "wearable_awakenings": {},
@@ -75,20 +67,18 @@ def wearable_nights(journal: Any) -> dict[str, dict[date, float]]:
     }
     rmssd: dict[date, float] = {}
     sdnn: dict[date, float] = {}
-    with journal.session() as session:
-        rows = session.execute(select(WearableNight).where(WearableNight.chosen.is_(True)))
-        for night in rows.scalars():
-            for name, value in (
-                ("wearable_tst_min", night.total_sleep_min),
-                ("wearable_awakenings", night.awakenings),
-                ("deep_sleep_min", night.deep_min if night.staged else None),
-            ):
-                if value is not None:
-                    columns[name][night.night] = float(value)
-            if night.hrv_rmssd_mean is not None:
-                rmssd[night.night] = float(night.hrv_rmssd_mean)
-            if night.hrv_sdnn_mean is not None:
-                sdnn[night.night] = float(night.hrv_sdnn_mean)
+    for night in chosen_night_outcomes(journal):
+        for name, value in (
+            ("wearable_tst_min", night.total_sleep_min),
+            ("wearable_awakenings", night.awakenings),
+            ("deep_sleep_min", night.deep_min),
+        ):
+            if value is not None:
+                columns[name][night.night] = float(value)
+        if night.hrv_rmssd_mean is not None:
+            rmssd[night.night] = float(night.hrv_rmssd_mean)
+        if night.hrv_sdnn_mean is not None:
+            sdnn[night.night] = float(night.hrv_sdnn_mean)
     columns["hrv_ms"] = rmssd if len(rmssd) >= len(sdnn) else sdnn
     return columns
 
@@ -117,7 +107,7 @@ def journal_day_table(
     doses: list[Dose] = _live(journal, Kind.DOSE)
     nights: list[SleepDiaryEntry] = _live(journal, Kind.SLEEP)
     moods: list[MoodCheckin] = _live(journal, Kind.MOOD)
-    return build_day_table(doses, nights, moods, journal_timezone(journal), extra)
+    return build_day_table(doses, nights, moods, extra)
 
 
 def run_insights(

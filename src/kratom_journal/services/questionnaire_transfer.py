@@ -8,17 +8,20 @@ changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kratom_journal.instruments import Instrument, score
 from kratom_journal.instruments.loader import SHIPPED_IDS, InstrumentError, shipped_instrument
-from kratom_journal.store.instrument_tables import AdministrationRow
-from kratom_journal.store.journal import Journal
+from kratom_journal.store.journal import Journal, StoreSession
+from kratom_journal.store.questionnaires import (
+    StoredAdministration,
+    add_administration,
+    administration_ids,
+    all_administrations,
+)
 
 
 class AdministrationRecord(BaseModel):
@@ -40,39 +43,26 @@ class AdministrationRecord(BaseModel):
 
 def export_administrations(journal: Journal) -> list[dict[str, Any]]:
     """Every administration (deleted ones too) as JSON-ready records, oldest first."""
-    with journal.session() as session:
-        stmt = select(AdministrationRow).order_by(
-            AdministrationRow.administered_at_utc, AdministrationRow.id
-        )
-        return [_record(row) for row in session.scalars(stmt)]
+    return [_record(stored) for stored in all_administrations(journal)]
 
 
-def _record(row: AdministrationRow) -> dict[str, Any]:
-    offset = _offset(row.administered_at_offset_s)
+def _record(stored: StoredAdministration) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "instrument_id": row.instrument_id,
-        "instrument_as_of": row.instrument_as_of,
-        "administered_at": row.administered_at_utc.replace(tzinfo=UTC)
-        .astimezone(offset)
-        .isoformat(),
-        "zone": row.zone,
-        "answers": row.answers,
-        "definition": row.definition,
-        "created_at": row.created_at_utc.replace(tzinfo=UTC).isoformat(),
-        "deleted_at": row.deleted_at_utc.replace(tzinfo=UTC).isoformat()
-        if row.deleted_at_utc
-        else None,
-        "note": row.note,
+        "id": stored.id,
+        "instrument_id": stored.instrument_id,
+        "instrument_as_of": stored.instrument_as_of,
+        "administered_at": stored.administered_at.isoformat(),
+        "zone": stored.zone,
+        "answers": stored.answers,
+        "definition": stored.definition,
+        "created_at": stored.created_at.isoformat(),
+        "deleted_at": stored.deleted_at.isoformat() if stored.deleted_at else None,
+        "note": stored.note,
     }
 
 
-def _offset(seconds: int) -> timezone:
-    return timezone(timedelta(seconds=seconds))
-
-
 def import_administrations(
-    session: Session, records: list[dict[str, Any]], origin: str = "import"
+    session: StoreSession, records: list[dict[str, Any]], origin: str = "import"
 ) -> int:
     """Add records whose id is new; returns how many were added.
 
@@ -83,12 +73,12 @@ def import_administrations(
         then if the caller's transaction is rolled back.
     """
     parsed = [_parse(record, origin, position) for position, record in enumerate(records, 1)]
-    existing = set(session.scalars(select(AdministrationRow.id)))
+    existing = administration_ids(session)
     added = 0
     for record in parsed:
         if record.id in existing:
             continue
-        session.add(_row(record, origin))
+        add_administration(session, _stored(record, origin))
         existing.add(record.id)
         added += 1
     return added
@@ -103,35 +93,32 @@ def _parse(raw: dict[str, Any], origin: str, position: int) -> AdministrationRec
         raise ValueError(
             f"{origin}: questionnaire record {position}: {where}: {error['msg']}"
         ) from None
-    for name in ("administered_at", "created_at"):
-        if getattr(record, name).tzinfo is None:
+    for name in ("administered_at", "created_at", "deleted_at"):
+        value = getattr(record, name)
+        if value is not None and value.tzinfo is None:
             raise ValueError(f"{origin}: questionnaire record {position}: {name} needs an offset")
     return record
 
 
-def _row(record: AdministrationRecord, origin: str) -> AdministrationRow:
+def _stored(record: AdministrationRecord, origin: str) -> StoredAdministration:
     instrument = _instrument(record, origin)
     try:
         result = score(instrument, record.answers)
     except InstrumentError as exc:
         raise ValueError(f"{origin}: questionnaire {record.id[:8]}: {exc}") from None
-    offset = record.administered_at.utcoffset()
-    return AdministrationRow(
+    return StoredAdministration(
         id=record.id,
         instrument_id=record.instrument_id,
         instrument_as_of=record.instrument_as_of,
-        administered_at_utc=record.administered_at.astimezone(UTC).replace(tzinfo=None),
-        administered_at_offset_s=int(offset.total_seconds()) if offset else 0,
+        administered_at=record.administered_at,
         zone=record.zone,
         answers=dict(record.answers),
         total=result.total,
         band=result.band,
         crisis=result.crisis,
         definition=record.definition,
-        created_at_utc=record.created_at.astimezone(UTC).replace(tzinfo=None),
-        deleted_at_utc=record.deleted_at.astimezone(UTC).replace(tzinfo=None)
-        if record.deleted_at
-        else None,
+        created_at=record.created_at,
+        deleted_at=record.deleted_at,
         note=record.note,
     )
 

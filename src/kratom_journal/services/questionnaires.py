@@ -6,30 +6,41 @@ requires it; faces (CLI, web, reports) render these views and add nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.errors import InvalidInput, NotFound
 from kratom_journal.instruments import (
     ChangeResult,
     Instrument,
     ScoreResult,
     compare,
+    needs_crisis_resources,
+    safety_flags,
     score,
     shipped_instrument,
     validate_answers,
 )
 from kratom_journal.instruments.loader import SHIPPED_IDS
 from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
-from kratom_journal.store.instrument_tables import AdministrationRow
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.settings import JournalSettings
 from kratom_journal.store.journal import Journal
+from kratom_journal.store.questionnaires import (
+    StoredAdministration,
+    add_administration,
+    live_administrations,
+)
 
 COUNTRY_KEY = "country"
+
+CRISIS_DAYS_ON_TODAY = 14
+"""Today repeats the crisis resources for the PHQ-9's own recall period (two weeks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +53,17 @@ class Administration:
     answers: dict[str, int | None]
     result: ScoreResult
     change: ChangeResult | None
+    zone: str | None = None
+    """The zone the administration was recorded in (its journal day is read in it)."""
 
     @property
     def short_id(self) -> str:
         return self.id[:8]
+
+    @property
+    def day(self) -> date:
+        """The journal day the questionnaire was answered on (04:00 to 04:00 local time)."""
+        return journal_day(self.administered_at, self.zone)
 
 
 def record_administration(
@@ -54,40 +72,38 @@ def record_administration(
     answers: Mapping[str, int | None],
     at: datetime | None = None,
     zone: str | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Administration:
-    """Validate, score and store one administration in a single transaction."""
+    """Validate, score and store one administration in a single transaction (``at``: now)."""
     if instrument.id in SHIPPED_IDS and instrument != shipped_instrument(instrument.id):
-        raise ValueError(
+        raise InvalidInput(
             f"instrument id {instrument.id!r} belongs to the shipped {instrument.short_name}; "
             "give your file another id"
         )
     checked = validate_answers(instrument, answers)
     result = score(instrument, checked)
-    moment = at or datetime.now(UTC)
+    moment = at or clock.now()
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("the administration time needs a time zone")
-    offset = moment.utcoffset() or timedelta(0)
-    row = AdministrationRow(
+        raise InvalidInput("the administration time needs a time zone")
+    stored = StoredAdministration(
         id=uuid.uuid4().hex,
         instrument_id=instrument.id,
         instrument_as_of=instrument.as_of.isoformat(),
-        administered_at_utc=_utc_naive(moment),
-        administered_at_offset_s=int(offset.total_seconds()),
+        administered_at=moment,
         zone=zone,
         answers=dict(checked),
         total=result.total,
         band=result.band,
         crisis=result.crisis,
         definition=None if instrument.id in SHIPPED_IDS else instrument.model_dump(mode="json"),
-        created_at_utc=_utc_naive(datetime.now(UTC)),
-        deleted_at_utc=None,
+        created_at=clock.now(),
     )
     with journal.session() as session:
-        session.add(row)
-        session.flush()
-        history = _rows(session, instrument.id)
-    recorded = [a for a in _with_change(history) if a.id == row.id]
-    return recorded[0] if recorded else _administration(row, None)
+        add_administration(session, stored)
+        history = live_administrations(session, instrument.id)
+    recorded = [a for a in _with_change(history) if a.id == stored.id]
+    return recorded[0] if recorded else _administration(stored, None)
 
 
 def list_administrations(
@@ -95,8 +111,8 @@ def list_administrations(
 ) -> list[Administration]:
     """Stored administrations, oldest first, each with its change against the previous one."""
     with journal.session() as session:
-        rows = _rows(session, instrument_id)
-    by_instrument: dict[str, list[AdministrationRow]] = {}
+        rows = live_administrations(session, instrument_id)
+    by_instrument: dict[str, list[StoredAdministration]] = {}
     for row in rows:
         by_instrument.setdefault(row.instrument_id, []).append(row)
     administrations = [a for group in by_instrument.values() for a in _with_change(group)]
@@ -104,15 +120,15 @@ def list_administrations(
     return administrations
 
 
-def _rows(session: Session, instrument_id: str | None) -> list[AdministrationRow]:
-    stmt = select(AdministrationRow).where(AdministrationRow.deleted_at_utc.is_(None))
-    if instrument_id is not None:
-        stmt = stmt.where(AdministrationRow.instrument_id == instrument_id)
-    stmt = stmt.order_by(AdministrationRow.administered_at_utc, AdministrationRow.id)
-    return list(session.scalars(stmt))
+def find_administration(journal: Journal, administration_id: str) -> Administration:
+    """One stored administration by its id (:class:`NotFound` when there is none)."""
+    for administration in list_administrations(journal):
+        if administration.id == administration_id:
+            return administration
+    raise NotFound(f"no questionnaire result with id {administration_id!r}")
 
 
-def _with_change(rows: list[AdministrationRow]) -> list[Administration]:
+def _with_change(rows: list[StoredAdministration]) -> list[Administration]:
     """Administrations of one instrument with change against the previous scored one."""
     results: list[Administration] = []
     baseline: int | None = None
@@ -126,51 +142,93 @@ def _with_change(rows: list[AdministrationRow]) -> list[Administration]:
         if total is not None:
             baseline = total if baseline is None else baseline
             previous = total
-        results.append(_replace_change(administration, change))
+        results.append(dataclasses.replace(administration, change=change))
     return results
 
 
-def _replace_change(administration: Administration, change: ChangeResult | None) -> Administration:
-    return Administration(
-        administration.id,
-        administration.instrument,
-        administration.administered_at,
-        administration.answers,
-        administration.result,
-        change,
-    )
-
-
-def _administration(row: AdministrationRow, change: ChangeResult | None) -> Administration:
+def _administration(row: StoredAdministration, change: ChangeResult | None) -> Administration:
     instrument = _instrument_of(row)
     answers = {str(k): (int(v) if v is not None else None) for k, v in row.answers.items()}
     # Keys the definition no longer knows are dropped rather than failing a listing.
     known = {item.id for item in instrument.items}
     answers = {k: v for k, v in answers.items() if k in known}
-    administered_at = row.administered_at_utc.replace(tzinfo=UTC).astimezone(
-        timezone(timedelta(seconds=row.administered_at_offset_s))
-    )
     return Administration(
-        row.id, instrument, administered_at, answers, score(instrument, answers), change
+        row.id,
+        instrument,
+        row.administered_at,
+        answers,
+        score(instrument, answers),
+        change,
+        row.zone,
     )
 
 
-def _instrument_of(row: AdministrationRow) -> Instrument:
+def _instrument_of(row: StoredAdministration) -> Instrument:
     if row.definition is not None:
         return Instrument.model_validate(row.definition)
     return shipped_instrument(row.instrument_id)
 
 
-def _utc_naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 # --- views --------------------------------------------------------------------------------
 
 
-def crisis_notice_for(journal: Journal) -> CrisisNotice:
+def crisis_notice_for(journal: Journal, settings: JournalSettings | None = None) -> CrisisNotice:
     """The crisis notice for the journal's country setting (works with none set)."""
-    return crisis_resources(journal.settings.get(COUNTRY_KEY))
+    country = settings.country if settings is not None else journal.settings.get(COUNTRY_KEY)
+    return crisis_resources(country)
+
+
+def crisis_notice_if_needed(
+    journal: Journal,
+    instrument: Instrument,
+    answers: Mapping[str, object],
+    settings: JournalSettings | None = None,
+) -> CrisisNotice | None:
+    """The crisis notice when the answers given so far meet a safety rule, else ``None``.
+
+    Both survey faces call this after every answer, before showing anything else.
+    """
+    if needs_crisis_resources(safety_flags(instrument, answers)):
+        return crisis_notice_for(journal, settings)
+    return None
+
+
+def survey_instrument(instrument_id: str) -> Instrument:
+    """The questionnaire a survey screen asks, by id (:class:`InstrumentError` if unknown)."""
+    return shipped_instrument(instrument_id)
+
+
+def latest_with_crisis(administrations: list[Administration]) -> Administration | None:
+    """The latest administration needing crisis resources, among each instrument's latest one.
+
+    A later administration of the same questionnaire without a crisis answer
+    replaces an earlier one (the person has answered again since).
+    """
+    latest: dict[str, Administration] = {}
+    for administration in administrations:
+        latest[administration.instrument.id] = administration
+    flagged = [a for a in latest.values() if a.result.crisis]
+    return max(flagged, key=lambda a: a.administered_at, default=None)
+
+
+def recent_crisis_notice(
+    journal: Journal,
+    now: datetime,
+    settings: JournalSettings | None = None,
+    days: int | None = CRISIS_DAYS_ON_TODAY,
+) -> CrisisNotice | None:
+    """The crisis notice while a questionnaire's latest answers call for it.
+
+    With ``days`` (Today): only when those answers are at most ``days`` old; with
+    ``None`` (the scores page): however old they are. The rule that decides is the
+    instrument's own (:func:`~kratom_journal.instruments.scoring.safety_flags`).
+    """
+    flagged = latest_with_crisis(list_administrations(journal))
+    if flagged is None:
+        return None
+    if days is not None and now - flagged.administered_at > timedelta(days=days):
+        return None
+    return crisis_notice_for(journal, settings)
 
 
 def result_view(result: ScoreResult, instrument: Instrument) -> dict[str, Any]:
@@ -234,17 +292,4 @@ def scores_view(journal: Journal, administrations: list[Administration]) -> dict
     return {
         "crisis": crisis_notice_for(journal).to_dict() if needs_crisis else None,
         "scores": [administration_view(a) for a in administrations],
-    }
-
-
-def instrument_view(instrument: Instrument) -> dict[str, Any]:
-    """Short description of an instrument for listings."""
-    return {
-        "id": instrument.id,
-        "name": instrument.name,
-        "short_name": instrument.short_name,
-        "kind": instrument.kind,
-        "recall_period": instrument.recall_period,
-        "items": len(instrument.scored_items),
-        "score_range": list(instrument.score_range),
     }

@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import select
-
+from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, Kind, SideEffect
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.errors import InvalidEntry, JournalError, NotFound
 from kratom_journal.safety import evidence as evidence_rules
 from kratom_journal.safety.interactions import (
     InteractionCheck,
@@ -22,9 +21,13 @@ from kratom_journal.safety.interactions import (
 )
 from kratom_journal.safety.legal import LegalLookup, lookup
 from kratom_journal.safety.signals import SafetyReport, build_report
-from kratom_journal.services.clock import journal_zone, now_in
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.questionnaires import list_administrations
+from kratom_journal.services.settings import JournalSettings, read_settings
+from kratom_journal.store import medicines as medicine_store
+from kratom_journal.store.entry_reads import kratom_doses
 from kratom_journal.store.journal import Journal
-from kratom_journal.store.safety_tables import DeclaredMedicineRow
+from kratom_journal.store.medicines import StoredMedicine
 
 SOWS_ID = "sows"
 SELF_CHECK_ID = "kud"
@@ -35,11 +38,11 @@ NO_REGION_MESSAGE = (
 MAX_NAME_LENGTH = 200
 
 
-class MedicineNotFound(LookupError):
+class MedicineNotFound(NotFound):
     """No declared medicine matches the name or id given."""
 
 
-class NoRegionSet(LookupError):
+class NoRegionSet(JournalError, LookupError):
     """``kj legal`` was asked for the journal's region and none is configured."""
 
 
@@ -72,22 +75,18 @@ class SubstanceCheck:
         return {"origin": self.origin, **result_dict(self.result)}
 
 
-def today_for(journal: Journal) -> date:
-    """Today's date in the journal's time zone."""
-    return now_in(journal_zone(journal)).date()
-
-
 # --- declared medicines ----------------------------------------------------------------
 
 
-def _medicine(row: DeclaredMedicineRow) -> DeclaredMedicine:
-    removed = row.removed_at_utc.replace(tzinfo=UTC) if row.removed_at_utc else None
+def _medicine(stored: StoredMedicine) -> DeclaredMedicine:
     return DeclaredMedicine(
-        row.id, row.name, row.daily, row.added_at_utc.replace(tzinfo=UTC), removed
+        stored.id, stored.name, stored.daily, stored.added_at, stored.removed_at
     )
 
 
-def declare_medicine(journal: Journal, name: str, daily: bool = False) -> DeclaredMedicine:
+def declare_medicine(
+    journal: Journal, name: str, daily: bool = False, *, clock: Clock = SYSTEM_CLOCK
+) -> DeclaredMedicine:
     """Declare a regular medicine once; declaring it again updates its daily flag."""
     cleaned = " ".join(name.split())
     key = normalize_drug_name(cleaned)
@@ -95,57 +94,28 @@ def declare_medicine(journal: Journal, name: str, daily: bool = False) -> Declar
         raise InvalidEntry("give the medicine's name, e.g. 'sertraline'", "name")
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidEntry(f"at most {MAX_NAME_LENGTH} characters", "name")
-    with journal.session() as session:
-        row = session.scalars(
-            select(DeclaredMedicineRow).where(
-                DeclaredMedicineRow.normalized == key, DeclaredMedicineRow.removed_at_utc.is_(None)
-            )
-        ).first()
-        if row is None:
-            row = DeclaredMedicineRow(
-                id=uuid.uuid4().hex,
-                name=cleaned,
-                normalized=key,
-                daily=daily,
-                added_at_utc=datetime.now(UTC).replace(tzinfo=None),
-                removed_at_utc=None,
-            )
-            session.add(row)
-        else:
-            row.daily = daily
-        session.flush()
-        return _medicine(row)
+    new = StoredMedicine(uuid.uuid4().hex, cleaned, key, daily, clock.now())
+    return _medicine(medicine_store.declare(journal, new))
 
 
 def list_medicines(journal: Journal, include_removed: bool = False) -> list[DeclaredMedicine]:
     """Declared medicines, oldest first."""
-    stmt = select(DeclaredMedicineRow).order_by(DeclaredMedicineRow.added_at_utc)
-    if not include_removed:
-        stmt = stmt.where(DeclaredMedicineRow.removed_at_utc.is_(None))
-    with journal.session() as session:
-        return [_medicine(row) for row in session.scalars(stmt)]
+    return [_medicine(m) for m in medicine_store.medicines(journal, include_removed)]
 
 
-def remove_medicine(journal: Journal, name_or_id: str) -> DeclaredMedicine:
+def remove_medicine(
+    journal: Journal, name_or_id: str, *, clock: Clock = SYSTEM_CLOCK
+) -> DeclaredMedicine:
     """Mark a declared medicine as no longer taken (kept in the journal's history)."""
     key = normalize_drug_name(name_or_id)
-    with journal.session() as session:
-        active = list(
-            session.scalars(
-                select(DeclaredMedicineRow).where(DeclaredMedicineRow.removed_at_utc.is_(None))
-            )
-        )
-        matches = [r for r in active if r.normalized == key] or [
-            r for r in active if len(name_or_id) >= 4 and r.id.startswith(name_or_id.strip())
-        ]
-        if len(matches) != 1:
-            names = ", ".join(r.name for r in active) or "none"
-            raise MedicineNotFound(
-                f"no declared medicine matches {name_or_id!r}; declared: {names}"
-            )
-        matches[0].removed_at_utc = datetime.now(UTC).replace(tzinfo=None)
-        session.flush()
-        return _medicine(matches[0])
+    active = medicine_store.medicines(journal)
+    matches = [m for m in active if m.normalized == key] or [
+        m for m in active if len(name_or_id) >= 4 and m.id.startswith(name_or_id.strip())
+    ]
+    if len(matches) != 1:
+        names = ", ".join(m.name for m in active) or "none"
+        raise MedicineNotFound(f"no declared medicine matches {name_or_id!r}; declared: {names}")
+    return _medicine(medicine_store.mark_removed(journal, matches[0].id, clock.now()))
 
 
 # --- interactions ------------------------------------------------------------------------
@@ -173,7 +143,8 @@ def journal_checks(journal: Journal) -> list[SubstanceCheck]:
         if name is None or not isinstance(dose, Dose):
             continue
         counts[name] += 1
-        last[name] = max(last.get(name, dose.taken_at.date()), dose.taken_at.date())
+        day = journal_day(dose.taken_at, dose.zone)
+        last[name] = max(last.get(name, day), day)
     for name, count in sorted(counts.items()):
         if normalize_drug_name(name) in seen:
             continue
@@ -186,23 +157,28 @@ def journal_checks(journal: Journal) -> list[SubstanceCheck]:
 
 
 def questionnaire_scores(journal: Journal, instrument_id: str) -> list[tuple[date, float]]:
-    """(date, total) of stored questionnaire administrations; empty if none are stored."""
-    try:
-        from kratom_journal.services.questionnaires import list_administrations
-    except ImportError:  # the questionnaire store is not part of this installation
-        return []
+    """(journal day, total) of stored questionnaire administrations; empty if none are stored."""
     scores: list[tuple[date, float]] = []
     for administration in list_administrations(journal, instrument_id):
-        total = getattr(administration.result, "total", None)
+        total = administration.result.total
         if total is not None:
-            scores.append((administration.administered_at.date(), float(total)))
+            day = journal_day(administration.administered_at, administration.zone)
+            scores.append((day, float(total)))
     return scores
 
 
-def safety_report(journal: Journal, today: date | None = None) -> SafetyReport:
-    """Dependence and withdrawal signals for the journal, as of ``today``."""
-    day = today or today_for(journal)
-    doses = [s.entry for s in journal.entries.list(kind=Kind.DOSE) if isinstance(s.entry, Dose)]
+def safety_report(
+    journal: Journal,
+    today: date | None = None,
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> SafetyReport:
+    """Dependence and withdrawal signals for the journal, as of ``today`` (default: the clock's)."""
+    snapshot = settings if settings is not None else read_settings(journal)
+    day = today or clock.today(snapshot.zone)
+    # Only kratom doses feed the signals; read from their columns so years stay quick.
+    doses = kratom_doses(journal, until=datetime.combine(day + timedelta(days=2), time(0), UTC))
     effects = [
         s.entry
         for s in journal.entries.list(kind=Kind.SIDE_EFFECT)
@@ -214,18 +190,25 @@ def safety_report(journal: Journal, today: date | None = None) -> SafetyReport:
         sows=questionnaire_scores(journal, SOWS_ID),
         self_checks=[(d, int(v)) for d, v in questionnaire_scores(journal, SELF_CHECK_ID)],
         side_effects=effects,
-        country=journal.settings.get("country"),
+        country=snapshot.country,
     )
 
 
 # --- legal and evidence ------------------------------------------------------------------
 
 
-def legal_status(journal: Journal | None, code: str | None, today: date) -> LegalLookup:
+def legal_status(
+    journal: Journal | None,
+    code: str | None,
+    today: date,
+    *,
+    settings: JournalSettings | None = None,
+) -> LegalLookup:
     """Legal status for ``code``, or for the journal's region, then country."""
     if code is None:
-        settings = journal.settings if journal is not None else None
-        code = (settings.get("region") or settings.get("country")) if settings else None
+        if settings is None and journal is not None:
+            settings = read_settings(journal)
+        code = settings.place if settings is not None else None
         if not code:
             raise NoRegionSet(NO_REGION_MESSAGE)
     return lookup(code, today)
@@ -242,7 +225,108 @@ def interaction_note_for(substance: str) -> str | None:
     Example: ``'xanax' -> alprazolam -> benzodiazepines, cyp3a4_substrates: dangerous``,
     or the "not in our list — ask a pharmacist" line for an unlisted name.
     """
+    note = interaction_note(substance)
+    if note is None:
+        return None
+    return f"Interaction check: {note.headline} (details: kj interactions {note.name!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionNote:
+    """The interaction check of a just-logged substance: the name checked and the headline."""
+
+    name: str
+    headline: str
+
+
+def interaction_note(substance: str) -> InteractionNote | None:
+    """The check to show after logging ``substance``; ``None`` for kratom itself."""
     name = substance_to_check(substance)
     if name is None:
         return None
-    return f"Interaction check: {check(name).headline()} (details: kj interactions {name!r})"
+    return InteractionNote(name, check(name).headline())
+
+
+# --- the safety page -----------------------------------------------------------------
+
+TREND_DAYS = 28
+"""Days of the doses-per-day chart (the signals' own 28-day window)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyOverview:
+    """Signals, the journal's interaction checks and the legal status, as shown together.
+
+    ``legal`` holds the lines of the legal status, or is ``None`` with
+    ``legal_problem`` saying why (no region set, a stored code not understood).
+    """
+
+    report: dict[str, Any]
+    checks: list[dict[str, Any]]
+    legal: list[str] | None
+    legal_problem: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``GET /api/v1/safety`` returns."""
+        return {
+            "report": self.report,
+            "interactions": self.checks,
+            "legal": self.legal,
+            "legal_problem": self.legal_problem,
+        }
+
+
+def safety_overview(
+    journal: Journal, today: date, settings: JournalSettings | None = None
+) -> SafetyOverview:
+    """Everything the safety page and API show about the journal as of ``today``."""
+    snapshot = settings if settings is not None else read_settings(journal)
+    report = safety_report(journal, today, settings=snapshot).to_dict()
+    checks = [c.to_dict() for c in journal_checks(journal)]
+    try:
+        lines: list[str] | None = legal_status(journal, None, today, settings=snapshot).lines()
+        problem = None
+    except JournalError as exc:
+        lines, problem = None, str(exc)
+    return SafetyOverview(report, checks, lines, problem)
+
+
+@dataclass(frozen=True, slots=True)
+class DoseCounts:
+    """Kratom doses per day over consecutive days, oldest first, with the 28-day trend signal."""
+
+    days: list[date]
+    counts: list[int]
+    trend: dict[str, Any] | None
+
+
+def kratom_doses_per_day(
+    journal: Journal,
+    today: date,
+    zone: tzinfo,
+    trend: dict[str, Any] | None = None,
+    days: int = TREND_DAYS,
+) -> DoseCounts:
+    """Kratom doses on each of the ``days`` days up to ``today`` (only those days are read).
+
+    A dose counts on its journal day (04:00 to 04:00 local time, in the zone it was
+    logged in); ``zone`` is the journal's, where the first day shown begins.
+    """
+    shown = [today - timedelta(days=i) for i in range(days - 1, -1, -1)]
+    start = datetime.combine(shown[0], datetime.min.time(), tzinfo=zone)
+    per_day = dict.fromkeys(shown, 0)
+    for stored in journal.entries.list(Kind.DOSE, since=start, tz=zone):
+        if isinstance(stored.entry, Dose) and stored.entry.substance == "kratom":
+            day = journal_day(stored.entry.taken_at, stored.entry.zone)
+            if day in per_day:
+                per_day[day] += 1
+    return DoseCounts(shown, list(per_day.values()), trend)
+
+
+def doses_trend(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The values of the doses-per-day trend signal in a report's ``to_dict()``, if any."""
+    for signal in report.get("signals", []):
+        if signal.get("id") == "doses_trend":
+            found: dict[str, Any] | None = signal["values"].get("trend")
+            return found
+    return None

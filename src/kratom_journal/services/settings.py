@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from kratom_journal.domain.errors import InvalidEntry
-from kratom_journal.services.clock import parse_zone, system_zone_name
+from kratom_journal.domain.timeparse import parse_day, parse_zone
+from kratom_journal.services.clock import TIMEZONE_KEY, system_zone_name
 from kratom_journal.store.journal import Journal
 
 
@@ -54,14 +57,7 @@ def _patient_name(value: str) -> str:
 
 
 def _birth_date(value: str) -> str:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise InvalidEntry(
-            f"expected a date YYYY-MM-DD, got {value!r}", "patient-birth-date"
-        ) from None
+    return parse_day(value, "patient-birth-date").isoformat()
 
 
 def _gender(value: str) -> str:
@@ -111,7 +107,90 @@ def unset_setting(journal: Journal, key: str) -> None:
     journal.settings.unset(_check_key(key))
 
 
-def effective_settings(journal: Journal) -> dict[str, str]:
-    """Stored settings with defaults filled in."""
+def replace_settings(journal: Journal, values: Mapping[str, str]) -> dict[str, str]:
+    """Set every known setting from ``values``; an empty or missing one goes back to its default.
+
+    Every value is checked first: with any problem nothing is stored, and the
+    problems are returned by setting name (empty when all was stored).
+    """
+    problems: dict[str, str] = {}
+    for key, (validator, _) in SETTINGS.items():
+        text = values.get(key, "").strip()
+        if text:
+            try:
+                validator(text)
+            except InvalidEntry as exc:
+                problems[key] = exc.message
+    if problems:
+        return problems
     stored = journal.settings.all()
-    return {"timezone": system_zone_name(), **stored}
+    for key in SETTINGS:
+        text = values.get(key, "").strip()
+        if text:
+            set_setting(journal, key, text)
+        elif key in stored:
+            unset_setting(journal, key)
+    return {}
+
+
+def effective_settings(journal: Journal) -> dict[str, str]:
+    """Stored settings with defaults filled in (readable even when a stored zone is not)."""
+    return {TIMEZONE_KEY: system_zone_name(), **journal.settings.all()}
+
+
+DEFAULT_UNITS = "metric"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalSettings:
+    """The journal's settings as one typed snapshot, read once per command or request.
+
+    ``zone`` is the journal's time zone (the machine's when none is set);
+    ``stored`` keeps the stored text of every setting, for listing them.
+    """
+
+    zone: ZoneInfo
+    country: str | None = None
+    region: str | None = None
+    units: str = DEFAULT_UNITS
+    sleep_source_priority: tuple[str, ...] = ()
+    patient_name: str | None = None
+    patient_birth_date: str | None = None
+    patient_gender: str | None = None
+    stored: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA name of :attr:`zone`, as entries record it."""
+        return str(self.zone.key)
+
+    @property
+    def place(self) -> str | None:
+        """Where the person is for legal status: the region, else the country."""
+        return self.region or self.country
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, str], default_zone: str = "UTC") -> JournalSettings:
+        """The snapshot of stored setting texts (a stored zone this machine lacks is an error).
+
+        >>> snapshot = JournalSettings.from_stored({"country": "DE", "units": "us"})
+        >>> snapshot.zone_name, snapshot.country, snapshot.units, snapshot.region
+        ('UTC', 'DE', 'us', None)
+        """
+        priority = stored.get("sleep-source-priority", "")
+        return cls(
+            zone=parse_zone(stored.get(TIMEZONE_KEY) or default_zone),
+            country=stored.get("country") or None,
+            region=stored.get("region") or None,
+            units=stored.get("units") or DEFAULT_UNITS,
+            sleep_source_priority=tuple(n for n in priority.split(",") if n),
+            patient_name=stored.get("patient-name") or None,
+            patient_birth_date=stored.get("patient-birth-date") or None,
+            patient_gender=stored.get("patient-gender") or None,
+            stored=dict(stored),
+        )
+
+
+def read_settings(journal: Journal) -> JournalSettings:
+    """Read every setting of the journal once, into a :class:`JournalSettings` snapshot."""
+    return JournalSettings.from_stored(journal.settings.all(), system_zone_name())

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from kratom_journal.domain.entries import Kind, SleepDiaryEntry
-from kratom_journal.services.clock import journal_zone, now_in
+from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
+from kratom_journal.domain.errors import InvalidInput
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, journal_zone
 from kratom_journal.sleep.regularity import MIN_NIGHTS, RegularityResult, sleep_regularity_index
 from kratom_journal.sleep.summary import (
     NIGHTS_PER_WEEK,
@@ -40,23 +43,37 @@ class SleepStats:
     nights_in_period: int
 
 
+def doses_by_night(doses: Iterable[Dose]) -> dict[date, list[Dose]]:
+    """The doses counted against each night: those of the night's journal day, oldest first.
+
+    Night D and journal day D go together (04:00 on D to 04:00 on D + 1), so a dose at
+    01:30 after the evening of D counts against night D, one at 04:00 against night D + 1.
+    """
+    nights: dict[date, list[Dose]] = {}
+    for dose in sorted(doses, key=lambda d: d.taken_at):
+        nights.setdefault(journal_day(dose.taken_at, dose.zone), []).append(dose)
+    return nights
+
+
 def sleep_entries(journal: Journal) -> list[SleepDiaryEntry]:
     """All live sleep diary nights, oldest first."""
     entries = [s.entry for s in journal.entries.list(kind=Kind.SLEEP)]
     return [e for e in entries if isinstance(e, SleepDiaryEntry)]
 
 
-def sleep_stats(journal: Journal, weeks: int = 4, end: date | None = None) -> SleepStats:
+def sleep_stats(
+    journal: Journal, weeks: int = 4, end: date | None = None, *, clock: Clock = SYSTEM_CLOCK
+) -> SleepStats:
     """Summaries of the ``weeks`` weeks ending on night ``end`` (default: the last logged night)."""
     if weeks < 1:
-        raise ValueError("--weeks must be at least 1")
+        raise InvalidInput("--weeks must be at least 1")
     entries = sleep_entries(journal)
     if end is not None:
         last = end
     elif entries:
         last = max(e.night for e in entries)
     else:
-        last = now_in(journal_zone(journal)).date()
+        last = clock.today(journal_zone(journal))
     start = last - timedelta(days=NIGHTS_PER_WEEK * weeks - 1)
     in_period = [e for e in entries if start <= e.night <= last]
     return SleepStats(

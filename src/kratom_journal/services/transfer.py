@@ -35,6 +35,8 @@ from kratom_journal.store.journal import (
     Journal,
     Revision,
     StoredEntry,
+    StoreSession,
+    add_missing_settings,
     bulk_add,
     content_fingerprint,
     edit_entry,
@@ -82,7 +84,7 @@ class Section:
     """
 
     export: Callable[[Journal], list[dict[str, Any]]]
-    restore: Callable[[Any, list[dict[str, Any]], str], int]
+    restore: Callable[[StoreSession, list[dict[str, Any]], str], int]
 
 
 def export_sections() -> dict[str, Section]:
@@ -166,7 +168,7 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
                 continue
             restore_entry(session, stored, history)
             summary.added += 1
-        _import_settings(session, document.get("settings") or {})
+        add_missing_settings(session, document.get("settings") or {})
         for name, section in export_sections().items():
             records = document.get(name) or []
             if not isinstance(records, list):
@@ -177,14 +179,6 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
             except ValueError as exc:
                 raise ImportFailed([f"{path}: {name}: {exc}"]) from None
     return summary
-
-
-def _import_settings(session: Any, settings: dict[str, str]) -> None:
-    from kratom_journal.store.tables import SettingRow
-
-    for key, value in settings.items():
-        if session.get(SettingRow, key) is None:
-            session.add(SettingRow(key=str(key), value=str(value)))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -363,7 +357,7 @@ def _csv_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _save_csv_entries(session: Any, entries: list[Entry], summary: ImportSummary) -> None:
+def _save_csv_entries(session: StoreSession, entries: list[Entry], summary: ImportSummary) -> None:
     index: dict[Kind, dict[str, str]] = {}
     candidates: list[tuple[str, Entry]] = []
     for entry in entries:
@@ -388,7 +382,7 @@ def _save_csv_entries(session: Any, entries: list[Entry], summary: ImportSummary
     bulk_add(session, new, source="import:csv")
 
 
-def _update_night(session: Any, entry: SleepDiaryEntry) -> bool:
+def _update_night(session: StoreSession, entry: SleepDiaryEntry) -> bool:
     existing = live_diary_for_night(session, entry.night)
     if existing is None:
         return False

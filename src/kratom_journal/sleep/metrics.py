@@ -14,9 +14,9 @@ self-monitoring. Sleep 2012;35(2):287-302. doi:10.5665/sleep.1642
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, timedelta
 
+from kratom_journal.domain.days import NIGHT_STARTS, local_time
 from kratom_journal.domain.entries import SleepDiaryEntry
 from kratom_journal.domain.errors import InvalidEntry
 
@@ -292,12 +292,7 @@ _FLAG_NAMES = ("sol_over_30", "waso_over_30", "se_under_85")
 
 def local_wall_time(instant: datetime, zone: str | None) -> datetime:
     """The naive local clock time of ``instant`` in ``zone`` (or its own offset)."""
-    if zone:
-        try:
-            instant = instant.astimezone(ZoneInfo(zone))
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return instant.replace(tzinfo=None)
+    return local_time(instant, zone).replace(tzinfo=None)
 
 
 def minutes_after_noon(instant: datetime, night: date, zone: str | None) -> float:
@@ -305,6 +300,11 @@ def minutes_after_noon(instant: datetime, night: date, zone: str | None) -> floa
 
     Clock times of a night are averaged on this scale so that 23:50 and 00:10
     average to midnight, not midday.
+
+    >>> from datetime import timezone
+    >>> minutes_after_noon(datetime(2024, 3, 31, 7, 0, tzinfo=timezone.utc), date(2024, 3, 30),
+    ...                    "Europe/Berlin")
+    1260.0
     """
-    noon = datetime.combine(night, time(12))  # naive, like the wall-clock time it is compared to
+    noon = datetime.combine(night, NIGHT_STARTS)
     return (local_wall_time(instant, zone) - noon) / timedelta(minutes=1)

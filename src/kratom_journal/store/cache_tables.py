@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kratom_journal.store.db import Base
+from kratom_journal.store.types import UtcDateTime
 
 
 class AnalysisCacheRow(Base):
@@ -17,4 +18,4 @@ class AnalysisCacheRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     data_version: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, object]] = mapped_column(JSON)
-    computed_at_utc: Mapped[datetime] = mapped_column(DateTime)
+    computed_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)

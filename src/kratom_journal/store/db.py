@@ -12,6 +12,8 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 
+from kratom_journal.domain.errors import JournalUnavailable
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -20,7 +22,7 @@ class Base(DeclarativeBase):
     """Declarative base of every journal table."""
 
 
-class JournalOpenError(Exception):
+class JournalOpenError(JournalUnavailable):
     """The database cannot be used as a journal; the message says why."""
 
 

@@ -1,16 +1,17 @@
 """Tables for randomized self-experiments and their daily adherence log.
 
-Instants are stored as naive UTC, like the core tables.
+Instants are aware UTC in Python and naive UTC in the database, like the core tables.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kratom_journal.store.db import Base
+from kratom_journal.store.types import UtcDateTime
 
 
 class ExperimentRow(Base):
@@ -23,9 +24,9 @@ class ExperimentRow(Base):
     plan_json: Mapped[str] = mapped_column(Text)
     schedule_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     frozen_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime())
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
-    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     stop_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
@@ -42,4 +43,4 @@ class ExperimentLogRow(Base):
     day: Mapped[date] = mapped_column(Date)
     followed: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    logged_at: Mapped[datetime] = mapped_column(DateTime())
+    logged_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kratom_journal.store.db import Base
+from kratom_journal.store.types import UtcDateTime
 
 
 class AdministrationRow(Base):
@@ -23,7 +24,7 @@ class AdministrationRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instrument_id: Mapped[str] = mapped_column(String(40))
     instrument_as_of: Mapped[str] = mapped_column(String(10))
-    administered_at_utc: Mapped[datetime] = mapped_column(DateTime)
+    administered_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
     administered_at_offset_s: Mapped[int] = mapped_column(Integer)
     zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -31,8 +32,8 @@ class AdministrationRow(Base):
     band: Mapped[str | None] = mapped_column(String(64), nullable=True)
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
     definition: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    created_at_utc: Mapped[datetime] = mapped_column(DateTime)
-    deleted_at_utc: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
+    deleted_at_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (
         Index(

@@ -1,318 +1,95 @@
 """The Journal: one database, its settings, and versioned entries.
 
-Entries are written with their full history. Every public method runs in one
-transaction; functions taking a ``Session`` let services compose larger ones
-(an import is one transaction however many rows it writes).
+Entries are written with their full history (see :mod:`kratom_journal.store.entries`).
+Every public method runs in one transaction; functions taking a ``Session`` let
+services compose larger ones (an import is one transaction however many rows it
+writes).
 """
 
 from __future__ import annotations
 
 import builtins
-import dataclasses
-import hashlib
-import json
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from enum import Enum
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kratom_journal.domain.entries import ENTRY_TYPES, Dose, Entry, Kind, kind_of
-from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
+from kratom_journal.domain.entries import Entry, Kind
 from kratom_journal.store.db import create_journal_engine, database_url, migrate
-from kratom_journal.store.tables import (
-    ENTRY_TABLES,
-    RevisionRow,
-    SettingRow,
-    SleepDiaryRow,
+from kratom_journal.store.entries import (
+    EntryNotFound,
+    Revision,
+    StoredEntry,
+    add_entry,
+    bulk_add,
+    content_fingerprint,
+    edit_entry,
+    entry_exists,
+    entry_of_row,
+    entry_values,
+    existing_ids,
+    fill_row,
+    find_row,
+    list_entries,
+    live_content_index,
+    live_diary_for_night,
+    new_id,
+    restore_entry,
+    revisions_of,
+    set_deleted,
+    stored_of_row,
+    utc_now,
 )
+from kratom_journal.store.tables import SettingRow
 
-_TIME_COLUMN = {
-    Kind.DOSE: "taken_at_utc",
-    Kind.SLEEP: "bed_at_utc",
-    Kind.MOOD: "at_utc",
-    Kind.SIDE_EFFECT: "at_utc",
-}
+__all__ = [
+    "Entries",
+    "EntryNotFound",
+    "Journal",
+    "Revision",
+    "Settings",
+    "StoredEntry",
+    "StoreSession",
+    "add_entry",
+    "add_missing_settings",
+    "bulk_add",
+    "content_fingerprint",
+    "edit_entry",
+    "entry_exists",
+    "entry_of_row",
+    "entry_values",
+    "existing_ids",
+    "fill_row",
+    "find_row",
+    "list_entries",
+    "live_content_index",
+    "live_diary_for_night",
+    "new_id",
+    "open_journal",
+    "restore_entry",
+    "revisions_of",
+    "set_deleted",
+    "stored_of_row",
+    "utc_now",
+]
 
-
-class EntryNotFound(LookupError):
-    """No entry has the given id (or the id prefix is ambiguous)."""
-
-
-@dataclass(frozen=True)
-class StoredEntry:
-    """An entry as stored: the domain value plus identity, version and deletion state."""
-
-    id: str
-    kind: Kind
-    entry: Entry
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None
-    source: str
-
-    @property
-    def short_id(self) -> str:
-        """The first eight characters of the id, enough to name an entry on the CLI."""
-        return self.id[:8]
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One historical state of an entry."""
-
-    version: int
-    action: str
-    changed_at: datetime
-    data: dict[str, Any]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-# --- conversion between domain entries and rows -------------------------------------------
-
-
-def _to_utc_naive(instant: datetime) -> datetime:
-    return instant.astimezone(UTC).replace(tzinfo=None)
-
-
-def _from_utc_naive(value: datetime, offset_s: int) -> datetime:
-    return value.replace(tzinfo=UTC).astimezone(timezone(timedelta(seconds=offset_s)))
-
-
-def _aware_utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None else None
-
-
-def entry_values(entry: Entry) -> dict[str, Any]:
-    """Column values for an entry's own fields; instants become UTC plus offset."""
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(entry):
-        value = getattr(entry, f.name)
-        if isinstance(value, datetime):
-            offset = value.utcoffset()
-            values[f"{f.name}_utc"] = _to_utc_naive(value)
-            values[f"{f.name}_offset_s"] = int(offset.total_seconds()) if offset else 0
-        elif isinstance(value, Enum):
-            values[f.name] = value.value
-        else:
-            values[f.name] = value
-    if isinstance(entry, Dose):
-        values["strain_key"] = entry.strain_key
-    return values
-
-
-def fill_row(row: Any, entry: Entry) -> None:
-    """Copy an entry's fields onto a table row."""
-    for name, value in entry_values(entry).items():
-        setattr(row, name, value)
-
-
-def entry_of_row(kind: Kind, row: Any) -> Entry:
-    """Rebuild the domain entry a row stores."""
-    cls = ENTRY_TYPES[kind]
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if hasattr(row, f"{f.name}_utc"):
-            values[f.name] = _from_utc_naive(
-                getattr(row, f"{f.name}_utc"), getattr(row, f"{f.name}_offset_s")
-            )
-        else:
-            values[f.name] = getattr(row, f.name)
-    return cls(**values)
-
-
-def stored_of_row(kind: Kind, row: Any) -> StoredEntry:
-    return StoredEntry(
-        id=row.id,
-        kind=kind,
-        entry=entry_of_row(kind, row),
-        version=row.version,
-        created_at=_aware_utc(row.created_at_utc),  # type: ignore[arg-type]
-        updated_at=_aware_utc(row.updated_at_utc),  # type: ignore[arg-type]
-        deleted_at=_aware_utc(row.deleted_at_utc),
-        source=row.source,
-    )
-
-
-# --- entry operations inside a session --------------------------------------------------------
-
-
-def add_entry(
-    session: Session,
-    entry: Entry,
-    *,
-    entry_id: str | None = None,
-    source: str = "manual",
-    now: datetime | None = None,
-) -> StoredEntry:
-    """Insert a new entry and its first revision."""
-    kind = kind_of(entry)
-    moment = now or utc_now()
-    row = ENTRY_TABLES[kind.value]()
-    row.id = entry_id or new_id()
-    row.version = 1
-    row.created_at_utc = row.updated_at_utc = _to_utc_naive(moment)
-    row.deleted_at_utc = None
-    row.source = source
-    fill_row(row, entry)
-    session.add(row)
-    _record_revision(session, kind, row, "create", moment)
-    return stored_of_row(kind, row)
-
-
-def _record_revision(session: Session, kind: Kind, row: Any, action: str, moment: datetime) -> None:
-    session.add(
-        RevisionRow(
-            entry_id=row.id,
-            kind=kind.value,
-            version=row.version,
-            action=action,
-            changed_at_utc=_to_utc_naive(moment),
-            data=entry_to_dict(entry_of_row(kind, row)),
-        )
-    )
-
-
-def find_row(session: Session, entry_id: str) -> tuple[Kind, Any]:
-    """Find an entry's row by its id or a unique prefix of it (at least 4 characters)."""
-    key = entry_id.strip().lower()
-    if len(key) < 4:
-        raise EntryNotFound(f"id {entry_id!r} is too short; give at least 4 characters")
-    matches: list[tuple[Kind, Any]] = []
-    for kind_name, table in ENTRY_TABLES.items():
-        stmt = select(table).where(table.id.startswith(key, autoescape=True)).limit(2)
-        matches.extend((Kind(kind_name), row) for row in session.scalars(stmt))
-    if not matches:
-        raise EntryNotFound(f"no entry with id {entry_id!r}")
-    if len(matches) > 1:
-        raise EntryNotFound(f"id {entry_id!r} matches several entries; give more characters")
-    return matches[0]
-
-
-def edit_entry(
-    session: Session, entry_id: str, changes: dict[str, Any], now: datetime | None = None
-) -> StoredEntry:
-    """Apply field changes (validated by the domain type) and record the new version."""
-    kind, row = find_row(session, entry_id)
-    current = entry_to_dict(entry_of_row(kind, row))
-    unknown = set(changes) - (set(current) - {"kind"})
-    if unknown:
-        raise ValueError(f"{kind.value} has no field {', '.join(sorted(unknown))}")
-    updated = entry_from_dict({**current, **changes})
-    if entry_to_dict(updated) == current:
-        return stored_of_row(kind, row)
-    moment = now or utc_now()
-    fill_row(row, updated)
-    row.version += 1
-    row.updated_at_utc = _to_utc_naive(moment)
-    _record_revision(session, kind, row, "edit", moment)
-    return stored_of_row(kind, row)
-
-
-def set_deleted(
-    session: Session, entry_id: str, deleted: bool, now: datetime | None = None
-) -> StoredEntry:
-    """Soft-delete or restore an entry; its data stay and the change is recorded."""
-    kind, row = find_row(session, entry_id)
-    if (row.deleted_at_utc is not None) == deleted:
-        state = "already deleted" if deleted else "not deleted"
-        raise ValueError(f"entry {row.id[:8]} is {state}")
-    moment = now or utc_now()
-    row.deleted_at_utc = _to_utc_naive(moment) if deleted else None
-    row.version += 1
-    row.updated_at_utc = _to_utc_naive(moment)
-    _record_revision(session, kind, row, "delete" if deleted else "undelete", moment)
-    return stored_of_row(kind, row)
-
-
-def list_entries(
-    session: Session,
-    kinds: Sequence[Kind] | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    include_deleted: bool = False,
-) -> list[StoredEntry]:
-    """Entries ordered by time; ``since``/``until`` bound the entry's own time (UTC)."""
-    result: list[tuple[datetime, StoredEntry]] = []
-    for kind in kinds or list(Kind):
-        table = ENTRY_TABLES[kind.value]
-        column = getattr(table, _TIME_COLUMN[kind])
-        stmt = select(table)
-        if not include_deleted:
-            stmt = stmt.where(table.deleted_at_utc.is_(None))
-        if since is not None:
-            stmt = stmt.where(column >= _to_utc_naive(since))
-        if until is not None:
-            stmt = stmt.where(column < _to_utc_naive(until))
-        for row in session.scalars(stmt):
-            result.append((getattr(row, _TIME_COLUMN[kind]), stored_of_row(kind, row)))
-    result.sort(key=lambda pair: (pair[0], pair[1].id))
-    return [stored for _, stored in result]
-
-
-def live_diary_for_night(session: Session, night: date) -> StoredEntry | None:
-    """The undeleted sleep diary entry of a night, if there is one."""
-    stmt = select(SleepDiaryRow).where(
-        SleepDiaryRow.night == night, SleepDiaryRow.deleted_at_utc.is_(None)
-    )
-    row = session.scalars(stmt).first()
-    return stored_of_row(Kind.SLEEP, row) if row is not None else None
-
-
-def revisions_of(session: Session, entry_id: str) -> list[Revision]:
-    """All recorded states of an entry, oldest first."""
-    _, row = find_row(session, entry_id)
-    stmt = select(RevisionRow).where(RevisionRow.entry_id == row.id).order_by(RevisionRow.version)
-    return [
-        Revision(r.version, r.action, r.changed_at_utc.replace(tzinfo=UTC), dict(r.data))
-        for r in session.scalars(stmt)
-    ]
-
-
-def restore_entry(session: Session, stored: StoredEntry, history: Sequence[Revision]) -> None:
-    """Insert an entry exactly as exported: same id, version, times and history."""
-    row = ENTRY_TABLES[stored.kind.value]()
-    row.id = stored.id
-    row.version = stored.version
-    row.created_at_utc = _to_utc_naive(stored.created_at)
-    row.updated_at_utc = _to_utc_naive(stored.updated_at)
-    row.deleted_at_utc = _to_utc_naive(stored.deleted_at) if stored.deleted_at else None
-    row.source = stored.source
-    fill_row(row, stored.entry)
-    session.add(row)
-    for revision in history:
-        session.add(
-            RevisionRow(
-                entry_id=stored.id,
-                kind=stored.kind.value,
-                version=revision.version,
-                action=revision.action,
-                changed_at_utc=_to_utc_naive(revision.changed_at),
-                data=revision.data,
-            )
-        )
-
-
-def entry_exists(session: Session, kind: Kind, entry_id: str) -> bool:
-    table = ENTRY_TABLES[kind.value]
-    return session.get(table, entry_id) is not None
+StoreSession = Session
+"""The unit of work services hold while they compose several store calls into one
+transaction (obtained from :meth:`Journal.session`; services never look inside it)."""
 
 
 # --- settings --------------------------------------------------------------------------------
+
+
+def add_missing_settings(session: Session, settings: dict[str, str]) -> None:
+    """Add the settings the journal does not have yet; existing values are kept."""
+    for key, value in settings.items():
+        if session.get(SettingRow, str(key)) is None:
+            session.add(SettingRow(key=str(key), value=str(value)))
 
 
 class Settings:
@@ -432,78 +209,3 @@ def open_journal(target: str | Path) -> Journal:
         engine.dispose()
         raise
     return Journal(engine)
-
-
-def bulk_add(
-    session: Session,
-    items: Sequence[tuple[str, Entry]],
-    *,
-    source: str,
-    now: datetime | None = None,
-) -> None:
-    """Insert many new entries (id, entry) with their first revisions in few statements."""
-    moment = _to_utc_naive(now or utc_now())
-    by_kind: dict[Kind, list[dict[str, Any]]] = {}
-    revisions: list[dict[str, Any]] = []
-    for entry_id, entry in items:
-        kind = kind_of(entry)
-        row = entry_values(entry)
-        row.update(
-            id=entry_id,
-            version=1,
-            created_at_utc=moment,
-            updated_at_utc=moment,
-            deleted_at_utc=None,
-            source=source,
-        )
-        by_kind.setdefault(kind, []).append(row)
-        revisions.append(
-            {
-                "entry_id": entry_id,
-                "kind": kind.value,
-                "version": 1,
-                "action": "create",
-                "changed_at_utc": moment,
-                "data": entry_to_dict(entry),
-            }
-        )
-    for kind, rows in by_kind.items():
-        session.execute(insert(ENTRY_TABLES[kind.value]), rows)
-    if revisions:
-        session.execute(insert(RevisionRow), revisions)
-
-
-def live_content_index(session: Session, kind: Kind) -> dict[str, str]:
-    """Map each live entry's content fingerprint to its id (for idempotent imports)."""
-    table = ENTRY_TABLES[kind.value]
-    stmt = select(table).where(table.deleted_at_utc.is_(None))
-    return {content_fingerprint(entry_of_row(kind, row)): row.id for row in session.scalars(stmt)}
-
-
-def content_fingerprint(entry: Entry) -> str:
-    """A stable hash of an entry's content (instants compared as instants)."""
-    data = entry_to_dict(entry)
-    for name, value in list(data.items()):
-        if isinstance(value, str) and name in _INSTANT_FIELDS:
-            data[name] = datetime.fromisoformat(value).astimezone(UTC).isoformat()
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-_INSTANT_FIELDS = frozenset(
-    {"taken_at", "bed_at", "tried_at", "final_wake_at", "out_of_bed_at", "at"}
-)
-
-
-def existing_ids(session: Session, keys: Sequence[tuple[Kind, str]]) -> set[str]:
-    """Which of these (kind, id) pairs are already stored, deleted or not."""
-    found: set[str] = set()
-    by_kind: dict[Kind, list[str]] = {}
-    for kind, entry_id in keys:
-        by_kind.setdefault(kind, []).append(entry_id)
-    for kind, ids in by_kind.items():
-        table = ENTRY_TABLES[kind.value]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found.update(session.scalars(select(table.id).where(table.id.in_(chunk))))
-    return found

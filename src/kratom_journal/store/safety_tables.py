@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kratom_journal.store.db import Base
+from kratom_journal.store.types import UtcDateTime
 
 
 class DeclaredMedicineRow(Base):
@@ -18,5 +19,5 @@ class DeclaredMedicineRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     normalized: Mapped[str] = mapped_column(String(200), index=True)
     daily: Mapped[bool] = mapped_column(Boolean, default=False)
-    added_at_utc: Mapped[datetime] = mapped_column(DateTime)
-    removed_at_utc: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    added_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
+    removed_at_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Date,
-    DateTime,
     Float,
     Index,
     Integer,
@@ -24,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kratom_journal.store.db import Base
+from kratom_journal.store.types import UtcDateTime
 
 
 class EntryColumns:
@@ -31,9 +31,9 @@ class EntryColumns:
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at_utc: Mapped[datetime] = mapped_column(DateTime)
-    updated_at_utc: Mapped[datetime] = mapped_column(DateTime)
-    deleted_at_utc: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
+    deleted_at_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     source: Mapped[str] = mapped_column(String(64), default="manual")
     zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -41,7 +41,7 @@ class EntryColumns:
 
 class DoseRow(EntryColumns, Base):
     __tablename__ = "doses"
-    taken_at_utc: Mapped[datetime] = mapped_column(DateTime, index=True)
+    taken_at_utc: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     taken_at_offset_s: Mapped[int] = mapped_column(Integer)
     substance: Mapped[str] = mapped_column(String(128), index=True)
     amount: Mapped[float] = mapped_column(Float)
@@ -56,16 +56,16 @@ class DoseRow(EntryColumns, Base):
 class SleepDiaryRow(EntryColumns, Base):
     __tablename__ = "sleep_diary"
     night: Mapped[date] = mapped_column(Date, index=True)
-    bed_at_utc: Mapped[datetime] = mapped_column(DateTime)
+    bed_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
     bed_at_offset_s: Mapped[int] = mapped_column(Integer)
-    tried_at_utc: Mapped[datetime] = mapped_column(DateTime)
+    tried_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
     tried_at_offset_s: Mapped[int] = mapped_column(Integer)
     sol_min: Mapped[int] = mapped_column(Integer)
     awakenings: Mapped[int] = mapped_column(Integer)
     waso_min: Mapped[int] = mapped_column(Integer)
-    final_wake_at_utc: Mapped[datetime] = mapped_column(DateTime)
+    final_wake_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
     final_wake_at_offset_s: Mapped[int] = mapped_column(Integer)
-    out_of_bed_at_utc: Mapped[datetime] = mapped_column(DateTime)
+    out_of_bed_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
     out_of_bed_at_offset_s: Mapped[int] = mapped_column(Integer)
     quality: Mapped[int] = mapped_column(Integer)
     nap_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -74,7 +74,7 @@ class SleepDiaryRow(EntryColumns, Base):
 
 class MoodRow(EntryColumns, Base):
     __tablename__ = "mood_checkins"
-    at_utc: Mapped[datetime] = mapped_column(DateTime, index=True)
+    at_utc: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     at_offset_s: Mapped[int] = mapped_column(Integer)
     mood: Mapped[int] = mapped_column(Integer)
     anxiety: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -83,7 +83,7 @@ class MoodRow(EntryColumns, Base):
 
 class SideEffectRow(EntryColumns, Base):
     __tablename__ = "side_effects"
-    at_utc: Mapped[datetime] = mapped_column(DateTime, index=True)
+    at_utc: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     at_offset_s: Mapped[int] = mapped_column(Integer)
     symptom: Mapped[str] = mapped_column(String(32))
     severity: Mapped[int] = mapped_column(Integer)
@@ -98,7 +98,7 @@ class RevisionRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(16))
-    changed_at_utc: Mapped[datetime] = mapped_column(DateTime)
+    changed_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
     data: Mapped[dict[str, object]] = mapped_column(JSON)
     __table_args__ = (Index("ix_entry_revisions_entry", "entry_id", "version"),)
 

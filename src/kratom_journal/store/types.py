@@ -52,6 +52,16 @@ def offset_seconds(instant: datetime) -> int:
     return int(offset.total_seconds()) if offset else 0
 
 
+@cache
+def fixed_offset(offset_s: int) -> timezone:
+    """The fixed-offset zone of ``offset_s`` seconds east of UTC (one object per offset).
+
+    >>> fixed_offset(-16200)
+    datetime.timezone(datetime.timedelta(days=-1, seconds=70200))
+    """
+    return timezone(timedelta(seconds=offset_s))
+
+
 def with_offset(utc: datetime, offset_s: int) -> datetime:
     """A stored UTC instant shown again at the offset it was recorded with.
 
@@ -59,7 +69,7 @@ def with_offset(utc: datetime, offset_s: int) -> datetime:
     '2024-05-01T21:30:00+02:00'
     """
     aware = utc.replace(tzinfo=UTC) if utc.tzinfo is None else utc
-    return aware.astimezone(timezone(timedelta(seconds=offset_s)))
+    return aware.astimezone(fixed_offset(offset_s))
 
 
 def to_ms(instant: datetime) -> int:

@@ -33,12 +33,10 @@ from kratom_journal.sleep.samples import (
     Stage,
 )
 from kratom_journal.store.db import Base
+from kratom_journal.store.journal import StoreSession as StoreSession
 from kratom_journal.store.tables import SettingRow
 from kratom_journal.store.types import from_ms, offset_seconds, to_ms
 from kratom_journal.store.wearable_tables import WearableImport, WearableSample, WearableSource
-
-StoreSession = Session
-"""The open transaction a service hands back to these functions (opaque to services)."""
 
 LOOKUP_CHUNK = 500
 """Values per ``IN`` list: well under every database's limit on bound parameters."""

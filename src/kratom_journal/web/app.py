@@ -14,6 +14,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kratom_journal import __version__
+from kratom_journal.domain.errors import JournalError, NotFound
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.import_jobs import ImportJobs
 from kratom_journal.store.journal import open_journal
 from kratom_journal.web.cache import PageCache
 from kratom_journal.web.config import WebSettings
@@ -45,8 +48,18 @@ def plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def create_app(settings: WebSettings) -> FastAPI:
-    """Build the web app for the journal ``settings.db`` (opened now, closed on shutdown)."""
+INTERNAL_ERROR_TEXT = (
+    "Something went wrong on our side: an internal error in Kratom Journal ({name}). "
+    "This is a bug; please report it. What you sent may not have been saved, so check "
+    "before sending it again."
+)
+
+
+def create_app(settings: WebSettings, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
+    """Build the web app for the journal ``settings.db`` (opened now, closed on shutdown).
+
+    ``clock`` gives every page its "now" (a test can stop it).
+    """
     journal = open_journal(settings.db)
 
     @asynccontextmanager
@@ -69,7 +82,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.state.web_settings = settings
     app.state.page_cache = PageCache(journal)
     app.state.templates = _templates()
-    app.state.import_jobs = {}
+    app.state.clock = clock
+    app.state.import_jobs = ImportJobs()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_routes(app)
     _add_error_handlers(app)
@@ -139,7 +153,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error_page(request, 422, None)
 
     @app.exception_handler(CsrfFailed)
-    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
+    async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
         return _error_page(
             request,
             403,
@@ -147,16 +161,18 @@ def _add_error_handlers(app: FastAPI) -> None:
             "Go back, reload the page and send it again.",
         )
 
+    @app.exception_handler(JournalError)
+    async def journal_error(request: Request, exc: JournalError) -> Response:
+        status = 404 if isinstance(exc, NotFound) else 400
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=status)
+        return _error_page(request, status, str(exc))
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": "internal error; nothing was changed"}, status_code=500)
-        return _error_page(
-            request,
-            500,
-            "Something went wrong on our side. Nothing you typed "
-            "was lost from the journal; please try again.",
-        )
+        return _error_page(request, 500, INTERNAL_ERROR_TEXT.format(name=type(exc).__name__))
 
 
 def _error_page(request: Request, status: int, text: str | None) -> HTMLResponse:
@@ -168,7 +184,7 @@ def _error_page(request: Request, status: int, text: str | None) -> HTMLResponse
             {"title": title, "text": text or default, "page": ""},
             status=status,
         )
-    except Exception:  # the error page itself must not fail
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
         return HTMLResponse(
             f"<!doctype html><title>{title}</title><h1>{title}</h1>", status_code=status
         )

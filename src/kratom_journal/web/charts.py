@@ -13,6 +13,7 @@ from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, MoodCheckin, SleepDiaryEntry
 
 AXIS_START_HOUR = 18
@@ -267,25 +268,22 @@ def sleep_summary(
         return f"No diary nights in the last {len(nights)} nights."
     beds = [hours_into(e.bed_at, e.night, zone) for e in logged]
     ups = [hours_into(e.out_of_bed_at, e.night, zone) for e in logged]
-    nights_with_kratom = sum(
-        1
-        for n in nights
-        if any(d.substance == "kratom" and 0 <= hours_into(d.taken_at, n, zone) < 24 for d in doses)
-    )
+    kratom_days = {journal_day(d.taken_at, d.zone) for d in doses if d.substance == "kratom"}
+    nights_with_kratom = sum(1 for n in nights if n in kratom_days)
     return (
         f"{len(logged)} of the last {len(nights)} nights have a diary entry. "
         f"On average into bed at {_clock(mean(beds))} and out of bed at {_clock(mean(ups))}; "
         f"average quality {mean(e.quality for e in logged):.1f} of 5. "
-        f"Kratom was logged in the 24 hours from 18:00 of {nights_with_kratom} of these "
-        f"nights."
+        f"Kratom was logged on the journal day (04:00 to 04:00) of {nights_with_kratom} of "
+        "these nights."
     )
 
 
-def mood_chart(checkins: list[MoodCheckin], days: list[date], zone: ZoneInfo) -> Chart:
-    """Daily mean mood and anxiety (0-10) over the days shown."""
+def mood_chart(checkins: list[MoodCheckin], days: list[date]) -> Chart:
+    """Daily mean mood and anxiety (0-10) over the journal days shown."""
     by_day: dict[date, list[MoodCheckin]] = {}
     for item in checkins:
-        by_day.setdefault(item.at.astimezone(zone).date(), []).append(item)
+        by_day.setdefault(journal_day(item.at, item.zone), []).append(item)
     xs, moods, anxieties = [], [], []
     for day in days:
         items = by_day.get(day)

@@ -6,11 +6,12 @@ and names the form field an error belongs to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Protocol
 
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.errors import InvalidEntry, JournalError
 from kratom_journal.services import entries as entry_service
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.settings import JournalSettings
 from kratom_journal.store.journal import Journal, StoredEntry
 
 FIELD_OF_ERROR = {"taken_at": "at", "unit": "amount", "grams_per_capsule": "grams_per_capsule"}
@@ -57,7 +58,13 @@ def confirmed(values: dict[str, str]) -> bool:
     return values.get("confirm") in {"1", "on", "yes", "true"}
 
 
-def submit_dose(journal: Journal, values: dict[str, str]) -> StoredEntry:
+def submit_dose(
+    journal: Journal,
+    values: dict[str, str],
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredEntry:
     data = entry_service.DoseInput(
         amount=_required(values, "amount"),
         strain=_text(values, "strain"),
@@ -67,7 +74,7 @@ def submit_dose(journal: Journal, values: dict[str, str]) -> StoredEntry:
         grams_per_capsule=_float(values, "grams_per_capsule"),
         note=_text(values, "note"),
     )
-    return entry_service.log_dose(journal, data, confirmed(values))
+    return entry_service.log_dose(journal, data, confirmed(values), settings=settings, clock=clock)
 
 
 def substance_name(values: dict[str, str]) -> str:
@@ -81,17 +88,29 @@ def substance_name(values: dict[str, str]) -> str:
     return choice
 
 
-def submit_substance(journal: Journal, values: dict[str, str]) -> StoredEntry:
+def submit_substance(
+    journal: Journal,
+    values: dict[str, str],
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredEntry:
     data = entry_service.DoseInput(
         amount=_required(values, "amount"),
         substance=substance_name(values),
         at=_text(values, "at"),
         note=_text(values, "note"),
     )
-    return entry_service.log_dose(journal, data, confirmed(values))
+    return entry_service.log_dose(journal, data, confirmed(values), settings=settings, clock=clock)
 
 
-def submit_sleep(journal: Journal, values: dict[str, str]) -> StoredEntry:
+def submit_sleep(
+    journal: Journal,
+    values: dict[str, str],
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredEntry:
     data = entry_service.SleepInput(
         night=_text(values, "night"),
         bed_at=_required(values, "bed_at"),
@@ -106,10 +125,16 @@ def submit_sleep(journal: Journal, values: dict[str, str]) -> StoredEntry:
         nap_min=_int(values, "nap_min", False),
         note=_text(values, "note"),
     )
-    return entry_service.log_sleep(journal, data)
+    return entry_service.log_sleep(journal, data, settings=settings, clock=clock)
 
 
-def submit_mood(journal: Journal, values: dict[str, str]) -> StoredEntry:
+def submit_mood(
+    journal: Journal,
+    values: dict[str, str],
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredEntry:
     return entry_service.log_mood(
         journal,
         _int(values, "mood"),  # type: ignore[arg-type]
@@ -117,20 +142,43 @@ def submit_mood(journal: Journal, values: dict[str, str]) -> StoredEntry:
         _int(values, "energy", False),
         _text(values, "at"),
         _text(values, "note"),
+        settings=settings,
+        clock=clock,
     )
 
 
-def submit_side_effect(journal: Journal, values: dict[str, str]) -> StoredEntry:
+def submit_side_effect(
+    journal: Journal,
+    values: dict[str, str],
+    *,
+    settings: JournalSettings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredEntry:
     return entry_service.log_side_effect(
         journal,
         _required(values, "symptom"),
         _int(values, "severity"),  # type: ignore[arg-type]
         _text(values, "at"),
         _text(values, "note"),
+        settings=settings,
+        clock=clock,
     )
 
 
-SUBMITTERS: dict[str, Callable[[Journal, dict[str, str]], StoredEntry]] = {
+class Submitter(Protocol):
+    """Reads one of Today's forms and stores the entry it describes."""
+
+    def __call__(
+        self,
+        journal: Journal,
+        values: dict[str, str],
+        *,
+        settings: JournalSettings | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> StoredEntry: ...
+
+
+SUBMITTERS: dict[str, Submitter] = {
     "dose": submit_dose,
     "substance": submit_substance,
     "sleep": submit_sleep,
@@ -161,24 +209,5 @@ def failure(exc: Exception, form: str) -> tuple[str, str]:
     return "", str(exc)
 
 
-ENTRY_ERRORS: tuple[type[Exception], ...] = (ValueError, OverflowError, LookupError)
-"""Errors a person's input can cause (InvalidEntry is a ValueError)."""
-
-
-def edit_values(view: dict[str, Any], zone: Any) -> dict[str, str]:
-    """An entry's fields as the edit form shows them (local times, empty for none)."""
-    from datetime import datetime
-
-    shown: dict[str, str] = {}
-    for name, value in view.items():
-        if value is None:
-            shown[name] = ""
-        elif name in {"bed_at", "tried_at", "final_wake_at", "out_of_bed_at"}:
-            shown[name] = datetime.fromisoformat(value).astimezone(zone).strftime("%H:%M")
-        elif name in {"taken_at", "at"}:
-            shown[name] = datetime.fromisoformat(value).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
-        elif isinstance(value, float):
-            shown[name] = f"{value:g}"
-        else:
-            shown[name] = str(value)
-    return shown
+ENTRY_ERRORS: tuple[type[Exception], ...] = (JournalError, OverflowError)
+"""Errors a person's input can cause (a date or number too large to represent overflows)."""

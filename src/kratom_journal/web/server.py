@@ -8,12 +8,13 @@ import socket
 import sys
 from collections.abc import Callable
 
+from kratom_journal.domain.errors import JournalError
 from kratom_journal.web.config import WebSettings
 
 LOOPBACK = "127.0.0.1"
 
 
-class ServeError(OSError):
+class ServeError(JournalError, OSError):
     """The server cannot start; the message says why in one line."""
 
 

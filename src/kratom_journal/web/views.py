@@ -1,21 +1,16 @@
-"""What every page shares: the journal, rendering with the common context, CSRF-checked forms."""
+"""What every page shares: rendering with the common context, CSRF-checked forms, redirects."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
-from kratom_journal.services.clock import journal_zone
-from kratom_journal.store.journal import Journal
-from kratom_journal.web.cache import PageCache
-from kratom_journal.web.config import WebSettings
-from kratom_journal.web.optional import available
+from kratom_journal.web.deps import page_cache_for, settings_for, web_settings_for
 from kratom_journal.web.security import CSRF_FIELD, csrf_token, csrf_valid
 
 NAV = [
@@ -53,46 +48,25 @@ class FormState:
         return self.errors.get(name)
 
 
-def journal_of(request: Request) -> Journal:
-    return request.app.state.journal  # type: ignore[no-any-return]
-
-
-def cache_of(request: Request) -> PageCache:
-    return request.app.state.page_cache  # type: ignore[no-any-return]
-
-
-def settings_of(request: Request) -> WebSettings:
-    return request.app.state.web_settings  # type: ignore[no-any-return]
-
-
-def zone_of(request: Request) -> ZoneInfo:
-    return journal_zone(journal_of(request))
-
-
-def today_of(request: Request) -> date:
-    return datetime.now(zone_of(request)).date()
-
-
-def day_start(day: date, zone: ZoneInfo) -> datetime:
+def day_start(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     return day_start(day, zone), day_start(day + timedelta(days=1), zone)
 
 
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
-    """Render a page with what every page needs (navigation, CSRF token, features)."""
-    settings = settings_of(request)
+    """Render a page with what every page needs (navigation, CSRF token, the journal's zone)."""
+    secret = web_settings_for(request).secret
     base = {
         "request": request,
         "nav": NAV,
         "csrf_field": CSRF_FIELD,
-        "csrf_token": csrf_token(settings.secret, request.scope.get("kj_csrf_id", "")),
-        "available": available,
-        "zone": str(zone_of(request)),
+        "csrf_token": csrf_token(secret, request.scope.get("kj_csrf_id", "")),
+        "zone": settings_for(request).zone_name,
     }
     base.update(context or {})
     templates = request.app.state.templates
@@ -104,7 +78,7 @@ async def checked_form(request: Request) -> FormData:
     """The submitted form after its CSRF token is checked (FastAPI dependency)."""
     form = await request.form()
     given = form.get(CSRF_FIELD)
-    secret = settings_of(request).secret
+    secret = web_settings_for(request).secret
     if not isinstance(given, str) or not csrf_valid(
         secret, request.scope.get("kj_csrf_id", ""), given
     ):
@@ -124,8 +98,11 @@ def redirect(url: str) -> RedirectResponse:
 
 def written(request: Request) -> None:
     """Tell the cache that the journal changed through the web app."""
-    cache_of(request).invalidate()
+    page_cache_for(request).invalidate()
 
 
-def local(instant: datetime, zone: ZoneInfo) -> datetime:
-    return instant.astimezone(zone)
+def not_found(request: Request, text: str, page: str = "") -> HTMLResponse:
+    """The "not found" page with one line saying what is missing."""
+    return render(
+        request, "error.html", {"page": page, "title": "Not found", "text": text}, status=404
+    )

@@ -8,17 +8,23 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from kratom_journal.domain.entries import Kind
-from kratom_journal.domain.errors import ImplausibleEntry, InvalidEntry
+from kratom_journal.domain.errors import ImplausibleEntry, InvalidEntry, JournalError, NotFound
 from kratom_journal.services import entries as entry_service
-from kratom_journal.services.settings import SETTINGS, effective_settings, set_setting
-from kratom_journal.store.journal import EntryNotFound, StoredEntry
+from kratom_journal.services.clock import Clock
+from kratom_journal.services.settings import (
+    SETTINGS,
+    JournalSettings,
+    effective_settings,
+    set_setting,
+)
+from kratom_journal.store.journal import Journal, StoredEntry
 from kratom_journal.web import forms
-from kratom_journal.web.routes import api_extra
-from kratom_journal.web.views import journal_of, written
+from kratom_journal.web.deps import ClockDep, JournalDep, SettingsDep
+from kratom_journal.web.routes import api_results
+from kratom_journal.web.views import written
 
 router = APIRouter(prefix="/api/v1")
 T = TypeVar("T")
@@ -107,10 +113,12 @@ def guarded(action: Callable[[], T]) -> T:
         ) from None
     except InvalidEntry as exc:
         raise invalid(exc.field, exc.message) from None
-    except EntryNotFound as exc:
+    except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    except (ValueError, OverflowError, LookupError) as exc:
+    except JournalError as exc:
         raise invalid(None, str(exc) or "invalid value") from None
+    except OverflowError:
+        raise invalid(None, "a date or number is out of range") from None
 
 
 RESOURCES: dict[str, Kind] = {
@@ -121,24 +129,24 @@ RESOURCES: dict[str, Kind] = {
 }
 
 
-def _stored(request: Request, kind: Kind, entry_id: str) -> StoredEntry:
-    stored = guarded(lambda: journal_of(request).entries.get(entry_id))
+def _stored(journal: Journal, kind: Kind, entry_id: str) -> StoredEntry:
+    stored = guarded(lambda: journal.entries.get(entry_id))
     if stored.kind is not kind:
         raise HTTPException(404, f"no {kind.value} with id {entry_id!r}")
     return stored
 
 
-def _add_resource(
-    path: str,
-    kind: Kind,
-    create_model: type[BaseModel],
-    create: Callable[[Request, Any], StoredEntry],
-) -> None:
+Creator = Callable[[Journal, JournalSettings, Clock, Any], StoredEntry]
+"""Stores the entry a request body describes."""
+
+
+def _add_resource(path: str, kind: Kind, create_model: type[BaseModel], create: Creator) -> None:
     tag = path
 
     @router.get(f"/{path}", tags=[tag], summary=f"List {kind.value} entries")
     def list_kind(
-        request: Request,
+        journal: JournalDep,
+        settings: SettingsDep,
         since: Annotated[str | None, Query(max_length=32)] = None,
         until: Annotated[str | None, Query(max_length=32)] = None,
         include_deleted: bool = False,
@@ -146,45 +154,63 @@ def _add_resource(
     ) -> list[dict[str, Any]]:
         stored = guarded(
             lambda: entry_service.list_entries(
-                journal_of(request), [kind], since, until, include_deleted
+                journal, [kind], since, until, include_deleted, settings=settings
             )
         )
         return [entry_service.entry_view(s) for s in stored[-limit:]]
 
     @router.post(f"/{path}", tags=[tag], status_code=201, summary=f"Log a {kind.value}")
-    def create_kind(request: Request, body: create_model) -> dict[str, Any]:  # type: ignore[valid-type]
-        stored = guarded(lambda: create(request, body))
+    def create_kind(
+        request: Request,
+        body: create_model,  # type: ignore[valid-type]
+        journal: JournalDep,
+        settings: SettingsDep,
+        clock: ClockDep,
+    ) -> dict[str, Any]:
+        stored = guarded(lambda: create(journal, settings, clock, body))
         written(request)
         return entry_service.entry_view(stored)
 
     @router.get(f"/{path}/{{entry_id}}", tags=[tag], summary=f"One {kind.value}")
-    def get_kind(request: Request, entry_id: str) -> dict[str, Any]:
-        return entry_service.entry_view(_stored(request, kind, entry_id))
+    def get_kind(journal: JournalDep, entry_id: str) -> dict[str, Any]:
+        return entry_service.entry_view(_stored(journal, kind, entry_id))
 
     @router.patch(f"/{path}/{{entry_id}}", tags=[tag], summary=f"Change a {kind.value}")
-    def update_kind(request: Request, entry_id: str, body: EntryUpdate) -> dict[str, Any]:
-        stored = _stored(request, kind, entry_id)
+    def update_kind(
+        request: Request,
+        entry_id: str,
+        body: EntryUpdate,
+        journal: JournalDep,
+        settings: SettingsDep,
+        clock: ClockDep,
+    ) -> dict[str, Any]:
+        stored = _stored(journal, kind, entry_id)
         updated = guarded(
             lambda: entry_service.edit(
-                journal_of(request), stored.id, dict(body.changes), body.confirm
+                journal,
+                stored.id,
+                dict(body.changes),
+                body.confirm,
+                settings=settings,
+                clock=clock,
             )
         )
         written(request)
         return entry_service.entry_view(updated)
 
     @router.delete(f"/{path}/{{entry_id}}", tags=[tag], summary=f"Delete a {kind.value}")
-    def delete_kind(request: Request, entry_id: str) -> dict[str, Any]:
-        stored = _stored(request, kind, entry_id)
-        deleted = guarded(lambda: journal_of(request).entries.delete(stored.id))
+    def delete_kind(request: Request, entry_id: str, journal: JournalDep) -> dict[str, Any]:
+        stored = _stored(journal, kind, entry_id)
+        deleted = guarded(lambda: journal.entries.delete(stored.id))
         written(request)
         return entry_service.entry_view(deleted)
 
     @router.post(
         f"/{path}/{{entry_id}}/restore", tags=[tag], summary=f"Restore a deleted {kind.value}"
     )
-    def restore_kind(request: Request, entry_id: str) -> dict[str, Any]:
-        stored = _stored(request, kind, entry_id)
-        restored = guarded(lambda: journal_of(request).entries.undelete(stored.id))
+    def restore_kind(request: Request, entry_id: str, journal: JournalDep) -> dict[str, Any]:
+        stored = _stored(journal, kind, entry_id)
+        restored = guarded(lambda: journal.entries.undelete(stored.id))
         written(request)
         return entry_service.entry_view(restored)
 
@@ -196,7 +222,9 @@ def _as_values(body: BaseModel) -> dict[str, str]:
     }
 
 
-def _create_dose(request: Request, body: DoseCreate) -> StoredEntry:
+def _create_dose(
+    journal: Journal, settings: JournalSettings, clock: Clock, body: DoseCreate
+) -> StoredEntry:
     data = entry_service.DoseInput(
         amount=body.amount,
         substance=body.substance,
@@ -207,22 +235,35 @@ def _create_dose(request: Request, body: DoseCreate) -> StoredEntry:
         grams_per_capsule=body.grams_per_capsule,
         note=body.note,
     )
-    return entry_service.log_dose(journal_of(request), data, body.confirm)
+    return entry_service.log_dose(journal, data, body.confirm, settings=settings, clock=clock)
 
 
-def _create_sleep(request: Request, body: SleepCreate) -> StoredEntry:
-    return forms.submit_sleep(journal_of(request), _as_values(body))
+def _create_sleep(
+    journal: Journal, settings: JournalSettings, clock: Clock, body: SleepCreate
+) -> StoredEntry:
+    return forms.submit_sleep(journal, _as_values(body), settings=settings, clock=clock)
 
 
-def _create_mood(request: Request, body: MoodCreate) -> StoredEntry:
+def _create_mood(
+    journal: Journal, settings: JournalSettings, clock: Clock, body: MoodCreate
+) -> StoredEntry:
     return entry_service.log_mood(
-        journal_of(request), body.mood, body.anxiety, body.energy, body.at, body.note
+        journal,
+        body.mood,
+        body.anxiety,
+        body.energy,
+        body.at,
+        body.note,
+        settings=settings,
+        clock=clock,
     )
 
 
-def _create_side_effect(request: Request, body: SideEffectCreate) -> StoredEntry:
+def _create_side_effect(
+    journal: Journal, settings: JournalSettings, clock: Clock, body: SideEffectCreate
+) -> StoredEntry:
     return entry_service.log_side_effect(
-        journal_of(request), body.symptom, body.severity, body.at, body.note
+        journal, body.symptom, body.severity, body.at, body.note, settings=settings, clock=clock
     )
 
 
@@ -233,21 +274,19 @@ _add_resource("side-effects", Kind.SIDE_EFFECT, SideEffectCreate, _create_side_e
 
 
 @router.get("/settings", tags=["settings"], summary="Settings with defaults filled in")
-def get_settings(request: Request) -> dict[str, str]:
-    return effective_settings(journal_of(request))
+def get_settings(journal: JournalDep) -> dict[str, str]:
+    return effective_settings(journal)
 
 
 @router.put("/settings/{key}", tags=["settings"], summary="Set one setting")
-def put_setting(request: Request, key: str, body: SettingUpdate) -> dict[str, str]:
+def put_setting(
+    request: Request, key: str, body: SettingUpdate, journal: JournalDep
+) -> dict[str, str]:
     if key not in SETTINGS:
         raise HTTPException(404, f"unknown setting {key!r}; known: {', '.join(SETTINGS)}")
-    value = guarded(lambda: set_setting(journal_of(request), key, body.value))
+    value = guarded(lambda: set_setting(journal, key, body.value))
     written(request)
     return {key: value}
 
 
-api_extra.register(router)
-
-
-def json_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"detail": message}, status_code=status)
+router.include_router(api_results.router)

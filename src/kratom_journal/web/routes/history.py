@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from kratom_journal.domain.entries import Kind
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.services import entries as entry_service
+from kratom_journal.web.deps import JournalDep, SettingsDep, TodayDep
 from kratom_journal.web.routes.today import flash
-from kratom_journal.web.views import FormState, journal_of, render, today_of, zone_of
+from kratom_journal.web.views import FormState, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,9 +21,10 @@ DEFAULT_DAYS = 30
 
 
 @router.get("/history", response_class=HTMLResponse)
-def history_page(request: Request) -> Response:
+def history_page(
+    request: Request, journal: JournalDep, settings: SettingsDep, today: TodayDep
+) -> Response:
     params = request.query_params
-    today = today_of(request)
     values = {
         "kind": params.get("kind", ""),
         "since": params.get("since") or (today - timedelta(days=DEFAULT_DAYS)).isoformat(),
@@ -40,11 +42,12 @@ def history_page(request: Request) -> Response:
     if not state.errors:
         try:
             stored = entry_service.list_entries(
-                journal_of(request),
+                journal,
                 kinds,
                 values["since"],
                 values["until"] or None,
                 include_deleted=bool(values["deleted"]),
+                settings=settings,
             )
         except InvalidEntry as exc:
             state.errors[exc.field or "since"] = exc.message
@@ -60,9 +63,9 @@ def history_page(request: Request) -> Response:
             "entries": stored[:MAX_ROWS],
             "more": max(0, len(stored) - MAX_ROWS),
             "summary": entry_service.summary_text,
-            "zone_info": zone_of(request),
+            "zone_info": settings.zone,
             "entry_time": entry_service.entry_time,
-            "flash": flash(request),
+            "flash": flash(request, journal),
             "here": str(request.url.path)
             + ("?" + str(request.url.query) if request.url.query else ""),
         },

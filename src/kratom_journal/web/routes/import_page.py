@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
-import threading
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from kratom_journal.services import imports
-from kratom_journal.services.imports import ImportFailed
+from kratom_journal.web.deps import ImportJobsDep, JournalDep, PageCacheDep
 from kratom_journal.web.views import (
     FormState,
-    cache_of,
     checked_form,
-    journal_of,
+    not_found,
     redirect,
     render,
     text_values,
@@ -30,26 +25,6 @@ from kratom_journal.web.views import (
 router = APIRouter(include_in_schema=False)
 
 CHUNK = 1024 * 1024
-MAX_JOBS = 20
-
-
-@dataclass
-class ImportJob:
-    """One upload being imported: its progress and, at the end, its summary or problems."""
-
-    id: str
-    file_name: str
-    size: int
-    state: str = "running"
-    done: int = 0
-    total: int = 0
-    summary: str | None = None
-    skipped: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def percent(self) -> int | None:
-        return min(100, round(100 * self.done / self.total)) if self.total else None
 
 
 def _safe_name(name: str) -> str:
@@ -74,7 +49,13 @@ def import_page(request: Request) -> Response:
 
 
 @router.post("/import")
-async def upload(request: Request, form: Annotated[FormData, Depends(checked_form)]) -> Response:
+async def upload(
+    request: Request,
+    form: Annotated[FormData, Depends(checked_form)],
+    journal: JournalDep,
+    cache: PageCacheDep,
+    jobs: ImportJobsDep,
+) -> Response:
     values = text_values(form)
     upload_file = form.get("file")
     state = FormState(values=values)
@@ -92,66 +73,24 @@ async def upload(request: Request, form: Annotated[FormData, Depends(checked_for
         while chunk := await upload_file.read(CHUNK):
             handle.write(chunk)
             size += len(chunk)
-    job = ImportJob(id=uuid.uuid4().hex, file_name=target.name, size=size)
-    jobs: dict[str, ImportJob] = request.app.state.import_jobs
-    while len(jobs) >= MAX_JOBS:
-        jobs.pop(next(iter(jobs)))
-    jobs[job.id] = job
+    job = jobs.add(target.name, size)
     skip_bad = values.get("skip_bad") in {"1", "on"}
-    thread = threading.Thread(
-        target=_run,
-        args=(request, job, source, target, skip_bad),
-        name=f"import-{job.id[:8]}",
-        daemon=True,
-    )
-    thread.start()
+    jobs.start(journal, job, source, target, skip_bad, finished=cache.invalidate)
     return redirect(f"/import/jobs/{job.id}")
 
 
-def _run(request: Request, job: ImportJob, source: str | None, path: Path, skip_bad: bool) -> None:
-    """Run one import (all-or-nothing, as every import is) and keep what happened."""
-
-    def progress(done: int, total: int) -> None:
-        job.done, job.total = done, total
-
-    try:
-        summary = imports.run_import(
-            journal_of(request), source, path, skip_bad=skip_bad, progress=progress
-        )
-        job.summary = summary.line()
-        job.skipped = list(summary.skipped)
-        job.state = "done"
-    except ImportFailed as exc:
-        job.problems = [p.replace(str(path.parent) + "/", "") for p in exc.problems[:50]]
-        job.state = "failed"
-    except (ValueError, LookupError, OSError) as exc:
-        job.problems = [str(exc).replace(str(path.parent) + "/", "")]
-        job.state = "failed"
-    except Exception:  # never a traceback on the page; the journal is unchanged
-        job.problems = ["the import stopped unexpectedly; nothing was imported"]
-        job.state = "failed"
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        cache_of(request).invalidate()
-
-
 @router.get("/import/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job_id: str) -> Response:
-    job: Any = request.app.state.import_jobs.get(job_id)
+def job_page(request: Request, job_id: str, jobs: ImportJobsDep) -> Response:
+    job = jobs.get(job_id)
     if job is None:
-        return render(
-            request,
-            "error.html",
-            {"page": "import", "title": "Not found", "text": "There is no such import."},
-            status=404,
-        )
+        return not_found(request, "There is no such import.", page="import")
     return render(request, "import_job.html", {"page": "import", "title": "Import", "job": job})
 
 
 @router.get("/import/jobs/{job_id}/status")
-def job_status(request: Request, job_id: str) -> dict[str, Any]:
+def job_status(job_id: str, jobs: ImportJobsDep) -> dict[str, Any]:
     """The job's progress as JSON, for the page's optional script."""
-    job: Any = request.app.state.import_jobs.get(job_id)
+    job = jobs.get(job_id)
     if job is None:
         return {"state": "unknown"}
-    return {"state": job.state, "done": job.done, "total": job.total, "percent": job.percent}
+    return job.status()

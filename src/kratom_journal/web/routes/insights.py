@@ -7,9 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kratom_journal.analysis.insights import InsightReport
+from kratom_journal.services import insight_views
+from kratom_journal.store.journal import Journal
+from kratom_journal.web.cache import PageCache
 from kratom_journal.web.charts import forest_group
-from kratom_journal.web.optional import feature, module
-from kratom_journal.web.views import cache_of, journal_of, render
+from kratom_journal.web.deps import JournalDep, PageCacheDep
+from kratom_journal.web.views import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,87 +26,32 @@ VERDICT_TEXT = {
 }
 
 
-def insight_report(request: Request) -> tuple[Any, str | None]:
+def insight_report(journal: Journal, cache: PageCache) -> tuple[InsightReport | None, str | None]:
     """The insight report (cached until the journal changes), or why there is none."""
-    service = feature("insights")
-    if service is None:
-        return None, None
-
-    def compute() -> tuple[Any, str | None]:
-        try:
-            return service.run_insights(journal_of(request)), None
-        except Exception as exc:  # the analysis layer explains what is missing in plain words
-            if (
-                isinstance(exc, ValueError | LookupError | ArithmeticError)
-                or type(exc).__name__ == "AnalysisError"
-            ):
-                return None, str(exc)
-            raise
-
-    return cache_of(request).get("insights", compute)
+    return cache.get("insights", lambda: insight_views.insight_report(journal))
 
 
-def _bands(request: Request, outcomes: set[str]) -> dict[str, tuple[float, float]]:
-    """The meaningful-change band of each outcome, in the outcome's units.
-
-    Thresholds given in units of the person's own standard deviation are scaled
-    with the analysis layer's own rule, on the person's day table.
-    """
-    thresholds: Any = module("kratom_journal.analysis.thresholds")
-    service: Any = feature("insights")
-    if thresholds is None or service is None:
-        return {}
-    table = None
-    bands: dict[str, tuple[float, float]] = {}
-    for outcome in outcomes:
-        found = thresholds.threshold_for(outcome)
-        if found is None:
-            continue
-        if getattr(found, "kind", "absolute") == "absolute":
-            value = float(found.value)
-        else:
-            table = table or service.journal_day_table(journal_of(request))
-            if not table.has(outcome):
-                continue
-            value = float(found.in_units(table.column(outcome)))
-        bands[outcome] = (-value, value)
-    return bands
-
-
-def outcome_label(outcome: str) -> str:
-    """The outcome's plain name from the thresholds file (``sol_min`` -> its label)."""
-    thresholds: Any = module("kratom_journal.analysis.thresholds")
-    found = thresholds.threshold_for(outcome) if thresholds else None
-    return str(getattr(found, "label", "") or outcome.replace("_", " "))
-
-
-def unit_of(outcome: str) -> str:
-    thresholds: Any = module("kratom_journal.analysis.thresholds")
-    found = thresholds.threshold_for(outcome) if thresholds else None
-    return str(getattr(found, "unit", "") or "") if found else ""
-
-
-def result_cards(request: Request, report: Any) -> list[dict[str, Any]]:
+def result_cards(report: InsightReport) -> list[dict[str, Any]]:
     """Each result with its verdict and plain names."""
     cards = []
     for result in report.results:
-        verdict = str(getattr(result.verdict, "value", result.verdict))
+        verdict = str(result.verdict.value)
         cards.append(
             {
                 "result": result,
                 "verdict": verdict,
                 "exposure": result.exposure.replace("_", " "),
-                "outcome": outcome_label(result.outcome),
+                "outcome": insight_views.outcome_label(result.outcome),
                 "verdict_text": VERDICT_TEXT.get(verdict, verdict),
-                "days_needed": getattr(result, "days_needed", 0),
+                "days_needed": result.days_needed,
             }
         )
     return cards
 
 
-def outcome_groups(request: Request, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def outcome_groups(journal: Journal, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Decided results per outcome: the forest plot and each result's sentence and verdict."""
-    bands = _bands(request, {c["result"].outcome for c in cards})
+    bands = insight_views.meaningful_bands(journal, {c["result"].outcome for c in cards})
     groups: dict[str, list[dict[str, Any]]] = {}
     for card in cards:
         groups.setdefault(card["result"].outcome, []).append(card)
@@ -115,7 +64,11 @@ def outcome_groups(request: Request, cards: list[dict[str, Any]]) -> list[dict[s
         ]
         chart = (
             forest_group(
-                f"forest-{index}", members[0]["outcome"], rows, bands.get(outcome), unit_of(outcome)
+                f"forest-{index}",
+                members[0]["outcome"],
+                rows,
+                bands.get(outcome),
+                insight_views.outcome_unit(outcome),
             )
             if rows
             else None
@@ -128,22 +81,12 @@ def outcome_groups(request: Request, cards: list[dict[str, Any]]) -> list[dict[s
 
 
 @router.get("/insights", response_class=HTMLResponse)
-def insights_page(request: Request) -> Response:
-    if feature("insights") is None:
-        return render(
-            request,
-            "unavailable.html",
-            {"page": "insights", "title": "Insights", "what": "Insights"},
-        )
-    report, problem = insight_report(request)
-    cards = (
-        cache_of(request).get("insight_cards", lambda: result_cards(request, report))
-        if report is not None
-        else []
-    )
+def insights_page(request: Request, journal: JournalDep, cache: PageCacheDep) -> Response:
+    report, problem = insight_report(journal, cache)
+    cards = cache.get("insight_cards", lambda: result_cards(report)) if report is not None else []
     decided = [c for c in cards if c["verdict"] != "insufficient_data"]
     waiting = [c for c in cards if c["verdict"] == "insufficient_data"]
-    groups = cache_of(request).get("insight_groups", lambda: outcome_groups(request, decided))
+    groups = cache.get("insight_groups", lambda: outcome_groups(journal, decided))
     return render(
         request,
         "insights.html",
@@ -154,6 +97,6 @@ def insights_page(request: Request) -> Response:
             "problem": problem,
             "groups": groups,
             "waiting": waiting,
-            "withdrawal": getattr(report, "withdrawal", None),
+            "withdrawal": report.withdrawal if report is not None else None,
         },
     )

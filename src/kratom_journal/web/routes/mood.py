@@ -8,10 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kratom_journal.domain.entries import Kind
+from kratom_journal.domain.entries import Kind, MoodCheckin
+from kratom_journal.instruments.loader import shipped_instrument
+from kratom_journal.services import questionnaires as survey_service
+from kratom_journal.services.settings import JournalSettings
+from kratom_journal.store.journal import Journal
 from kratom_journal.web import charts
-from kratom_journal.web.optional import feature
-from kratom_journal.web.views import cache_of, day_start, journal_of, render, today_of, zone_of
+from kratom_journal.web.deps import JournalDep, PageCacheDep, SettingsDep, TodayDep
+from kratom_journal.web.views import day_start, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,15 +24,9 @@ SCORED_INSTRUMENTS = ("phq9", "gad7")
 SURVEYS = ("phq9", "gad7", "sows", "kud")
 
 
-def questionnaire_panel(request: Request) -> dict[str, Any] | None:
-    """Score charts, recent results and the crisis notice first when the latest PHQ-9 needs it."""
-    service = feature("questionnaires")
-    if service is None:
-        return None
-    from kratom_journal.instruments.loader import shipped_instrument
-
-    journal = journal_of(request)
-    administrations = service.list_administrations(journal)
+def questionnaire_panel(journal: Journal, settings: JournalSettings) -> dict[str, Any]:
+    """Score charts, recent results and the crisis notice first when the latest answers need it."""
+    administrations = survey_service.list_administrations(journal)
     charts_shown = []
     for instrument_id in SCORED_INSTRUMENTS:
         instrument = shipped_instrument(instrument_id)
@@ -44,28 +42,32 @@ def questionnaire_panel(request: Request) -> dict[str, Any] | None:
         charts_shown.append(
             charts.score_chart(instrument.short_name, points, bands, instrument.score_range[1])
         )
-    latest_phq9 = next((a for a in reversed(administrations) if a.instrument.id == "phq9"), None)
-    crisis = (
-        service.crisis_notice_for(journal) if latest_phq9 and latest_phq9.result.crisis else None
-    )
-    surveys = [shipped_instrument(i) for i in SURVEYS]
+    flagged = survey_service.latest_with_crisis(administrations)
+    crisis = survey_service.crisis_notice_for(journal, settings) if flagged else None
     return {
         "charts": charts_shown,
         "recent": list(reversed(administrations))[:10],
         "crisis": crisis,
-        "surveys": surveys,
+        "surveys": [shipped_instrument(i) for i in SURVEYS],
     }
 
 
 @router.get("/mood", response_class=HTMLResponse)
-def mood_page(request: Request) -> Response:
-    journal, zone = journal_of(request), zone_of(request)
-    today = today_of(request)
+def mood_page(
+    request: Request,
+    journal: JournalDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    cache: PageCacheDep,
+) -> Response:
+    zone = settings.zone
     days = [today - timedelta(days=i) for i in range(MOOD_DAYS - 1, -1, -1)]
     checkins = [
-        s.entry for s in journal.entries.list(Kind.MOOD, since=day_start(days[0], zone), tz=zone)
+        s.entry
+        for s in journal.entries.list(Kind.MOOD, since=day_start(days[0], zone), tz=zone)
+        if isinstance(s.entry, MoodCheckin)
     ]
-    chart = charts.mood_chart(checkins, days, zone)  # type: ignore[arg-type]
+    chart = charts.mood_chart(checkins, days)
     return render(
         request,
         "mood.html",
@@ -73,8 +75,8 @@ def mood_page(request: Request) -> Response:
             "page": "mood",
             "title": "Mood & scores",
             "main_chart": chart,
-            "questionnaires": cache_of(request).get(
-                "questionnaires", lambda: questionnaire_panel(request)
+            "questionnaires": cache.get(
+                "questionnaires", lambda: questionnaire_panel(journal, settings)
             ),
         },
     )

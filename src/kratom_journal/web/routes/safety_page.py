@@ -2,160 +2,114 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from kratom_journal.web.optional import feature
-from kratom_journal.web.views import (
-    FormState,
-    cache_of,
-    checked_form,
-    journal_of,
-    redirect,
-    render,
-    text_values,
-    today_of,
-    written,
-)
+from kratom_journal.domain.errors import JournalError
+from kratom_journal.safety.interactions import result_dict
+from kratom_journal.services import safety as safety_service
+from kratom_journal.services.settings import JournalSettings
+from kratom_journal.store.journal import Journal
+from kratom_journal.web import charts
+from kratom_journal.web.cache import PageCache
+from kratom_journal.web.deps import ClockDep, JournalDep, PageCacheDep, SettingsDep, TodayDep
+from kratom_journal.web.views import FormState, checked_form, redirect, render, text_values, written
 
 router = APIRouter(include_in_schema=False)
 
 MAX_NAMES = 10
 
 
-def _unavailable(request: Request) -> Response:
-    return render(
-        request,
-        "unavailable.html",
-        {
-            "page": "safety",
-            "title": "Safety",
-            "what": "Safety signals, interactions, legal status and evidence",
-        },
+def safety_overview(
+    journal: Journal, settings: JournalSettings, today: date, cache: PageCache
+) -> safety_service.SafetyOverview:
+    """The signals, the journal's interaction checks and the legal status (cached)."""
+    return cache.get(
+        "safety", lambda: safety_service.safety_overview(journal, today, settings), today
     )
 
 
-def safety_views(request: Request) -> dict[str, Any]:
-    """The report, the journal's interaction checks and the legal status (cached)."""
-    service: Any = feature("safety")
-    journal = journal_of(request)
-    today = today_of(request)
-
-    def compute() -> dict[str, Any]:
-        report = service.safety_report(journal, today).to_dict()
-        checks = [c.to_dict() for c in service.journal_checks(journal)]
-        try:
-            legal: Any = service.legal_status(journal, None, today).lines()
-        except LookupError as exc:
-            legal = str(exc)
-        return {"report": report, "checks": checks, "legal": legal}
-
-    return cache_of(request).get("safety", compute, today)
-
-
-TREND_DAYS = 28
-
-
-def dose_chart(request: Request, report: dict[str, Any]) -> Any:
-    """Doses per day over the last four weeks (only those days are read)."""
-    from datetime import timedelta
-
-    from kratom_journal.domain.entries import Dose, Kind
-    from kratom_journal.web import charts
-    from kratom_journal.web.views import day_start, zone_of
-
-    zone, today = zone_of(request), today_of(request)
-    days = [today - timedelta(days=i) for i in range(TREND_DAYS - 1, -1, -1)]
-    stored = journal_of(request).entries.list(Kind.DOSE, since=day_start(days[0], zone), tz=zone)
-    per_day = dict.fromkeys(days, 0)
-    for item in stored:
-        if isinstance(item.entry, Dose) and item.entry.substance == "kratom":
-            day = item.entry.taken_at.astimezone(zone).date()
-            if day in per_day:
-                per_day[day] += 1
-    trend = next(
-        (
-            s["values"].get("trend")
-            for s in report.get("signals", [])
-            if s.get("id") == "doses_trend"
-        ),
-        None,
-    )
-    return charts.doses_chart(days, list(per_day.values()), trend)
-
-
-def _page(request: Request, state: FormState, status: int = 200) -> Response:
-    service: Any = feature("safety")
-    views = safety_views(request)
+def _page(
+    request: Request,
+    journal: Journal,
+    settings: JournalSettings,
+    today: date,
+    cache: PageCache,
+    state: FormState,
+    status: int = 200,
+) -> Response:
+    overview = safety_overview(journal, settings, today, cache)
     names = [n.strip() for n in request.query_params.get("names", "").split(",") if n.strip()]
-    looked_up = [
-        dict(service.result_dict(c)) if hasattr(service, "result_dict") else _check_dict(c)
-        for c in service.check_names(names[:MAX_NAMES])
-    ]
+    looked_up = [dict(result_dict(c)) for c in safety_service.check_names(names[:MAX_NAMES])]
+    counts = safety_service.kratom_doses_per_day(
+        journal, today, settings.zone, safety_service.doses_trend(overview.report)
+    )
     return render(
         request,
         "safety.html",
         {
             "page": "safety",
             "title": "Safety",
-            **views,
+            "report": overview.report,
+            "checks": overview.checks,
+            "legal": overview.legal,
+            "legal_problem": overview.legal_problem,
             "looked_up": looked_up,
-            "dose_chart": dose_chart(request, views["report"]),
+            "dose_chart": charts.doses_chart(counts.days, counts.counts, counts.trend),
             "names": ", ".join(names),
             "state": state,
-            "medicines": service.list_medicines(journal_of(request)),
-            "evidence": service.evidence_panel(),
+            "medicines": safety_service.list_medicines(journal),
+            "evidence": safety_service.evidence_panel(),
         },
         status=status,
     )
 
 
-def _check_dict(check: Any) -> dict[str, Any]:
-    from kratom_journal.safety.interactions import result_dict
-
-    return dict(result_dict(check))
-
-
 @router.get("/safety", response_class=HTMLResponse)
-def safety_page(request: Request) -> Response:
-    if feature("safety") is None:
-        return _unavailable(request)
-    return _page(request, FormState())
+def safety_page(
+    request: Request,
+    journal: JournalDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    cache: PageCacheDep,
+) -> Response:
+    return _page(request, journal, settings, today, cache, FormState())
 
 
 @router.post("/safety/medicines")
 def declare_medicine(
-    request: Request, form: Annotated[FormData, Depends(checked_form)]
+    request: Request,
+    form: Annotated[FormData, Depends(checked_form)],
+    journal: JournalDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    cache: PageCacheDep,
+    clock: ClockDep,
 ) -> Response:
     """Declare a regular medicine once, so every page checks it for interactions."""
-    service: Any = feature("safety")
-    if service is None:
-        return _unavailable(request)
     values = text_values(form)
     try:
-        service.declare_medicine(
-            journal_of(request), values.get("name", ""), daily=values.get("daily") in {"1", "on"}
+        safety_service.declare_medicine(
+            journal, values.get("name", ""), daily=values.get("daily") in {"1", "on"}, clock=clock
         )
-    except (ValueError, LookupError) as exc:
-        state = FormState(values=values, errors={"name": getattr(exc, "message", str(exc))})
-        return _page(request, state, status=422)
+    except JournalError as exc:
+        state = FormState(values=values, errors={"name": exc.message})
+        return _page(request, journal, settings, today, cache, state, status=422)
     written(request)
     return redirect("/safety#medicines")
 
 
-@router.post("/safety/medicines/{medicine_id}/remove")
+@router.post("/safety/medicines/{medicine_id}/remove", dependencies=[Depends(checked_form)])
 def remove_medicine(
-    request: Request, medicine_id: str, form: Annotated[FormData, Depends(checked_form)]
+    request: Request, medicine_id: str, journal: JournalDep, clock: ClockDep
 ) -> Response:
-    service: Any = feature("safety")
-    if service is None:
-        return _unavailable(request)
     try:
-        service.remove_medicine(journal_of(request), medicine_id)
-    except (ValueError, LookupError):
-        pass
+        safety_service.remove_medicine(journal, medicine_id, clock=clock)
+    except safety_service.MedicineNotFound:
+        pass  # already removed (a second click): the list shows the current state
     written(request)
     return redirect("/safety#medicines")

@@ -8,17 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from kratom_journal.domain.errors import InvalidEntry
-from kratom_journal.services.settings import (
-    SETTINGS,
-    effective_settings,
-    set_setting,
-    unset_setting,
-)
+from kratom_journal.services.settings import SETTINGS, effective_settings, replace_settings
+from kratom_journal.web.deps import JournalDep
 from kratom_journal.web.views import (
     FormState,
     checked_form,
-    journal_of,
     redirect,
     render,
     text_values,
@@ -55,37 +49,22 @@ def _page(request: Request, state: FormState, saved: bool = False, status: int =
 
 
 @router.get("/settings", response_class=HTMLResponse)
-def settings_page(request: Request) -> Response:
-    current = effective_settings(journal_of(request))
+def settings_page(request: Request, journal: JournalDep) -> Response:
+    current = effective_settings(journal)
     return _page(
         request, FormState(values=dict(current)), saved=request.query_params.get("saved") == "1"
     )
 
 
 @router.post("/settings")
-def save_settings(request: Request, form: Annotated[FormData, Depends(checked_form)]) -> Response:
+def save_settings(
+    request: Request, form: Annotated[FormData, Depends(checked_form)], journal: JournalDep
+) -> Response:
     """Store each setting; an empty field goes back to its default. Nothing is saved on error."""
     values = text_values(form)
-    journal = journal_of(request)
-    state = FormState(values=values)
-    from kratom_journal.services.settings import SETTINGS as known
-
-    for key, (validator, _) in known.items():
-        text = values.get(key, "").strip()
-        if text:
-            try:
-                validator(text)
-            except InvalidEntry as exc:
-                state.errors[key] = exc.message
+    state = FormState(values=values, errors=replace_settings(journal, values))
     if state.errors:
         state.message = "Nothing was saved; please correct the fields marked below."
         return _page(request, state, status=422)
-    stored = journal.settings.all()
-    for key in known:
-        text = values.get(key, "").strip()
-        if text:
-            set_setting(journal, key, text)
-        elif key in stored:
-            unset_setting(journal, key)
     written(request)
     return redirect("/settings?saved=1")

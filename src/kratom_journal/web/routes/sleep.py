@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
+from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.services.sleep_panels import recent_weeks, wearable_period
+from kratom_journal.services.sleep_stats import doses_by_night
+from kratom_journal.sleep.metrics import NightMetrics, night_metrics
+from kratom_journal.store.journal import Journal
 from kratom_journal.web import charts
-from kratom_journal.web.optional import feature
-from kratom_journal.web.routes.panels import sleep_week_metrics, wearable_nights
-from kratom_journal.web.views import journal_of, render, today_of, zone_of
+from kratom_journal.web.deps import JournalDep, SettingsDep, TodayDep
+from kratom_journal.web.views import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,11 +32,10 @@ def nights_shown(request: Request) -> int:
 
 
 def diary_window(
-    request: Request, count: int
+    journal: Journal, today: date, zone: tzinfo, count: int
 ) -> tuple[list[date], dict[date, SleepDiaryEntry], list[Dose]]:
     """The last ``count`` nights (newest last), their diary entries and the doses around them."""
-    journal, zone = journal_of(request), zone_of(request)
-    last = today_of(request) - timedelta(days=1)
+    last = today - timedelta(days=1)
     nights = [last - timedelta(days=i) for i in range(count - 1, -1, -1)]
     since = datetime.combine(nights[0], time(0), tzinfo=zone)
     until = datetime.combine(last + timedelta(days=2), time(0), tzinfo=zone)
@@ -51,26 +54,27 @@ def diary_window(
     return nights, diary, doses
 
 
-def diary_metrics(entry: SleepDiaryEntry | None) -> Any:
-    """Derived diary metrics (total sleep, efficiency) where this build computes them."""
-    if entry is None or feature("sleep_stats") is None:
+def diary_metrics(entry: SleepDiaryEntry | None) -> NightMetrics | None:
+    """Derived diary metrics (total sleep, efficiency) of a night, if it is logged and complete."""
+    if entry is None:
         return None
-    from kratom_journal.sleep.metrics import night_metrics
-
     try:
         return night_metrics(entry)
-    except ValueError:
+    except InvalidEntry:
         return None
 
 
 @router.get("/sleep", response_class=HTMLResponse)
-def sleep_page(request: Request) -> Response:
+def sleep_page(
+    request: Request, journal: JournalDep, settings: SettingsDep, today: TodayDep
+) -> Response:
     count = nights_shown(request)
-    nights, diary, doses = diary_window(request, count)
-    journal, zone = journal_of(request), zone_of(request)
-    wearable = wearable_nights(journal, nights[0], nights[-1])
-    stages = wearable["stages"] if wearable else None
+    zone = settings.zone
+    nights, diary, doses = diary_window(journal, today, zone, count)
+    wearable = wearable_period(journal, nights[0], nights[-1])
+    stages = wearable.stages if wearable else None
     chart = charts.sleep_chart(nights, diary, doses, zone, stages)
+    kratom = doses_by_night(d for d in doses if d.substance == "kratom")
     rows: list[dict[str, Any]] = []
     for night in reversed(nights):
         entry = diary.get(night)
@@ -79,7 +83,8 @@ def sleep_page(request: Request) -> Response:
                 "night": night,
                 "entry": entry,
                 "metrics": diary_metrics(entry),
-                "wearable": (wearable or {}).get("nights", {}).get(night),
+                "wearable": wearable.nights.get(night) if wearable else None,
+                "kratom": kratom.get(night, []),
             }
         )
     return render(
@@ -92,7 +97,7 @@ def sleep_page(request: Request) -> Response:
             "rows": rows,
             "count": count,
             "choices": NIGHT_CHOICES,
-            "weeks": sleep_week_metrics(journal, today_of(request)),
+            "weeks": recent_weeks(journal, today, zone),
             "wearable": wearable,
             "zone_info": zone,
         },

@@ -1,43 +1,39 @@
-"""Questionnaires one item per screen; crisis resources first whenever PHQ-9 item 9 is above 0."""
+"""Questionnaires one item per screen; crisis resources first whenever an answer calls for them.
+
+Which answers call for them is the instrument's own rule
+(:func:`~kratom_journal.instruments.scoring.safety_flags`; PHQ-9: item 9 above 0).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from kratom_journal.web.optional import feature
+from kratom_journal.domain.errors import JournalError, NotFound
+from kratom_journal.instruments import Instrument, InstrumentError
+from kratom_journal.services import questionnaires as survey_service
+from kratom_journal.services.settings import JournalSettings
+from kratom_journal.store.journal import Journal
+from kratom_journal.web.deps import ClockDep, JournalDep, SettingsDep
 from kratom_journal.web.views import (
     checked_form,
-    journal_of,
+    not_found,
     redirect,
     render,
     text_values,
     written,
-    zone_of,
 )
 
 router = APIRouter(include_in_schema=False)
 
 
-def _unavailable(request: Request) -> Response:
-    return render(
-        request,
-        "unavailable.html",
-        {"page": "mood", "title": "Questionnaires", "what": "Questionnaires"},
-        status=404,
-    )
-
-
-def _instrument(instrument_id: str) -> Any:
-    from kratom_journal.instruments.loader import shipped_instrument
-
+def _instrument(instrument_id: str) -> Instrument | None:
     try:
-        return shipped_instrument(instrument_id)
-    except (KeyError, ValueError, OSError):
+        return survey_service.survey_instrument(instrument_id)
+    except InstrumentError:
         return None
 
 
@@ -49,23 +45,17 @@ def _answers(text: str, count: int) -> list[int | None]:
     return values
 
 
-def _crisis(request: Request, instrument: Any, answers: list[int | None]) -> Any:
-    from kratom_journal.safety.crisis import needs_crisis_notice
-
-    if not instrument.safety:
-        return None
-    items = instrument.items
-    by_id = {item.id: value for item, value in zip(items, answers, strict=False)}
-    if instrument.id == "phq9" and needs_crisis_notice(by_id, "phq9"):
-        return feature("questionnaires").crisis_notice_for(journal_of(request))  # type: ignore[union-attr]
-    return None
-
-
 def _item_page(
-    request: Request, instrument: Any, answers: list[int | None], error: str | None = None
+    request: Request,
+    journal: Journal,
+    settings: JournalSettings,
+    instrument: Instrument,
+    answers: list[int | None],
+    error: str | None = None,
 ) -> Response:
     step = len(answers)
     item = instrument.items[step]
+    given = {item.id: value for item, value in zip(instrument.items, answers, strict=False)}
     return render(
         request,
         "survey_item.html",
@@ -79,7 +69,7 @@ def _item_page(
             "total_steps": len(instrument.items),
             "answers": _encode(answers),
             "error": error,
-            "crisis": _crisis(request, instrument, answers),
+            "crisis": survey_service.crisis_notice_if_needed(journal, instrument, given, settings),
         },
         status=422 if error else 200,
     )
@@ -89,18 +79,15 @@ def _encode(answers: list[int | None]) -> str:
     return ",".join("" if a is None else str(a) for a in answers)
 
 
+def _no_survey(request: Request) -> Response:
+    return not_found(request, "There is no such questionnaire.", page="mood")
+
+
 @router.get("/surveys/{instrument_id}", response_class=HTMLResponse)
 def survey_start(request: Request, instrument_id: str) -> Response:
-    if feature("questionnaires") is None:
-        return _unavailable(request)
     instrument = _instrument(instrument_id)
     if instrument is None:
-        return render(
-            request,
-            "error.html",
-            {"page": "mood", "title": "Not found", "text": "There is no such questionnaire."},
-            status=404,
-        )
+        return _no_survey(request)
     return render(
         request,
         "survey_intro.html",
@@ -110,59 +97,68 @@ def survey_start(request: Request, instrument_id: str) -> Response:
 
 @router.post("/surveys/{instrument_id}")
 def survey_step(
-    request: Request, instrument_id: str, form: Annotated[FormData, Depends(checked_form)]
+    request: Request,
+    instrument_id: str,
+    form: Annotated[FormData, Depends(checked_form)],
+    journal: JournalDep,
+    settings: SettingsDep,
+    clock: ClockDep,
 ) -> Response:
     """Take one answer and show the next item, or save and show the result."""
-    service = feature("questionnaires")
-    instrument = _instrument(instrument_id) if service else None
-    if service is None or instrument is None:
-        return _unavailable(request)
+    instrument = _instrument(instrument_id)
+    if instrument is None:
+        return _no_survey(request)
     values = text_values(form)
     answers = _answers(values.get("answers", ""), len(instrument.items))
     action = values.get("action", "next")
     if action == "back" and answers:
-        return _item_page(request, instrument, answers[:-1])
+        return _item_page(request, journal, settings, instrument, answers[:-1])
     if action in {"next", "skip"} and "item" in values and len(answers) < len(instrument.items):
         if action == "next":
             choice = values.get("answer", "")
             allowed = {o.value for o in instrument.options(instrument.items[len(answers)])}
             if not choice.isdigit() or int(choice) not in allowed:
-                return _item_page(request, instrument, answers, "Choose one answer, or skip it.")
+                return _item_page(
+                    request,
+                    journal,
+                    settings,
+                    instrument,
+                    answers,
+                    "Choose one answer, or skip it.",
+                )
             answers.append(int(choice))
         else:
             answers.append(None)
     if len(answers) < len(instrument.items):
-        return _item_page(request, instrument, answers)
+        return _item_page(request, journal, settings, instrument, answers)
     by_id = {item.id: value for item, value in zip(instrument.items, answers, strict=True)}
-    moment = datetime.now(zone_of(request))
     try:
-        stored = service.record_administration(
-            journal_of(request), instrument, by_id, at=moment, zone=str(zone_of(request))
+        stored = survey_service.record_administration(
+            journal,
+            instrument,
+            by_id,
+            at=clock.now_in(settings.zone),
+            zone=settings.zone_name,
+            clock=clock,
         )
-    except ValueError as exc:
-        return _item_page(request, instrument, answers[:-1], str(exc))
+    except JournalError as exc:
+        return _item_page(request, journal, settings, instrument, answers[:-1], str(exc))
     written(request)
     return redirect(f"/surveys/results/{stored.id}")
 
 
 @router.get("/surveys/results/{administration_id}", response_class=HTMLResponse)
-def survey_result(request: Request, administration_id: str) -> Response:
-    service = feature("questionnaires")
-    if service is None:
-        return _unavailable(request)
-    found = [
-        a for a in service.list_administrations(journal_of(request)) if a.id == administration_id
-    ]
-    if not found:
-        return render(
-            request,
-            "error.html",
-            {"page": "mood", "title": "Not found", "text": "There is no such result."},
-            status=404,
-        )
-    administration = found[0]
+def survey_result(
+    request: Request, administration_id: str, journal: JournalDep, settings: SettingsDep
+) -> Response:
+    try:
+        administration = survey_service.find_administration(journal, administration_id)
+    except NotFound:
+        return not_found(request, "There is no such result.", page="mood")
     crisis = (
-        service.crisis_notice_for(journal_of(request)) if administration.result.crisis else None
+        survey_service.crisis_notice_for(journal, settings)
+        if administration.result.crisis
+        else None
     )
     return render(
         request,
@@ -172,6 +168,6 @@ def survey_result(request: Request, administration_id: str) -> Response:
             "title": f"{administration.instrument.short_name} result",
             "administration": administration,
             "crisis": crisis,
-            "view": service.administration_view(administration),
+            "view": survey_service.administration_view(administration),
         },
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,52 +11,33 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from kratom_journal.domain.entries import Dose, Form, Kind, Symptom, Unit
-from kratom_journal.domain.errors import ImplausibleEntry
+from kratom_journal.domain.errors import ImplausibleEntry, NotFound
 from kratom_journal.services import entries as entry_service
-from kratom_journal.store.journal import StoredEntry, live_diary_for_night
+from kratom_journal.services import experiments as experiment_service
+from kratom_journal.services import questionnaires as survey_service
+from kratom_journal.services.clock import Clock
+from kratom_journal.services.safety import interaction_note
+from kratom_journal.services.settings import JournalSettings
+from kratom_journal.store.journal import Journal, StoredEntry
 from kratom_journal.web import forms
-from kratom_journal.web.routes.panels import (
-    interaction_note,
-    recent_crisis_notice,
-    tonight_assignment,
-)
+from kratom_journal.web.cache import PageCache
+from kratom_journal.web.deps import ClockDep, JournalDep, PageCacheDep, SettingsDep, TodayDep
 from kratom_journal.web.views import (
     FormState,
-    cache_of,
     checked_form,
     day_bounds,
-    journal_of,
+    not_found,
     redirect,
     render,
     text_values,
-    today_of,
     written,
-    zone_of,
 )
 
 router = APIRouter(include_in_schema=False)
 
-PREFILL_STEPS = (2, 14, 60)
-"""How far back (days) the dose form looks for the last strain/form/amount (bounded work)."""
-
-
-def last_kratom_dose(request: Request) -> StoredEntry | None:
-    """The most recent kratom dose of the last weeks: pre-filled as a convenience only.
-
-    The search widens step by step, so the usual case (a dose in the last days)
-    reads only those days.
-    """
-    journal, zone = journal_of(request), zone_of(request)
-    today = today_of(request)
-    for days in PREFILL_STEPS:
-        doses = journal.entries.list(Kind.DOSE, since=today - timedelta(days=days), tz=zone)
-        kratom = [d for d in doses if isinstance(d.entry, Dose) and d.entry.substance == "kratom"]
-        if kratom:
-            return kratom[-1]
-    return None
-
 
 def dose_prefill(last: StoredEntry | None) -> dict[str, str]:
+    """The last kratom dose's amount, strain and form, to pre-fill the dose form."""
     if last is None or not isinstance(last.entry, Dose):
         return {}
     dose = last.entry
@@ -69,20 +51,24 @@ def dose_prefill(last: StoredEntry | None) -> dict[str, str]:
     }
 
 
-def today_context(request: Request) -> dict[str, Any]:
-    journal, zone = journal_of(request), zone_of(request)
-    today = today_of(request)
+def today_context(
+    request: Request,
+    journal: Journal,
+    settings: JournalSettings,
+    clock: Clock,
+    today: date,
+    cache: PageCache,
+) -> dict[str, Any]:
+    zone = settings.zone
     start, end = day_bounds(today, zone)
-    logged: list[StoredEntry] = []
-    for kind in (Kind.DOSE, Kind.MOOD, Kind.SIDE_EFFECT):
-        logged.extend(journal.entries.list(kind, since=start, until=end, tz=zone))
     last_night = today - timedelta(days=1)
-    with journal.session() as session:
-        diary = live_diary_for_night(session, last_night)
-    if diary is not None:
-        logged.append(diary)
-    logged.sort(key=entry_service.entry_time)
-    last = last_kratom_dose(request)
+    logged = entry_service.logged_between(journal, start, end, zone, last_night)
+    diary = next((s for s in logged if s.kind is Kind.SLEEP), None)
+    last = entry_service.last_kratom_dose(journal, today, zone)
+
+    def crisis() -> Any:
+        return survey_service.recent_crisis_notice(journal, clock.now(), settings)
+
     return {
         "page": "today",
         "title": "Today",
@@ -99,15 +85,13 @@ def today_context(request: Request) -> dict[str, Any]:
         "substances": forms.SUBSTANCE_CHOICES,
         "summary": entry_service.summary_text,
         "when": when_shown(zone),
-        "assignment": tonight_assignment(journal),
-        "flash": flash(request),
-        "crisis": cache_of(request).get(
-            "crisis_today", lambda: recent_crisis_notice(journal), today
-        ),
+        "assignment": experiment_service.tonight(journal, today),
+        "flash": flash(request, journal),
+        "crisis": cache.get("crisis_today", crisis, today),
     }
 
 
-def when_shown(zone: Any) -> Any:
+def when_shown(zone: tzinfo) -> Callable[[StoredEntry], str]:
     """A function giving the local clock time an entry is listed at."""
 
     def when(stored: StoredEntry) -> str:
@@ -119,49 +103,61 @@ def when_shown(zone: Any) -> Any:
     return when
 
 
-def flash(request: Request) -> dict[str, Any] | None:
+def flash(request: Request, journal: Journal) -> dict[str, Any] | None:
     """The confirmation shown after a save or delete, with its undo button."""
-    journal = journal_of(request)
     for action in ("saved", "edited", "deleted", "restored"):
         entry_id = request.query_params.get(action)
         if entry_id:
             try:
                 stored = journal.entries.get(entry_id)
-            except (LookupError, ValueError):
+            except NotFound:
                 return None
+            note = None
+            if action == "saved" and isinstance(stored.entry, Dose):
+                note = interaction_note(stored.entry.substance)
             return {
                 "action": action,
                 "entry": stored,
                 "text": entry_service.summary_text(stored),
-                "interaction": interaction_note(stored.entry) if action == "saved" else None,
+                "interaction": note,
             }
     return None
 
 
 @router.get("/", response_class=HTMLResponse)
-def today_page(request: Request) -> Response:
-    return render(request, "today.html", today_context(request))
+def today_page(
+    request: Request,
+    journal: JournalDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    today: TodayDep,
+    cache: PageCacheDep,
+) -> Response:
+    context = today_context(request, journal, settings, clock, today, cache)
+    return render(request, "today.html", context)
 
 
 @router.post("/log/{form_name}")
 def log_entry(
-    request: Request, form_name: str, form: Annotated[FormData, Depends(checked_form)]
+    request: Request,
+    form_name: str,
+    form: Annotated[FormData, Depends(checked_form)],
+    journal: JournalDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    today: TodayDep,
+    cache: PageCacheDep,
 ) -> Response:
     """Save one of Today's forms; on a mistake show the form again with the message."""
     submit = forms.SUBMITTERS.get(form_name)
     if submit is None:
-        return render(
-            request,
-            "error.html",
-            {"title": "Not found", "page": "", "text": "There is no such form."},
-            status=404,
-        )
+        return not_found(request, "There is no such form.")
     values = text_values(form)
     try:
-        stored = submit(journal_of(request), values)
+        stored = submit(journal, values, settings=settings, clock=clock)
     except forms.ENTRY_ERRORS as exc:
         field, message = forms.failure(exc, form_name)
-        context = today_context(request)
+        context = today_context(request, journal, settings, clock, today, cache)
         state = FormState(values=values, errors={field or "form": message})
         state.message = message
         context["forms"][form_name] = state

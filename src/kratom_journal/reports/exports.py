@@ -1,7 +1,7 @@
 """Registry of extra export formats (``kj export --format NAME PATH``).
 
-JSON and CSV are built in (see :mod:`transfer`); report modules register further
-formats here as functions ``(journal, path) -> str`` returning a one-line summary.
+JSON and CSV are built in (see :mod:`kratom_journal.services.transfer`); the
+formats here are functions ``(journal, path) -> str`` returning a one-line summary.
 """
 
 from __future__ import annotations
@@ -15,19 +15,19 @@ Exporter = Callable[[Journal, Path], str]
 
 
 def _fhir(journal: Journal, path: Path) -> str:
-    from kratom_journal.services.fhir_export import export_fhir
+    from kratom_journal.reports.fhir_bundle import export_fhir
 
     return export_fhir(journal, path)
 
 
 def _parquet(journal: Journal, path: Path) -> str:
-    from kratom_journal.services.tidy_export import export_parquet
+    from kratom_journal.reports.tidy_export import export_parquet
 
     return export_parquet(journal, path)
 
 
 def _tidy_csv(journal: Journal, path: Path) -> str:
-    from kratom_journal.services.tidy_export import export_tidy_csv
+    from kratom_journal.reports.tidy_export import export_tidy_csv
 
     return export_tidy_csv(journal, path)
 
