@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
+
+from kratom_journal.data import data_path
 
 
 class OutcomeThreshold(BaseModel):
@@ -47,9 +48,7 @@ class ThresholdFile(BaseModel):
 @cache
 def load_thresholds() -> ThresholdFile:
     """Read and validate the shipped thresholds."""
-    text = (resources.files("kratom_journal") / "data" / "meaningful_change.json").read_text(
-        encoding="utf-8"
-    )
+    text = data_path("meaningful_change.json").read_text(encoding="utf-8")
     return ThresholdFile.model_validate(json.loads(text))
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from kratom_journal.data import data_path
 from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.instruments.schema import Instrument
 
@@ -55,8 +55,7 @@ def shipped_instrument(instrument_id: str) -> Instrument:
     if instrument_id not in SHIPPED_IDS:
         known = ", ".join(SHIPPED_IDS)
         raise InstrumentError(f"unknown instrument {instrument_id!r}; expected one of {known}")
-    folder = resources.files("kratom_journal").joinpath("data", "instruments")
-    text = folder.joinpath(f"{instrument_id}.json").read_text(encoding="utf-8")
+    text = data_path("instruments", f"{instrument_id}.json").read_text(encoding="utf-8")
     return parse_instrument(text, f"data/instruments/{instrument_id}.json")
 
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kratom_journal.data import data_path
 from kratom_journal.instruments.loader import shipped_instrument
 from kratom_journal.instruments.scoring import needs_crisis_resources, safety_flags
 
@@ -64,11 +64,7 @@ class CrisisFile(_Strict):
 @cache
 def crisis_data() -> CrisisFile:
     """The shipped crisis-line file, validated."""
-    text = (
-        resources.files("kratom_journal")
-        .joinpath("data", "crisis_lines.json")
-        .read_text(encoding="utf-8")
-    )
+    text = data_path("crisis_lines.json").read_text(encoding="utf-8")
     return CrisisFile.model_validate_json(text)
 
 

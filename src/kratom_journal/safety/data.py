@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from kratom_journal.data import data_path
 from kratom_journal.safety.schemas import (
     DrugNamesFile,
     EvidenceFile,
@@ -42,7 +42,7 @@ class DataFileError(ValueError):
 
 def read_json(name: str) -> object:
     """Parse one file from ``kratom_journal/data``."""
-    path = resources.files("kratom_journal").joinpath("data", name)
+    path = data_path(name)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:

@@ -32,6 +32,7 @@ from kratom_journal.analysis.experiments import (
     withdrawal_warning,
 )
 from kratom_journal.analysis.withdrawal import is_regular_user
+from kratom_journal.data import data_path
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
 from kratom_journal.store import experiments as store
@@ -254,8 +255,7 @@ def power_table() -> dict[str, Any]:
     (``None`` where the design is refused).
     """
     import json
-    from importlib import resources
 
-    text = resources.files("kratom_journal.data").joinpath("experiment_power.json").read_text()
+    text = data_path("experiment_power.json").read_text(encoding="utf-8")
     table: dict[str, Any] = json.loads(text)
     return table

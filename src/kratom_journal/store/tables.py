@@ -116,26 +116,25 @@ ENTRY_TABLES: dict[str, type[Any]] = {
     "side-effect": SideEffectRow,
 }
 
-# Modules that add tables of their own register them here, so that migrations and
-# tests see one metadata.
-_EXTRA_TABLE_MODULES: tuple[str, ...] = (
-    "kratom_journal.store.instrument_tables",
-    "kratom_journal.store.safety_tables",
-    "kratom_journal.store.wearable_tables",
-    "kratom_journal.store.experiment_tables",
-    "kratom_journal.store.cache_tables",
-    "kratom_journal.store.versioning",
+# The modules that add tables of their own, imported here so that migrations and
+# tests see one metadata with every table.
+from kratom_journal.store import (  # noqa: E402
+    cache_tables,
+    experiment_tables,
+    instrument_tables,
+    safety_tables,
+    versioning,
+    wearable_tables,
 )
 
-
-def _load_extra_tables() -> None:
-    import importlib
-
-    for name in _EXTRA_TABLE_MODULES:
-        importlib.import_module(name)
-
-
-_load_extra_tables()
+TABLE_MODULES = (
+    instrument_tables,
+    safety_tables,
+    wearable_tables,
+    experiment_tables,
+    cache_tables,
+    versioning,
+)
 metadata: MetaData = Base.metadata
 
 __all__ = ["metadata"]
