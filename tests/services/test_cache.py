@@ -3,7 +3,8 @@
 What is tested: a hit, and invalidation by an entry write, a setting, a medicine
 and a questionnaire, including writes made through another connection; a wearable
 import and a JSON import that adds nothing but wearable samples and nights each
-recompute the insights the report and the pages show.
+recompute the insights the report and the pages show, and so do a setting
+and an experiment's adherence log.
 What is NOT tested: the insights themselves (tests/analysis).
 """
 
@@ -109,3 +110,41 @@ def test_a_json_import_of_only_wearable_nights_changes_the_cached_insights(
         assert data_version(session) != before
     assert insight_rows(journal) == {"error": "computed 2 times"}
     assert len(calls) == 2
+
+
+def test_a_setting_and_an_experiment_log_change_the_report_and_web_insights(
+    journal: Journal, journal_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The report reads ``insight_rows``; the Insights page its page cache. Both follow writes."""
+    from fastapi.testclient import TestClient
+
+    from kratom_journal.services import experiments
+    from kratom_journal.services.insights import insight_rows
+    from kratom_journal.services.settings import set_setting
+    from kratom_journal.web import WebSettings, create_app
+    from tests.services.test_experiments_service import FIRST, strain_plan
+
+    calls = _insight_calls(monkeypatch)
+    app = create_app(WebSettings(db=str(journal_path)))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+
+        def web_computations() -> int:
+            before = len(calls)
+            assert client.get("/insights").status_code == 200
+            return len(calls) - before
+
+        assert web_computations() == 1 and web_computations() == 0
+        report_first = insight_rows(journal)
+        assert insight_rows(journal) == report_first  # reused
+
+        set_setting(journal, "timezone", "America/New_York")
+        assert web_computations() == 1
+        assert insight_rows(journal) != report_first
+
+        experiments.plan_experiment(journal, strain_plan())
+        experiments.start_experiment(journal, seed=3)
+        after_start = insight_rows(journal)
+        assert web_computations() == 1
+        experiments.log_adherence(journal, FIRST, True)
+        assert web_computations() == 1
+        assert insight_rows(journal) != after_start

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -11,8 +13,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.prompt import Confirm
 
+from kratom_journal.domain.entries import Kind
+from kratom_journal.domain.errors import ImplausibleEntry
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.store.journal import StoredEntry
 
 if TYPE_CHECKING:
     from kratom_journal.services.settings import JournalSettings
@@ -112,3 +118,32 @@ def open_command(ctx: typer.Context) -> Command:
 
     journal = open_from_context(ctx)
     return Command(journal, read_settings(journal), command_clock())
+
+
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", help="dose, sleep, mood, side-effect (repeatable), or night (wearables)."
+    ),
+]
+
+
+def parse_kind(text: str) -> Kind:
+    try:
+        return Kind(text.strip().lower())
+    except ValueError:
+        fail(f"unknown kind {text!r}; expected one of {', '.join(k.value for k in Kind)}")
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirming(store: Callable[[bool], StoredEntry], yes: bool) -> StoredEntry:
+    """Store; on an implausible value ask (in a terminal) or explain ``--yes``."""
+    try:
+        return store(yes)
+    except ImplausibleEntry as exc:
+        if interactive() and Confirm.ask(f"{exc.message}. Save it anyway?", default=False):
+            return store(True)
+        fail(f"{exc.message}; nothing saved (use --yes to accept it)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -19,6 +19,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from kratom_journal.store.journal import Journal
+
 if TYPE_CHECKING:
     from kratom_journal.services.import_summary import ImportSummary
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def import_with_progress(
-    journal: Any,
+    journal: Journal,
     source: str | None,
     path: Path,
     skip_bad: bool = False,
@@ -74,7 +76,7 @@ def import_with_progress(
 
 
 def print_nights(
-    journal: Any,
+    journal: Journal,
     since: date | None = None,
     until: date | None = None,
     as_json: bool = False,
@@ -147,7 +149,7 @@ def register(app: typer.Typer) -> None:
 
 
 def list_nights_command(
-    journal: Any, kinds: list[str], since: str | None, until: str | None, as_json: bool
+    journal: Journal, kinds: list[str], since: str | None, until: str | None, as_json: bool
 ) -> None:
     """``kj list --kind night``: derived nights (other kinds cannot be mixed in)."""
     from kratom_journal.cli.common import fail

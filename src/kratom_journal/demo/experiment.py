@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.experiments import ExperimentPlan
@@ -13,9 +12,10 @@ from kratom_journal.services.experiments import (
     plan_experiment,
     start_experiment,
 )
+from kratom_journal.store.journal import Journal
 
 
-def add_demo_experiment(journal: Any, start: date, today: date) -> StoredExperiment:
+def add_demo_experiment(journal: Journal, start: date, today: date) -> StoredExperiment:
     """Put a running strain-vs-strain block experiment, with some adherence, into a journal.
 
     Meant for the demo journal: 6 pairs of 3-day blocks (first day of each block is washout),

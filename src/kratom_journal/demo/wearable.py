@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import Any
 
 from kratom_journal.demo.synthetic import NightPlan, SyntheticNight, generate_nights, night_like
 from kratom_journal.domain.entries import Kind, SleepDiaryEntry
@@ -23,6 +22,7 @@ from kratom_journal.sleep.samples import (
     SourceRef,
     Stage,
 )
+from kratom_journal.store.journal import Journal
 
 DEMO_WATCH = SourceRef(
     "apple-health",
@@ -77,14 +77,18 @@ def _records(nights: Iterable[SyntheticNight]) -> Iterator[Record]:
 
 
 def add_demo_wearable(
-    journal: Any, first_night: date, count: int, seed: int = 7, zone: str = "America/Los_Angeles"
+    journal: Journal,
+    first_night: date,
+    count: int,
+    seed: int = 7,
+    zone: str = "America/Los_Angeles",
 ) -> ImportSummary:
     """Fill a (demo) journal with generated watch and phone nights, saved like an import."""
     records = demo_wearable_records(first_night, count, seed, zone)
     return import_records(journal, records, "demo", "generated")
 
 
-def extend_demo_journal(journal: Any, seed: int) -> ImportSummary:
+def extend_demo_journal(journal: Journal, seed: int) -> ImportSummary:
     """Watch and phone nights matching the journal's sleep diary, saved like an import."""
     diary = [
         stored.entry

@@ -29,12 +29,13 @@ from kratom_journal.domain.days import DAY_STARTS, journal_day, local_time
 from kratom_journal.domain.entries import Dose, Form, MoodCheckin, SleepDiaryEntry
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.sleep.metrics import night_metrics
+from kratom_journal.store.journal import Journal
 
 EVENING_STARTS = time(16, 0)
 CAFFEINE_CUTOFF = time(14, 0)
 DIARY_COLUMNS = ("sol_min", "waso_min", "tst_min", "se_pct", "quality", "awakenings")
 
-OutcomeProvider = Callable[[object], Mapping[date, float]]
+OutcomeProvider = Callable[[Journal], Mapping[date, float]]
 """Returns extra nightly outcome values (by night date) for a journal."""
 
 OUTCOME_PROVIDERS: dict[str, OutcomeProvider] = {}

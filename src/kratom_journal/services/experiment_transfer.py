@@ -58,7 +58,9 @@ def _record(row: StoredPlan, log: list[AdherenceEntry]) -> dict[str, Any]:
 
 
 def import_experiments(
-    session: StoreSession, records: list[dict[str, Any]], origin: str = ""
+    session: StoreSession,
+    records: list[dict[str, Any]],
+    origin: str = "",  # noqa: ARG001 - the transfer protocol's signature; records carry no origin
 ) -> int:
     """Add experiments not yet in the journal; raise ``ValueError`` naming a bad record."""
     existing = {(row.created_at, row.plan_json) for row in store.all_experiments(session)}

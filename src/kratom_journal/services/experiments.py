@@ -37,6 +37,7 @@ from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
 from kratom_journal.store import experiments as store
 from kratom_journal.store.experiments import AdherenceEntry, StoredPlan
+from kratom_journal.store.journal import Journal
 
 RECENT_DAYS = 28
 """Days looked at to decide whether the person takes kratom most days."""
@@ -69,7 +70,7 @@ def _to_stored(row: StoredPlan) -> StoredExperiment:
     )
 
 
-def regular_user(journal: Any) -> bool:
+def regular_user(journal: Journal) -> bool:
     """True when kratom was taken on at least half of the last 28 journal days."""
     table = journal_day_table(journal)
     if table.n_days == 0:
@@ -79,7 +80,7 @@ def regular_user(journal: Any) -> bool:
 
 
 def plan_experiment(
-    journal: Any, plan: ExperimentPlan, *, clock: Clock = SYSTEM_CLOCK
+    journal: Journal, plan: ExperimentPlan, *, clock: Clock = SYSTEM_CLOCK
 ) -> tuple[StoredExperiment, list[str]]:
     """Check and store a plan (replacing an unstarted one). Returns it and any warnings.
 
@@ -106,7 +107,7 @@ def plan_experiment(
 
 
 def start_experiment(
-    journal: Any, seed: int | None = None, *, clock: Clock = SYSTEM_CLOCK
+    journal: Journal, seed: int | None = None, *, clock: Clock = SYSTEM_CLOCK
 ) -> StoredExperiment:
     """Freeze the planned experiment: draw the schedule and store it with its hash."""
     with journal.session() as session:
@@ -130,7 +131,7 @@ def start_experiment(
         return _to_stored(started)
 
 
-def current_experiment(journal: Any, include_closed: bool = False) -> StoredExperiment:
+def current_experiment(journal: Journal, include_closed: bool = False) -> StoredExperiment:
     """The open experiment (or the latest one when ``include_closed``)."""
     with journal.session() as session:
         row = store.latest_experiment(session) if include_closed else store.open_experiment(session)
@@ -139,7 +140,7 @@ def current_experiment(journal: Any, include_closed: bool = False) -> StoredExpe
         return _to_stored(row)
 
 
-def assignment(journal: Any, day: date) -> tuple[StoredExperiment, ScheduledDay | None]:
+def assignment(journal: Journal, day: date) -> tuple[StoredExperiment, ScheduledDay | None]:
     """Tonight's (or another day's) scheduled condition of the running experiment."""
     stored = current_experiment(journal)
     if stored.schedule is None:
@@ -171,7 +172,7 @@ class Tonight:
         return self.day.washout
 
 
-def tonight(journal: Any, today: date) -> Tonight | None:
+def tonight(journal: Journal, today: date) -> Tonight | None:
     """Today's condition of a running experiment; ``None`` without one or outside its days."""
     try:
         stored, scheduled = assignment(journal, today)
@@ -183,7 +184,7 @@ def tonight(journal: Any, today: date) -> Tonight | None:
 
 
 def log_adherence(
-    journal: Any,
+    journal: Journal,
     day: date,
     followed: bool,
     note: str | None = None,
@@ -198,13 +199,13 @@ def log_adherence(
         store.set_adherence(session, stored.id, AdherenceEntry(day, followed, note, clock.now()))
 
 
-def adherence_log(journal: Any, experiment_id: int) -> dict[date, bool]:
+def adherence_log(journal: Journal, experiment_id: int) -> dict[date, bool]:
     """Adherence by day for one experiment."""
     with journal.session() as session:
         return {entry.day: entry.followed for entry in store.adherence(session, experiment_id)}
 
 
-def experiment_result(journal: Any, today: date | None = None) -> ExperimentResult:
+def experiment_result(journal: Journal, today: date | None = None) -> ExperimentResult:
     """Analyse the running (or latest) experiment with the outcomes logged so far.
 
     Raises
@@ -234,7 +235,7 @@ def experiment_result(journal: Any, today: date | None = None) -> ExperimentResu
 
 
 def stop_experiment(
-    journal: Any, reason: str | None = None, *, clock: Clock = SYSTEM_CLOCK
+    journal: Journal, reason: str | None = None, *, clock: Clock = SYSTEM_CLOCK
 ) -> StoredExperiment:
     """Stop the open experiment early; its result stays available."""
     with journal.session() as session:

@@ -16,20 +16,21 @@ from kratom_journal.services.daily import (
     register_outcome_provider,
 )
 from kratom_journal.store.entry_reads import live_entries
+from kratom_journal.store.journal import Journal
 from kratom_journal.store.wearable_reads import chosen_night_outcomes
 
 
-def _live(journal: Any, kind: Kind) -> list[Any]:
+def _live(journal: Journal, kind: Kind) -> list[Any]:
     return live_entries(journal, kind)
 
 
-def journal_timezone(journal: Any) -> str | None:
+def journal_timezone(journal: Journal) -> str | None:
     """The journal's IANA time zone setting, if any."""
     value = journal.settings.get("timezone")
     return str(value) if value else None
 
 
-def questionnaire_scores(journal: Any, instrument_id: str) -> dict[date, float]:
+def questionnaire_scores(journal: Journal, instrument_id: str) -> dict[date, float]:
     """Total scores of a questionnaire by journal day (the last one if taken twice a day).
 
     PHQ-9 and GAD-7 ask about the past two weeks and are taken every two weeks or so, so they
@@ -46,15 +47,15 @@ def questionnaire_scores(journal: Any, instrument_id: str) -> dict[date, float]:
     return scores
 
 
-def _phq9(journal: Any) -> Mapping[date, float]:
+def _phq9(journal: Journal) -> Mapping[date, float]:
     return questionnaire_scores(journal, "phq9")
 
 
-def _gad7(journal: Any) -> Mapping[date, float]:
+def _gad7(journal: Journal) -> Mapping[date, float]:
     return questionnaire_scores(journal, "gad7")
 
 
-def wearable_nights(journal: Any) -> dict[str, dict[date, float]]:
+def wearable_nights(journal: Journal) -> dict[str, dict[date, float]]:
     """Nightly wearable outcomes from the chosen source of each night.
 
     ``hrv_ms`` uses one HRV measure for the whole journal (RMSSD or SDNN, whichever covers
@@ -84,7 +85,7 @@ def wearable_nights(journal: Any) -> dict[str, dict[date, float]]:
 
 
 def _wearable(name: str) -> Callable[[Any], Mapping[date, float]]:
-    def provider(journal: Any) -> Mapping[date, float]:
+    def provider(journal: Journal) -> Mapping[date, float]:
         return wearable_nights(journal)[name]
 
     return provider
@@ -97,7 +98,7 @@ for _name in ("wearable_tst_min", "wearable_awakenings", "deep_sleep_min", "hrv_
 
 
 def journal_day_table(
-    journal: Any, extra_outcomes: Mapping[str, Mapping[date, float]] | None = None
+    journal: Journal, extra_outcomes: Mapping[str, Mapping[date, float]] | None = None
 ) -> DayTable:
     """The per-day table of a journal, with registered extra outcome columns added."""
     extra: dict[str, Mapping[date, float]] = {}
@@ -111,7 +112,7 @@ def journal_day_table(
 
 
 def run_insights(
-    journal: Any,
+    journal: Journal,
     outcomes: Sequence[str] | None = None,
     extra_thresholds: Mapping[str, OutcomeThreshold] | None = None,
 ) -> InsightReport:
@@ -126,7 +127,7 @@ def run_insights(
     return analyze(table, outcomes=outcomes, extra_outcomes=extra_thresholds)
 
 
-def insight_rows(journal: Any) -> dict[str, Any]:
+def insight_rows(journal: Journal) -> dict[str, Any]:
     """Every result as ``as_dict()`` rows with ``n_tests``, or ``{"error": message}``.
 
     Cached in the journal until its data change (see :mod:`kratom_journal.services.cache`),

@@ -36,7 +36,11 @@ def _instant(value: str, position: int) -> datetime:
     return instant
 
 
-def import_medicines(session: StoreSession, records: list[dict[str, Any]], origin: str = "") -> int:
+def import_medicines(
+    session: StoreSession,
+    records: list[dict[str, Any]],
+    origin: str = "",  # noqa: ARG001 - the transfer protocol's signature; records carry no origin
+) -> int:
     """Add the medicines whose id is new; raise ``ValueError`` naming a bad record."""
     existing = medicine_ids(session)
     added = 0

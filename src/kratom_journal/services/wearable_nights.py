@@ -11,6 +11,7 @@ from kratom_journal.services.wearables import source_priority
 from kratom_journal.sleep.nights import choose
 from kratom_journal.sleep.samples import Night
 from kratom_journal.store import wearable_nights as night_store
+from kratom_journal.store.journal import Journal
 from kratom_journal.store.types import from_ms
 
 NIGHT_FIELDS: tuple[str, ...] = (
@@ -68,7 +69,7 @@ def night_dict(night: Night, others: Sequence[Night] = ()) -> dict[str, Any]:
 
 
 def list_nights(
-    journal: Any,
+    journal: Journal,
     since: date | None = None,
     until: date | None = None,
     priority: Sequence[str] | None = None,
@@ -89,7 +90,7 @@ TIMELINE_STAGES = ("awake", "light", "deep", "rem", "asleep_unspecified")
 Segment = tuple[datetime, datetime, str]
 
 
-def stage_timeline(journal: Any, first: date, last: date) -> dict[date, list[Segment]]:
+def stage_timeline(journal: Journal, first: date, last: date) -> dict[date, list[Segment]]:
     """Per night, the chosen source's staged sleep as (start, end, stage) segments in order.
 
     Samples of the one chosen source only (sources are never mixed); where that

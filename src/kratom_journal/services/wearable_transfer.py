@@ -19,10 +19,11 @@ from kratom_journal.services.wearables import PRIORITY_KEY
 from kratom_journal.sleep.nights import parse_priority
 from kratom_journal.sleep.samples import SourceRef
 from kratom_journal.store import wearables as store
+from kratom_journal.store.journal import Journal
 from kratom_journal.store.wearables import SampleRow, SourceIds, StoreSession
 
 
-def export_samples(journal: Any) -> list[dict[str, Any]]:
+def export_samples(journal: Journal) -> list[dict[str, Any]]:
     """Raw samples for the journal's JSON export, grouped by source, in a stable order."""
     groups: list[dict[str, Any]] = []
     with journal.session() as session:

@@ -27,6 +27,7 @@ from kratom_journal.services.wearable_samples import derive_and_store, hour_nigh
 from kratom_journal.sleep.nights import parse_priority
 from kratom_journal.sleep.samples import ParseIssue, Record
 from kratom_journal.store import wearables as store
+from kratom_journal.store.journal import Journal
 from kratom_journal.store.wearables import StoreSession
 
 PRIORITY_KEY = "sleep-source-priority"
@@ -55,7 +56,7 @@ def sources() -> list[str]:
 # ----------------------------------------------------------------- settings
 
 
-def setting(journal: Any, key: str) -> str | None:
+def setting(journal: Journal, key: str) -> str | None:
     """A journal setting, or ``None`` when it is not set (or the journal has none)."""
     settings = getattr(journal, "settings", None)
     if settings is None:
@@ -67,7 +68,7 @@ def setting(journal: Any, key: str) -> str | None:
     return str(value) if value else None
 
 
-def source_priority(journal: Any) -> tuple[str, ...]:
+def source_priority(journal: Journal) -> tuple[str, ...]:
     """The user's ``sleep-source-priority`` setting, parsed."""
     return parse_priority(setting(journal, PRIORITY_KEY))
 
@@ -98,7 +99,7 @@ def fingerprint(path: Path) -> tuple[str, int]:
 
 
 def import_wearable(
-    journal: Any,
+    journal: Journal,
     source: str | None,
     path: Path,
     progress: ProgressCallback | None = None,
@@ -188,7 +189,7 @@ def import_wearable(
 
 
 def import_records(
-    journal: Any, records: Iterable[Record], source: str, file: str
+    journal: Journal, records: Iterable[Record], source: str, file: str
 ) -> ImportSummary:
     """Save records made in the program (not read from a file) like an import, and derive nights."""
     summary = ImportSummary(source, file)

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -65,7 +65,7 @@ def _cookies(scope: Scope) -> dict[str, str]:
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(_headers(scope).get("cookie", ""))
-    except Exception:  # a malformed cookie header is treated as no cookies
+    except CookieError:  # a malformed cookie header is treated as no cookies
         return {}
     return {key: morsel.value for key, morsel in jar.items()}
 

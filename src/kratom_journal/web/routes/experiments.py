@@ -19,7 +19,7 @@ from kratom_journal.services.clock import Clock
 from kratom_journal.services.experiments import StoredExperiment
 from kratom_journal.services.insight_views import outcome_choices, outcome_unit
 from kratom_journal.store.journal import Journal
-from kratom_journal.web import charts
+from kratom_journal.web import forest_chart
 from kratom_journal.web.charts import Chart
 from kratom_journal.web.deps import ClockDep, JournalDep, TodayDep
 from kratom_journal.web.views import (
@@ -69,7 +69,7 @@ def _result(
         return None, str(exc), None
     chart = None
     if result.estimate is not None and result.ci_low is not None and result.ci_high is not None:
-        chart = charts.forest_chart(
+        chart = forest_chart.forest_chart(
             "experiment-forest",
             "Effect of A compared with B",
             result.estimate,

@@ -11,8 +11,8 @@ from kratom_journal.analysis.insights import InsightReport
 from kratom_journal.services import insight_views
 from kratom_journal.store.journal import Journal
 from kratom_journal.web.cache import PageCache
-from kratom_journal.web.charts import forest_group
 from kratom_journal.web.deps import JournalDep, PageCacheDep
+from kratom_journal.web.forest_chart import forest_group
 from kratom_journal.web.views import render
 
 router = APIRouter(include_in_schema=False)

@@ -14,7 +14,7 @@ from kratom_journal.services.sleep_panels import recent_weeks, wearable_period
 from kratom_journal.services.sleep_stats import doses_by_night
 from kratom_journal.sleep.metrics import NightMetrics, night_metrics
 from kratom_journal.store.journal import Journal
-from kratom_journal.web import charts
+from kratom_journal.web import sleep_chart
 from kratom_journal.web.deps import JournalDep, SettingsDep, TodayDep
 from kratom_journal.web.views import render
 
@@ -73,7 +73,7 @@ def sleep_page(
     nights, diary, doses = diary_window(journal, today, zone, count)
     wearable = wearable_period(journal, nights[0], nights[-1])
     stages = wearable.stages if wearable else None
-    chart = charts.sleep_chart(nights, diary, doses, zone, stages)
+    chart = sleep_chart.sleep_chart(nights, diary, doses, zone, stages)
     kratom = doses_by_night(d for d in doses if d.substance == "kratom")
     rows: list[dict[str, Any]] = []
     for night in reversed(nights):
