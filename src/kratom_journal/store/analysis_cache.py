@@ -7,6 +7,7 @@ from typing import Any
 
 from kratom_journal.store.cache_tables import AnalysisCacheRow
 from kratom_journal.store.journal import Journal
+from kratom_journal.store.tenancy import current_scope
 from kratom_journal.store.versioning import data_version
 
 
@@ -23,7 +24,13 @@ def fresh_payload(journal: Journal, name: str) -> tuple[str, dict[str, Any] | No
 def save_payload(
     journal: Journal, name: str, version: str, payload: dict[str, Any], at: datetime
 ) -> None:
-    """Keep ``payload`` as the result of ``name`` computed from data version ``version``."""
+    """Keep ``payload`` as the result of ``name`` computed from data version ``version``.
+
+    Someone reading another person's journal through a grant writes nothing into it.
+    """
+    scope = current_scope()
+    if scope is not None and scope.viewing_other:
+        return
     with journal.session() as session:
         row = session.get(AnalysisCacheRow, name)
         if row is None:

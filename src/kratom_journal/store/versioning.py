@@ -20,6 +20,7 @@ from sqlalchemy import BigInteger, Connection, Engine, Integer, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kratom_journal.store.db import Base
+from kratom_journal.store.tenancy import scope_key
 
 UNWATCHED_TABLES = frozenset({"analysis_cache", "journal_changes", "alembic_version"})
 """Tables whose writes do not change the data (the caches themselves, the counter)."""
@@ -91,4 +92,7 @@ def data_version(session: Session) -> str:
     counter = session.scalar(select(JournalChangesRow.counter).where(JournalChangesRow.id == 1))
     if counter is None:  # a damaged journal: never let a cache match
         return f"unversioned-{uuid.uuid4().hex}"
-    return f"v{counter}"
+    # On a server every person's counter starts at 0: the view is part of the version,
+    # so a cache never hands one person's result to another.
+    scope = scope_key()
+    return f"v{counter}" if scope is None else f"{scope}:v{counter}"

@@ -1,0 +1,1 @@
+"""Use cases of the clinic and study server: accounts, sharing, studies, pooled analyses, jobs."""

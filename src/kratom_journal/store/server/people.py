@@ -1,0 +1,35 @@
+"""A person's journal on the server: created with the account, deleted on request.
+
+The rows are written and removed as the person themselves (the caller runs these
+inside :func:`kratom_journal.store.tenancy.acting_as`), so row-level security checks
+every one of them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, text
+from sqlalchemy.orm import Session
+
+from kratom_journal.store.server.rls import journal_tables
+from kratom_journal.store.tables import SettingRow
+from kratom_journal.store.versioning import JournalChangesRow
+
+
+def seed_journal(session: Session, settings: dict[str, str]) -> None:
+    """Give the acting person an empty journal: its change counter and first settings."""
+    session.add(JournalChangesRow(id=1, counter=0))
+    session.flush()  # the counter first: the settings' write moves it on
+    for key, value in settings.items():
+        session.add(SettingRow(key=key, value=value))
+
+
+def delete_journal(session: Session, keep_settings: bool = False) -> int:
+    """Delete every journal row of the acting person (children before parents); rows removed."""
+    removed = 0
+    for table in reversed(journal_tables()):
+        if table.name == "journal_changes" or (keep_settings and table.name == "settings"):
+            continue
+        # Row-level security limits this to the acting person; the condition says so twice.
+        result = session.execute(delete(table).where(text("owner_id = kj_user_id()")))
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    return removed
