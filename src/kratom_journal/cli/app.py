@@ -94,10 +94,10 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _register_all() -> None:
-    from kratom_journal.cli import analysis, report, safety, survey, wearables, web
+    from kratom_journal.cli import analysis, report, safety, server, survey, wearables, web
 
     journal_commands.register(app)
-    for module in (survey, wearables, analysis, safety, web, report):
+    for module in (survey, wearables, analysis, safety, web, report, server):
         module.register(app)
 
 

@@ -17,7 +17,7 @@ from kratom_journal import __version__
 from kratom_journal.domain.errors import JournalError, NotFound
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.import_jobs import ImportJobs
-from kratom_journal.store.journal import open_journal
+from kratom_journal.store.journal import Journal, open_journal
 from kratom_journal.web.cache import PageCache
 from kratom_journal.web.config import WebSettings
 from kratom_journal.web.security import (
@@ -55,17 +55,22 @@ INTERNAL_ERROR_TEXT = (
 )
 
 
-def create_app(settings: WebSettings, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
+def create_app(
+    settings: WebSettings, clock: Clock = SYSTEM_CLOCK, journal: Journal | None = None
+) -> FastAPI:
     """Build the web app for the journal ``settings.db`` (opened now, closed on shutdown).
 
-    ``clock`` gives every page its "now" (a test can stop it).
+    ``clock`` gives every page its "now" (a test can stop it). A ``journal`` given
+    (the server's, scoped per signed-in person) is used instead and not closed here.
     """
-    journal = open_journal(settings.db)
+    owned = journal is None
+    journal = open_journal(settings.db) if journal is None else journal
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        journal.close()
+        if owned:
+            journal.close()
 
     # No Swagger UI: it loads its scripts from a CDN. The OpenAPI document is served.
     app = FastAPI(

@@ -1,0 +1,14 @@
+"""The app factory uvicorn's worker processes call (settings come from the environment)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kratom_journal.server.app import create_server_app
+from kratom_journal.server.config import settings_from_environment
+from kratom_journal.server.runner import configure_logging
+
+
+def create() -> FastAPI:
+    configure_logging()
+    return create_server_app(settings_from_environment())

@@ -1,0 +1,117 @@
+"""Background work: pooled analyses, study exports and housekeeping, on the PostgreSQL queue.
+
+A job runs as the account that asked for it (a researcher's analysis reads what their
+grants let them read, like their pages do). Handlers are registered by kind.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from kratom_journal.domain.errors import JournalError
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.store.server import accounts as account_store
+from kratom_journal.store.server import jobs as store
+from kratom_journal.store.server.schema import ServerDatabase
+from kratom_journal.store.tenancy import acting_as, as_nobody
+
+Handler = Callable[[ServerDatabase, dict[str, Any], Clock], dict[str, Any]]
+HANDLERS: dict[str, Handler] = {}
+POLL_SECONDS = 1.0
+
+log = logging.getLogger("kratom_journal.server.jobs")
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def enqueue(
+    db: ServerDatabase,
+    kind: str,
+    payload: dict[str, Any],
+    requested_by: uuid.UUID | None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> int:
+    if kind not in HANDLERS:
+        _load_handlers()
+    if kind not in HANDLERS:
+        raise ValueError(f"no job handler for {kind!r}")
+    with db.session() as session:
+        return store.enqueue(session, kind, payload, requested_by, clock.now()).id
+
+
+def job_state(db: ServerDatabase, job_id: int) -> tuple[str, dict[str, Any] | None, str | None]:
+    with db.session() as session:
+        row = store.job(session, job_id)
+        if row is None:
+            return "missing", None, None
+        return row.state, row.result, row.error
+
+
+def run_one(db: ServerDatabase, clock: Clock = SYSTEM_CLOCK) -> bool:
+    """Take and run one job; ``False`` when none was due."""
+    _load_handlers()
+    with as_nobody(), db.session() as session:
+        row = store.take(session, clock.now())
+        if row is None:
+            return False
+        job_id, kind, payload, requested_by = row.id, row.kind, dict(row.payload), row.requested_by
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    try:
+        work = HANDLERS[kind]
+        if requested_by is not None:
+            with acting_as(requested_by):
+                result = work(db, payload, clock)
+        else:
+            result = work(db, payload, clock)
+    except JournalError as exc:
+        error = str(exc)
+    except Exception as exc:
+        error = f"internal error ({type(exc).__name__}); this is a bug"
+        log.exception("job %s (%s) failed", job_id, kind)
+    with as_nobody(), db.session() as session:
+        store.finish(session, job_id, clock.now(), result=result, error=error)
+    return True
+
+
+def run_worker(
+    db: ServerDatabase,
+    stop: threading.Event,
+    clock: Clock = SYSTEM_CLOCK,
+    poll: float = POLL_SECONDS,
+) -> None:
+    """Run jobs until ``stop`` is set; waits ``poll`` seconds when the queue is empty."""
+    while not stop.is_set():
+        try:
+            busy = run_one(db, clock)
+        except Exception:
+            log.exception("job worker: cannot reach the queue")
+            busy = False
+        if not busy:
+            stop.wait(poll)
+
+
+def _load_handlers() -> None:
+    # The handlers live beside their use cases; importing them registers them.
+    from kratom_journal.services.server import study_jobs  # noqa: F401
+
+
+@handler("housekeeping")
+def housekeeping(db: ServerDatabase, _payload: dict[str, Any], clock: Clock) -> dict[str, Any]:
+    """Remove expired sessions and failed sign-ins older than a day."""
+    now = clock.now()
+    with db.session() as session:
+        removed = account_store.delete_expired_sessions(session, now)
+        store.prune_failures(session, now - timedelta(days=1))
+    return {"sessions_removed": removed}

@@ -1,0 +1,1 @@
+"""Background jobs of studies: the pooled analysis and the exports (registered by kind)."""
