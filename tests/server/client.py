@@ -45,7 +45,9 @@ class Browser:
                 else:
                     self.cookies[name] = morsel.value
 
-    def request(self, method: str, path: str, base: str | None = None, **kwargs: Any) -> httpx.Response:
+    def request(
+        self, method: str, path: str, base: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         url = (base or next(self._turn)) + path
         headers = dict(kwargs.pop("headers", {}) or {})
         if self.cookies:
@@ -63,7 +65,9 @@ class Browser:
             raise AssertionError(f"no CSRF token on {page}")
         return found.group(1)
 
-    def post_form(self, path: str, data: dict[str, Any], page: str = "/login", **kwargs: Any) -> httpx.Response:
+    def post_form(
+        self, path: str, data: dict[str, Any], page: str = "/login", **kwargs: Any
+    ) -> httpx.Response:
         token = self.csrf(page)
         return self.request("POST", path, data={**data, "csrf_token": token}, **kwargs)
 

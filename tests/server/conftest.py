@@ -114,7 +114,9 @@ def stop_app(app: AppProcess) -> None:
 
 
 @pytest.fixture(scope="module")
-def apps(server_urls: ServerUrls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[AppProcess]]:
+def apps(
+    server_urls: ServerUrls, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[AppProcess]]:
     """Two app processes over the same database."""
     folder = tmp_path_factory.mktemp("server-logs")
     started = [start_app(server_urls.app, folder / f"app{i}.log") for i in range(2)]
