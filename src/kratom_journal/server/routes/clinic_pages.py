@@ -85,9 +85,18 @@ def patient_page(
 def patient_report(
     patient_id: str, db: DbDep, current: CurrentDep, clock: ServerClockDep, address: AddressDep
 ) -> Response:
-    name, pdf = sharing.patient_report_pdf(
-        db, current.account.id, _patient_id(patient_id), address, clock
-    )
+    from kratom_journal.reports.clinician import build_report
+    from kratom_journal.reports.render import render_pdf
+    from kratom_journal.services.report import resolve_period
+
+    patient = _patient_id(patient_id)
+    with sharing.patient_journal(
+        db, current.account.id, patient, "viewed-report", address, clock
+    ) as journal:
+        period = resolve_period(journal, None, None)
+        report = build_report(journal, period, now=clock.now(), with_analysis=True)
+        pdf = render_pdf(report)
+    name = f"report-{period.start}-{period.end}.pdf"
     return Response(
         pdf,
         media_type="application/pdf",

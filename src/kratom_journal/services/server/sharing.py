@@ -11,6 +11,8 @@ such view is written to the audit log.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -20,6 +22,7 @@ from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, FixedClock, journ
 from kratom_journal.services.questionnaires import list_administrations
 from kratom_journal.services.server.signin import audit
 from kratom_journal.services.sleep_stats import sleep_stats, week_view
+from kratom_journal.store.journal import Journal
 from kratom_journal.store.server import accounts as account_store
 from kratom_journal.store.server import grants as store
 from kratom_journal.store.server.rls import AREAS
@@ -262,7 +265,9 @@ def patient_summary(
     return PatientSummary(row, weeks, _mood_weeks(moods, zone, now), scores[-20:])
 
 
-def _mood_weeks(moods: list[object], tz: tzinfo, now: datetime) -> list[tuple[date, float, int]]:
+def _mood_weeks(
+    moods: Sequence[object], tz: tzinfo, now: datetime
+) -> list[tuple[date, float, int]]:
     """Mean mood per week (Monday first) over the last eight weeks."""
     today = now.astimezone(tz).date()
     start = today - timedelta(days=today.weekday() + 7 * 7)
@@ -276,28 +281,21 @@ def _mood_weeks(moods: list[object], tz: tzinfo, now: datetime) -> list[tuple[da
     return [(w, sum(v) / len(v), len(v)) for w, v in sorted(sums.items())]
 
 
-def patient_report_pdf(
+@contextmanager
+def patient_journal(
     db: ServerDatabase,
     clinician_id: uuid.UUID,
     patient_id: uuid.UUID,
+    action: str,
     address: str = "",
     clock: Clock = SYSTEM_CLOCK,
-) -> tuple[str, bytes]:
-    """The patient's clinician report (PDF) as their grant lets the clinician read it."""
-    from kratom_journal.reports.clinician import build_report
-    from kratom_journal.reports.render import render_pdf
-    from kratom_journal.services.report import resolve_period
+) -> Iterator[Journal]:
+    """The patient's journal as the clinician's grant lets them read it (the view is audited).
 
+    For the report: the block runs as the clinician looking at the patient, so every
+    read inside it is filtered by PostgreSQL, and nothing can be written.
+    """
     _patient_row(db, clinician_id, patient_id, clock.now())
-    audit(
-        db,
-        "viewed-report",
-        actor_id=clinician_id,
-        subject_id=patient_id,
-        address=address,
-        clock=clock,
-    )
+    audit(db, action, actor_id=clinician_id, subject_id=patient_id, address=address, clock=clock)
     with acting_as(clinician_id, patient_id):
-        period = resolve_period(db.journal, None, None)
-        report = build_report(db.journal, period, now=clock.now(), with_analysis=True)
-        return f"report-{period.start}-{period.end}.pdf", render_pdf(report)
+        yield db.journal

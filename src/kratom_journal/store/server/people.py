@@ -10,8 +10,10 @@ from __future__ import annotations
 from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
+from kratom_journal.domain.serialize import entry_to_dict
+from kratom_journal.store.entries import Revision, StoredEntry, fill_row, restore_entry
 from kratom_journal.store.server.rls import journal_tables
-from kratom_journal.store.tables import SettingRow
+from kratom_journal.store.tables import ENTRY_TABLES, RevisionRow, SettingRow
 from kratom_journal.store.versioning import JournalChangesRow
 
 
@@ -33,3 +35,34 @@ def delete_journal(session: Session, keep_settings: bool = False) -> int:
         result = session.execute(delete(table).where(text("owner_id = kj_user_id()")))
         removed += int(getattr(result, "rowcount", 0) or 0)
     return removed
+
+
+def upsert_entry(session: Session, stored: StoredEntry) -> str:
+    """Keep an entry as a local journal sent it: ``added``, ``updated`` or ``unchanged``.
+
+    The local journal is the primary copy: a newer version replaces the server's, an
+    older or equal one changes nothing (so sending an entry twice stores it once).
+    """
+    table = ENTRY_TABLES[stored.kind.value]
+    row = session.get(table, stored.id)
+    revision = Revision(stored.version, "sync", stored.updated_at, entry_to_dict(stored.entry))
+    if row is None:
+        restore_entry(session, stored, [revision])
+        return "added"
+    if row.version >= stored.version:
+        return "unchanged"
+    fill_row(row, stored.entry)
+    row.version = stored.version
+    row.updated_at_utc = stored.updated_at
+    row.deleted_at_utc = stored.deleted_at
+    session.add(
+        RevisionRow(
+            entry_id=stored.id,
+            kind=stored.kind.value,
+            version=stored.version,
+            action="sync",
+            changed_at_utc=stored.updated_at,
+            data=revision.data,
+        )
+    )
+    return "updated"
