@@ -54,12 +54,12 @@ def new_server(postgres_server: PostgresServer, template: str) -> ServerUrls:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def server_urls(postgres_server: PostgresServer, server_template: str) -> ServerUrls:
     return new_server(postgres_server, server_template)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def server_db(server_urls: ServerUrls) -> Iterator[ServerDatabase]:
     """The tests' own connection as the app role (to create accounts quickly)."""
     db = open_server_database(server_urls.app)
@@ -85,7 +85,9 @@ class AppProcess:
 
 def start_app(url: str, log: Path, *, jobs: bool = True) -> AppProcess:
     port = free_port()
-    command = [str(KJ), "server", "run", "--url", url, "--port", str(port), "--workers", "1"]
+    # Trusting X-Forwarded-For from loopback lets a test speak from another address.
+    command = [str(KJ), "server", "run", "--url", url, "--port", str(port), "--workers", "1",
+               "--proxy", "127.0.0.1"]
     if not jobs:
         command.append("--no-jobs")
     handle = log.open("w", encoding="utf-8")
@@ -113,11 +115,11 @@ def stop_app(app: AppProcess) -> None:
         app.process.wait()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def apps(
     server_urls: ServerUrls, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[AppProcess]]:
-    """Two app processes over the same database."""
+    """Two app processes over the same database (shared by the server tests of one worker)."""
     folder = tmp_path_factory.mktemp("server-logs")
     started = [start_app(server_urls.app, folder / f"app{i}.log") for i in range(2)]
     yield started

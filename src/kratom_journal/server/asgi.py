@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-
 from kratom_journal.server.app import create_server_app
 from kratom_journal.server.config import settings_from_environment
+from kratom_journal.server.middleware import QuietErrors
 from kratom_journal.server.runner import configure_logging
 
 
-def create() -> FastAPI:
+def create() -> QuietErrors:
     configure_logging()
-    return create_server_app(settings_from_environment())
+    return QuietErrors(create_server_app(settings_from_environment()))

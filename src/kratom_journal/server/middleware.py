@@ -224,3 +224,32 @@ class RequestLog:
                     separators=(",", ":"),
                 )
             )
+
+
+class QuietErrors:
+    """The outermost layer: a bug is logged as one structured line, never a traceback.
+
+    The app has answered already (its error page says that something went wrong);
+    a traceback could carry a query's parameters, which are personal data.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            if scope["type"] != "http":
+                raise
+            route = scope.get("route")
+            log.error(
+                json.dumps(
+                    {
+                        "event": "internal-error",
+                        "error": type(exc).__name__,
+                        "route": getattr(route, "path", None) or "(unmatched)",
+                    },
+                    separators=(",", ":"),
+                )
+            )

@@ -14,6 +14,7 @@ A local journal never uses this module; its engine has no such hook.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,8 +38,9 @@ class Scope:
 
     @property
     def key(self) -> str:
-        """A text naming this view, for caches kept per person (never shared between views)."""
-        return f"{self.user_id}>{self.subject_id}"
+        """A short text naming this view, for caches kept per person (never shared by views)."""
+        text = f"{self.user_id}>{self.subject_id}"
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 _ACTING: ContextVar[Scope | None] = ContextVar("kj_acting", default=None)

@@ -127,7 +127,7 @@ def totp(
 def _enrol_context(db: DbDep, current: Current, message: str | None = None) -> dict[str, object]:
     import segno
 
-    secret = accounts.new_totp_secret(db, current.account.id)
+    secret = accounts.enrolment_secret(db, current.account.id)
     uri = accounts.totp_uri(secret, current.account.username)
     qr = segno.make(uri, error="m").svg_data_uri(scale=5)
     return {
@@ -161,7 +161,7 @@ def enrol(
         return redirect("/login")
     if not accounts.verify_totp(db, current.account.id, _text(form, "code", 16), clock):
         context = _enrol_context(
-            db, current, "That code is not right; scan the new key and try again."
+            db, current, "That code is not right; check the key and try again."
         )
         return page(request, "enrol.html", context, status=401)
     signin.audit(db, "second-factor-enrolled", actor_id=current.account.id, address=address)

@@ -179,18 +179,21 @@ def change_password(
 # --- second factor ---------------------------------------------------------------------------
 
 
-def new_totp_secret(db: ServerDatabase, account_id: uuid.UUID) -> str:
-    """Start enrolling a second factor: a fresh secret, used once a first code is confirmed."""
+def enrolment_secret(db: ServerDatabase, account_id: uuid.UUID) -> str:
+    """The secret being enrolled (a fresh one unless enrolment is under way already).
+
+    It becomes the account's second factor once a first code from it is confirmed.
+    """
     import pyotp
 
-    secret = pyotp.random_base32()
     with db.session() as session:
         account = store.account_by_id(session, account_id)
         if account is None:
             raise NotFound("no such account")
-        account.totp_secret = secret
-        account.totp_enabled = False
-    return secret
+        if account.totp_enabled or not account.totp_secret:
+            account.totp_secret = pyotp.random_base32()
+            account.totp_enabled = False
+        return account.totp_secret
 
 
 def totp_uri(secret: str, username: str, issuer: str = "Kratom Journal") -> str:

@@ -77,9 +77,14 @@ def run_one(db: ServerDatabase, clock: Clock = SYSTEM_CLOCK) -> bool:
             result = work(db, payload, clock)
     except JournalError as exc:
         error = str(exc)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a failed job is recorded, the worker goes on
         error = f"internal error ({type(exc).__name__}); this is a bug"
-        log.exception("job %s (%s) failed", job_id, kind)
+        log.error(
+            '{"event":"job-failed","job":%d,"kind":"%s","error":"%s"}',
+            job_id,
+            kind,
+            type(exc).__name__,
+        )
     with as_nobody(), db.session() as session:
         store.finish(session, job_id, clock.now(), result=result, error=error)
     return True
@@ -95,8 +100,8 @@ def run_worker(
     while not stop.is_set():
         try:
             busy = run_one(db, clock)
-        except Exception:
-            log.exception("job worker: cannot reach the queue")
+        except Exception:  # noqa: BLE001 - the database may be away for a moment
+            log.error('{"event":"job-queue-unreachable"}')
             busy = False
         if not busy:
             stop.wait(poll)

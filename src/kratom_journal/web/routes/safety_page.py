@@ -17,7 +17,15 @@ from kratom_journal.store.journal import Journal
 from kratom_journal.web import charts
 from kratom_journal.web.cache import PageCache
 from kratom_journal.web.deps import ClockDep, JournalDep, PageCacheDep, SettingsDep, TodayDep
-from kratom_journal.web.views import FormState, checked_form, redirect, render, text_values, written
+from kratom_journal.web.views import (
+    FormState,
+    checked_form,
+    not_found,
+    redirect,
+    render,
+    text_values,
+    written,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -110,6 +118,10 @@ def remove_medicine(
     try:
         safety_service.remove_medicine(journal, medicine_id, clock=clock)
     except safety_service.MedicineNotFound:
-        pass  # already removed (a second click): the list shows the current state
+        # Already removed (a second click): the list shows the current state. An id this
+        # journal never had is not found, like any other unknown id.
+        declared = safety_service.list_medicines(journal, include_removed=True)
+        if not any(m.id == medicine_id for m in declared):
+            return not_found(request, "There is no such medicine in this journal.", "safety")
     written(request)
     return redirect("/safety#medicines")
