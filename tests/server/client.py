@@ -29,6 +29,7 @@ class Browser:
     def __post_init__(self) -> None:
         self._turn = itertools.cycle(self.bases)
         self._client = httpx.Client(timeout=60, follow_redirects=False)
+        self._csrf: dict[str, str] = {}
 
     def close(self) -> None:
         self._client.close()
@@ -60,9 +61,14 @@ class Browser:
         return self.request("GET", path, **kwargs)
 
     def csrf(self, page: str = "/login") -> str:
+        """The forms' token; it belongs to the CSRF cookie, so it is fetched once per cookie."""
+        cookie = self.cookies.get("kj_csrf", "")
+        if cookie and self._csrf.get(cookie):
+            return self._csrf[cookie]
         found = CSRF.search(self.get(page).text)
         if found is None:
             raise AssertionError(f"no CSRF token on {page}")
+        self._csrf[self.cookies.get("kj_csrf", "")] = found.group(1)
         return found.group(1)
 
     def post_form(

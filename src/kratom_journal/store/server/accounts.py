@@ -96,7 +96,8 @@ def accounts(session: Session, roles: Sequence[str] | None = None) -> list[Accou
 
 
 def add_failure(session: Session, username: str, address: str, now: datetime) -> None:
-    session.add(LoginFailure(username=username, address=address, at=now))
+    # The name as typed is kept only as its hash: people type passwords into it by mistake.
+    session.add(LoginFailure(username=token_hash(username), address=address, at=now))
 
 
 def count_failures(
@@ -104,14 +105,14 @@ def count_failures(
 ) -> int:
     stmt = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
     if username is not None:
-        stmt = stmt.where(LoginFailure.username == username)
+        stmt = stmt.where(LoginFailure.username == token_hash(username))
     if address is not None:
         stmt = stmt.where(LoginFailure.address == address)
     return int(session.scalar(stmt) or 0)
 
 
 def clear_failures(session: Session, username: str) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    session.execute(delete(LoginFailure).where(LoginFailure.username == token_hash(username)))
 
 
 # --- sessions ----------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ class WebSession(ServerBase):
 
 
 class LoginFailure(ServerBase):
-    """One failed sign-in, counted per account name and per address for throttling."""
+    """One failed sign-in, counted per account name (its SHA-256) and per address."""
 
     __tablename__ = "login_failures"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
