@@ -94,10 +94,19 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _register_all() -> None:
-    from kratom_journal.cli import analysis, report, safety, server, survey, wearables, web
+    from kratom_journal.cli import (
+        analysis,
+        report,
+        safety,
+        server,
+        share,
+        survey,
+        wearables,
+        web,
+    )
 
     journal_commands.register(app)
-    for module in (survey, wearables, analysis, safety, web, report, server):
+    for module in (survey, wearables, analysis, safety, web, report, share, server):
         module.register(app)
 
 

@@ -123,6 +123,7 @@ from kratom_journal.store import (  # noqa: E402
     experiment_tables,
     instrument_tables,
     safety_tables,
+    share_tables,
     versioning,
     wearable_tables,
 )
@@ -134,6 +135,7 @@ TABLE_MODULES = (
     experiment_tables,
     cache_tables,
     versioning,
+    share_tables,
 )
 metadata: MetaData = Base.metadata
 

@@ -1,7 +1,8 @@
 """Accounts on the server: roles, Argon2id passwords, TOTP second factors, reset links.
 
 Passwords are hashed with Argon2id (RFC 9106) at the parameters the OWASP Password
-Storage Cheat Sheet gives as its first choice: 19 MiB of memory, 2 passes, 1 lane. Clinicians, researchers and admins must add a time-based one-time
+Storage Cheat Sheet gives as its first choice: 19 MiB of memory, 2 passes, 1 lane.
+Clinicians, researchers and admins must add a time-based one-time
 password (RFC 6238, 30-second steps); a code is accepted once. A forgotten password
 is reset through a one-time link an admin issues (no mail server is needed): the
 link works once, for 24 hours, and resetting ends every session of the account.
