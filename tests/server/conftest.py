@@ -86,8 +86,19 @@ class AppProcess:
 def start_app(url: str, log: Path, *, jobs: bool = True) -> AppProcess:
     port = free_port()
     # Trusting X-Forwarded-For from loopback lets a test speak from another address.
-    command = [str(KJ), "server", "run", "--url", url, "--port", str(port), "--workers", "1",
-               "--proxy", "127.0.0.1"]
+    command = [
+        str(KJ),
+        "server",
+        "run",
+        "--url",
+        url,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--proxy",
+        "127.0.0.1",
+    ]
     if not jobs:
         command.append("--no-jobs")
     handle = log.open("w", encoding="utf-8")

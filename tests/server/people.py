@@ -38,8 +38,9 @@ class Person:
 
 def new_person(db: ServerDatabase, prefix: str, role: str = "person") -> Person:
     username = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    account = accounts.create_account(db, username, prefix.title(), role, PASSWORD,
-                                      timezone="Europe/Berlin")
+    account = accounts.create_account(
+        db, username, prefix.title(), role, PASSWORD, timezone="Europe/Berlin"
+    )
     return Person(account.id, username)
 
 
@@ -48,25 +49,46 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
     at = datetime(2024, 5, 1, 20, 0, tzinfo=UTC)
     with acting_as(person.id):
         journal = db.journal
-        person.ids["dose"] = journal.entries.add(Dose(taken_at=at, amount=3.0, unit=Unit.G, strain="Red Bali")).id
+        person.ids["dose"] = journal.entries.add(
+            Dose(taken_at=at, amount=3.0, unit=Unit.G, strain="Red Bali")
+        ).id
         person.ids["mood"] = journal.entries.add(MoodCheckin(at=at, mood=6, anxiety=3)).id
-        person.ids["side-effect"] = journal.entries.add(SideEffect(at=at, symptom=Symptom.NAUSEA, severity=1)).id
+        person.ids["side-effect"] = journal.entries.add(
+            SideEffect(at=at, symptom=Symptom.NAUSEA, severity=1)
+        ).id
         night = SleepDiaryEntry(
-            night=date(2024, 5, 1), bed_at=at + timedelta(hours=2), tried_at=at + timedelta(hours=2, minutes=10),
-            sol_min=15, awakenings=1, waso_min=10, final_wake_at=at + timedelta(hours=10),
-            out_of_bed_at=at + timedelta(hours=10, minutes=15), quality=3,
+            night=date(2024, 5, 1),
+            bed_at=at + timedelta(hours=2),
+            tried_at=at + timedelta(hours=2, minutes=10),
+            sol_min=15,
+            awakenings=1,
+            waso_min=10,
+            final_wake_at=at + timedelta(hours=10),
+            out_of_bed_at=at + timedelta(hours=10, minutes=15),
+            quality=3,
         )
         person.ids["sleep"] = journal.entries.add(night).id
         answers: dict[str, int | None] = {str(i): 1 for i in range(1, 9)}
         answers["9"] = 1 if crisis else 0
         administration = questionnaires.record_administration(
-            journal, shipped_instrument("phq9"), answers, at=datetime.now(UTC) - timedelta(days=1),
+            journal,
+            shipped_instrument("phq9"),
+            answers,
+            at=datetime.now(UTC) - timedelta(days=1),
             zone="Europe/Berlin",
         )
         person.ids["administration"] = administration.id
         person.ids["medicine"] = safety.declare_medicine(journal, "sertraline", True).id
-        plan = ExperimentPlan("Red Bali", "Green Malay", "quality", Comparison.STRAIN, Design.DAY,
-                              6, date(2024, 6, 1), 1)
+        plan = ExperimentPlan(
+            "Red Bali",
+            "Green Malay",
+            "quality",
+            Comparison.STRAIN,
+            Design.DAY,
+            6,
+            date(2024, 6, 1),
+            1,
+        )
         experiments.plan_experiment(journal, plan)
         started = experiments.start_experiment(journal, seed=5)
         experiments.log_adherence(journal, date(2024, 6, 1), True)

@@ -69,9 +69,13 @@ def test_lockout_after_five_failures(server_db, browser: Browser) -> None:  # ty
     person = new_person(server_db, "lock")
     here = {"x-forwarded-for": "198.51.100.7"}
     for _ in range(5):
-        response = browser.post_form("/login", {"username": person.username, "password": WRONG}, headers=here)
+        response = browser.post_form(
+            "/login", {"username": person.username, "password": WRONG}, headers=here
+        )
         assert response.status_code == 401
-    refused = browser.post_form("/login", {"username": person.username, "password": PASSWORD}, headers=here)
+    refused = browser.post_form(
+        "/login", {"username": person.username, "password": PASSWORD}, headers=here
+    )
     assert refused.status_code == 429 and "Too many failed sign-ins" in refused.text
     ghost = {"username": "nobody-by-this-name", "password": WRONG}
     answers = [browser.post_form("/login", ghost, headers=here).status_code for _ in range(6)]
@@ -89,7 +93,10 @@ def test_throttling_per_address(server_db, browser: Browser) -> None:  # type: i
     person = new_person(server_db, "sprayed")
     good = {"username": person.username, "password": PASSWORD}
     assert browser.post_form("/login", good, headers=there).status_code == 429
-    assert browser.post_form("/login", good, headers={"x-forwarded-for": "203.0.113.10"}).status_code == 303
+    assert (
+        browser.post_form("/login", good, headers={"x-forwarded-for": "203.0.113.10"}).status_code
+        == 303
+    )
 
 
 def test_staff_need_the_second_factor_and_each_code_works_once(server_db, browser: Browser) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +144,9 @@ def test_csrf(server_db, browser: Browser) -> None:  # type: ignore[no-untyped-d
     assert stolen.status_code == 403  # the token belongs to the first browser's CSRF cookie
     other.close()
     cross = browser.request(
-        "POST", "/log/mood", data={"mood": "5", "csrf_token": token},
+        "POST",
+        "/log/mood",
+        data={"mood": "5", "csrf_token": token},
         headers={"origin": "https://evil.example"},
     )
     assert cross.status_code == 403
@@ -146,10 +155,19 @@ def test_csrf(server_db, browser: Browser) -> None:  # type: ignore[no-untyped-d
 
 def test_security_headers_everywhere(server_db, browser: Browser) -> None:  # type: ignore[no-untyped-def]
     person = new_person(server_db, "headers")
-    anonymous = [browser.get("/login"), browser.get("/"), browser.get("/api/v1/moods"), browser.get("/healthz")]
+    anonymous = [
+        browser.get("/login"),
+        browser.get("/"),
+        browser.get("/api/v1/moods"),
+        browser.get("/healthz"),
+    ]
     browser.sign_in(person.username, person.password)
-    signed_in = [browser.get("/"), browser.get("/api/v1/moods"), browser.get("/no-such-page"),
-                 browser.get("/entries/deadbeef/edit")]
+    signed_in = [
+        browser.get("/"),
+        browser.get("/api/v1/moods"),
+        browser.get("/no-such-page"),
+        browser.get("/entries/deadbeef/edit"),
+    ]
     for response in anonymous + signed_in:
         headers = response.headers
         assert "default-src 'none'" in headers["content-security-policy"], response.url
@@ -166,9 +184,19 @@ def test_errors_show_no_stack_traces(server_db, browser: Browser) -> None:  # ty
     browser.sign_in(person.username, person.password)
     answers = [
         browser.get("/entries/%00%ff/edit"),
-        browser.api("POST", "/api/v1/moods", content=b"{not json", headers={"content-type": "application/json"}),
+        browser.api(
+            "POST",
+            "/api/v1/moods",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        ),
         browser.api("POST", "/api/v1/moods", json={"mood": 99}),
-        browser.api("POST", "/api/v1/share/sync", json={"format": "x"}, headers={"authorization": "Bearer nope"}),
+        browser.api(
+            "POST",
+            "/api/v1/share/sync",
+            json={"format": "x"},
+            headers={"authorization": "Bearer nope"},
+        ),
         browser.api("POST", "/api/v1/share/join", json={"code": "zzzz"}),
         browser.get("/join?code=" + "x" * 60),
         browser.request("POST", "/login", data={"username": ["a", "b"]}),

@@ -31,7 +31,14 @@ NOT_PERSON_IDS = {
     # Path parameters that name no one's data: a questionnaire's public id, a page's form,
     # an experiment action on one's own experiment, a setting's name, a file kind, static
     # files, and secrets (reset tokens, invite codes) that are checked by value.
-    "instrument_id", "form_name", "action", "key", "kind", "path", "token", "code",
+    "instrument_id",
+    "form_name",
+    "action",
+    "key",
+    "kind",
+    "path",
+    "token",
+    "code",
 }
 
 
@@ -56,8 +63,15 @@ def world(server_db, tmp_path_factory) -> World:  # type: ignore[no-untyped-def]
     other = new_person(server_db, "res2", role="researcher")
     grant = sharing.share_with_clinician(server_db, alice.id, clinician.username, ["all"], 30)
     protocol = StudyProtocol(
-        title="Strains", condition_a="Red", condition_b="Green", comparison="strain_a_vs_b",
-        design="day", block_days=1, washout_days=0, weeks=2, outcome="quality",
+        title="Strains",
+        condition_a="Red",
+        condition_b="Green",
+        comparison="strain_a_vs_b",
+        design="day",
+        block_days=1,
+        washout_days=0,
+        weeks=2,
+        outcome="quality",
         consent_text="I agree.",
     )
     study = studies.create_study(server_db, researcher.id, protocol)
@@ -122,7 +136,13 @@ def _ids_for(path: str, world: World) -> dict[str, str]:
 
 def _call(browser: Browser, method: str, path: str, page: str) -> int:
     if path.startswith("/api/"):
-        body = {"changes": {"mood": "1"}} if method == "PATCH" else {"value": "US"} if method == "PUT" else None
+        body = (
+            {"changes": {"mood": "1"}}
+            if method == "PATCH"
+            else {"value": "US"}
+            if method == "PUT"
+            else None
+        )
         response = browser.request(method, path, json=body)
     elif method == "GET":
         response = browser.get(path)
@@ -134,7 +154,9 @@ def _call(browser: Browser, method: str, path: str, page: str) -> int:
     return response.status_code
 
 
-def test_every_route_with_an_id_answers_404_to_someone_else(world: World, browser: Browser, routes) -> None:  # type: ignore[no-untyped-def]
+def test_every_route_with_an_id_answers_404_to_someone_else(
+    world: World, browser: Browser, routes
+) -> None:  # type: ignore[no-untyped-def]
     with_ids = [(m, p, names) for m, p, names in routes if names]
     assert len(with_ids) >= 20
     browser.sign_in(world.bob.username, world.bob.password)
@@ -148,25 +170,43 @@ def test_every_route_with_an_id_answers_404_to_someone_else(world: World, browse
     assert checked >= 15
 
 
-def test_staff_without_a_grant_or_study_see_nothing(world: World, browser: Browser, server_db) -> None:  # type: ignore[no-untyped-def]
+def test_staff_without_a_grant_or_study_see_nothing(
+    world: World, browser: Browser, server_db
+) -> None:  # type: ignore[no-untyped-def]
     stranger = new_person(server_db, "clin3", role="clinician")
     sign_in_staff(browser, stranger)
-    for path in (f"/clinic/patients/{world.alice.id}", f"/clinic/patients/{world.alice.id}/report.pdf",
-                 f"/clinic/patients/{world.bob.id}"):
+    for path in (
+        f"/clinic/patients/{world.alice.id}",
+        f"/clinic/patients/{world.alice.id}/report.pdf",
+        f"/clinic/patients/{world.bob.id}",
+    ):
         assert browser.get(path).status_code == 404, path
     browser.post_form("/logout", {}, page="/clinic")
     sign_in_staff(browser, world.other_researcher)
-    for path in (f"/research/studies/{world.study_id}", f"/research/studies/{world.study_id}/files/pooled",
-                 f"/research/studies/{world.study_id}/monitoring.json"):
+    for path in (
+        f"/research/studies/{world.study_id}",
+        f"/research/studies/{world.study_id}/files/pooled",
+        f"/research/studies/{world.study_id}/monitoring.json",
+    ):
         assert browser.get(path).status_code == 404, path
-    response = browser.post_form(f"/research/studies/{world.study_id}/jobs/pooled", {}, page="/research")
+    response = browser.post_form(
+        f"/research/studies/{world.study_id}/jobs/pooled", {}, page="/research"
+    )
     assert response.status_code == 404
 
 
 def test_lists_show_only_ones_own_rows(world: World, browser: Browser, routes) -> None:  # type: ignore[no-untyped-def]
     browser.sign_in(world.bob.username, world.bob.password)
     alice_ids = {v for k, v in world.alice.ids.items() if k != "experiment"}
-    pages = sorted({p for m, p, names in routes if m == "GET" and not names and not p.startswith(("/static", "/login", "/reset", "/join", "/vendor"))})
+    pages = sorted(
+        {
+            p
+            for m, p, names in routes
+            if m == "GET"
+            and not names
+            and not p.startswith(("/static", "/login", "/reset", "/join", "/vendor"))
+        }
+    )
     assert "/history" in pages and "/api/v1/doses" in pages
     for path in pages:
         response = browser.get(path)

@@ -45,7 +45,9 @@ def two_people(server_db, tmp_path_factory) -> tuple[Person, Person]:  # type: i
 
 
 @pytest.fixture
-def app_connection(postgres_server: PostgresServer, server_urls: ServerUrls) -> Iterator[psycopg.Connection]:
+def app_connection(
+    postgres_server: PostgresServer, server_urls: ServerUrls
+) -> Iterator[psycopg.Connection]:
     """A plain psycopg connection as the app role: no SQLAlchemy, no product code."""
     with psycopg.connect(
         f"host=127.0.0.1 port={postgres_server.port} user={APP_ROLE} dbname={server_urls.name}"
@@ -88,7 +90,9 @@ def test_a_raw_select_without_where_shows_only_ones_own_rows(
         with app_connection.transaction():
             _as(app_connection, person.id)
             for table in journal_tables():
-                owners = {row[0] for row in app_connection.execute(f'SELECT owner_id FROM "{table.name}"')}
+                owners = {
+                    row[0] for row in app_connection.execute(f'SELECT owner_id FROM "{table.name}"')
+                }
                 assert owners == {person.id}, table.name
     with app_connection.transaction():
         for table in journal_tables():
@@ -96,7 +100,9 @@ def test_a_raw_select_without_where_shows_only_ones_own_rows(
             assert count == (0,), f"{table.name} without a person"
 
 
-def test_a_forged_subject_sees_nothing(two_people: tuple[Person, Person], app_connection: psycopg.Connection) -> None:
+def test_a_forged_subject_sees_nothing(
+    two_people: tuple[Person, Person], app_connection: psycopg.Connection
+) -> None:
     alice, bob = two_people
     with app_connection.transaction():
         _as(app_connection, bob.id, subject=alice.id)
@@ -111,7 +117,9 @@ def test_writes_into_another_persons_rows_are_refused(
     alice, bob = two_people
     with app_connection.transaction():
         _as(app_connection, bob.id)
-        updated = app_connection.execute("UPDATE mood_checkins SET mood = 0 WHERE id = %s", (alice.ids["mood"],))
+        updated = app_connection.execute(
+            "UPDATE mood_checkins SET mood = 0 WHERE id = %s", (alice.ids["mood"],)
+        )
         assert updated.rowcount == 0
         assert app_connection.execute("DELETE FROM doses").rowcount == 1  # bob's own dose only
         raise psycopg.Rollback()
@@ -119,7 +127,8 @@ def test_writes_into_another_persons_rows_are_refused(
         with app_connection.transaction():
             _as(app_connection, bob.id)
             app_connection.execute(
-                "INSERT INTO settings (owner_id, key, value) VALUES (%s, 'country', 'US')", (alice.id,)
+                "INSERT INTO settings (owner_id, key, value) VALUES (%s, 'country', 'US')",
+                (alice.id,),
             )
 
 
@@ -133,10 +142,14 @@ def test_the_app_role_cannot_turn_row_security_off(app_connection: psycopg.Conne
             app_connection.execute("SELECT count(*) FROM doses")
 
 
-def test_a_grant_shows_its_areas_only_and_revoking_hides_them(two_people: tuple[Person, Person], server_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_grant_shows_its_areas_only_and_revoking_hides_them(
+    two_people: tuple[Person, Person], server_db
+) -> None:  # type: ignore[no-untyped-def]
     alice, _ = two_people
     clinician = new_person(server_db, "clin", role="clinician")
-    grant = sharing.share_with_clinician(server_db, alice.id, clinician.username, ["sleep", "questionnaires"], 30)
+    grant = sharing.share_with_clinician(
+        server_db, alice.id, clinician.username, ["sleep", "questionnaires"], 30
+    )
     with acting_as(clinician.id, alice.id):
         assert {s.kind for s in server_db.journal.entries.list()} == {Kind.SLEEP}
         settings = server_db.journal.settings.all()
@@ -162,7 +175,9 @@ def test_only_the_giver_can_revoke(two_people: tuple[Person, Person], server_db)
     assert [r.id for r in sharing.patients(server_db, clinician.id)] == [alice.id]
 
 
-def test_sqlite_the_owner_and_a_superuser_are_refused(postgres_server: PostgresServer, server_urls: ServerUrls, tmp_path: Path) -> None:
+def test_sqlite_the_owner_and_a_superuser_are_refused(
+    postgres_server: PostgresServer, server_urls: ServerUrls, tmp_path: Path
+) -> None:
     with pytest.raises(ServerDatabaseError, match="needs PostgreSQL"):
         check_server_url(f"sqlite:///{tmp_path / 'journal.sqlite3'}")
     with pytest.raises(ServerDatabaseError, match="owns the tables"):
@@ -173,14 +188,19 @@ def test_sqlite_the_owner_and_a_superuser_are_refused(postgres_server: PostgresS
     assert OWNER_ROLE in server_urls.owner
 
 
-def test_new_rows_get_their_owner_from_the_transaction(two_people: tuple[Person, Person], app_connection: psycopg.Connection) -> None:
+def test_new_rows_get_their_owner_from_the_transaction(
+    two_people: tuple[Person, Person], app_connection: psycopg.Connection
+) -> None:
     _, bob = two_people
     with app_connection.transaction():
         _as(app_connection, bob.id)
         app_connection.execute(
             "INSERT INTO analysis_cache (name, data_version, payload, computed_at_utc) "
-            "VALUES ('probe-2', 'v0', '{}', %s)", (datetime.now(UTC).replace(tzinfo=None),)
+            "VALUES ('probe-2', 'v0', '{}', %s)",
+            (datetime.now(UTC).replace(tzinfo=None),),
         )
-        owner = app_connection.execute("SELECT owner_id FROM analysis_cache WHERE name = 'probe-2'").fetchone()
+        owner = app_connection.execute(
+            "SELECT owner_id FROM analysis_cache WHERE name = 'probe-2'"
+        ).fetchone()
         assert owner == (bob.id,)
         raise psycopg.Rollback()

@@ -46,7 +46,9 @@ def _owner_rows(server_urls, owner) -> int:  # type: ignore[no-untyped-def]
     with psycopg.connect(dsn) as conn:
         conn.execute("SET app.maintenance = 'on'")
         return sum(
-            conn.execute(f'SELECT count(*) FROM "{t.name}" WHERE owner_id = %s', (owner,)).fetchone()[0]
+            conn.execute(
+                f'SELECT count(*) FROM "{t.name}" WHERE owner_id = %s', (owner,)
+            ).fetchone()[0]
             for t in journal_tables()
             if t.name not in ("journal_changes", "settings")
         )
@@ -60,7 +62,9 @@ def test_a_clinician_share_then_incremental_syncs(server_db, apps, tmp_path: Pat
     journal.settings.set("timezone", "Europe/Berlin")
     first = [journal.entries.add(_mood(-h, 5, "private note")) for h in range(1, 16)]
     runner = CliRunner()
-    out = _kj(runner, db, "share", "--server", apps[0].base, "--code", code, "--agree", "--name", "Ann")
+    out = _kj(
+        runner, db, "share", "--server", apps[0].base, "--code", code, "--agree", "--name", "Ann"
+    )
     assert "sent 15 records (15 new)" in out
 
     journal.entries.edit(first[0].id, {"mood": 7})
@@ -71,7 +75,7 @@ def test_a_clinician_share_then_incremental_syncs(server_db, apps, tmp_path: Pat
     out = _kj(runner, db, "share", "sync")
     assert "sent 0 records" in out
 
-    patient = [p for p in _patients(server_db, clinician.id)]
+    patient = list(_patients(server_db, clinician.id))
     assert len(patient) == 1
     with acting_as(clinician.id, patient[0]):
         moods = server_db.journal.entries.list(kind=Kind.MOOD)
@@ -87,12 +91,21 @@ def _patients(server_db, clinician_id):  # type: ignore[no-untyped-def]
     return [row.id for row in sharing.patients(server_db, clinician_id)]
 
 
-def test_a_study_share_brings_its_schedule_and_withdrawal_deletes(server_db, apps, server_urls, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_study_share_brings_its_schedule_and_withdrawal_deletes(
+    server_db, apps, server_urls, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     researcher = new_person(server_db, "res", role="researcher")
     protocol = StudyProtocol(
-        title="Red vs green", condition_a="Red Bali 3 g", condition_b="Green Malay 3 g",
-        comparison="strain_a_vs_b", design="day", block_days=1, washout_days=0, weeks=2,
-        outcome="mood_next_day", consent_text="I agree to share my mood for two weeks.",
+        title="Red vs green",
+        condition_a="Red Bali 3 g",
+        condition_b="Green Malay 3 g",
+        comparison="strain_a_vs_b",
+        design="day",
+        block_days=1,
+        washout_days=0,
+        weeks=2,
+        outcome="mood_next_day",
+        consent_text="I agree to share my mood for two weeks.",
         eligibility=(EligibilityQuestion("Are you 18 or older?", True),),
     )
     study = studies.create_study(server_db, researcher.id, protocol)
@@ -103,10 +116,13 @@ def test_a_study_share_brings_its_schedule_and_withdrawal_deletes(server_db, app
     journal.settings.set("timezone", "Europe/Berlin")
     journal.entries.add(_mood(-48, 3, "before the study"))
     runner = CliRunner()
-    refused = runner.invoke(cli, ["--db", str(db), "share", "--server", apps[1].base, "--code", code,
-                                  "--answer", "yes"])
+    refused = runner.invoke(
+        cli, ["--db", str(db), "share", "--server", apps[1].base, "--code", code, "--answer", "yes"]
+    )
     assert refused.exit_code == 1 and "nothing was shared" in refused.output
-    out = _kj(runner, db, "share", "--server", apps[1].base, "--code", code, "--answer", "yes", "--agree")
+    out = _kj(
+        runner, db, "share", "--server", apps[1].base, "--code", code, "--answer", "yes", "--agree"
+    )
     assert "Shared as " in out
     local = experiments.current_experiment(journal)
     for h in (1, 2):
@@ -115,7 +131,7 @@ def test_a_study_share_brings_its_schedule_and_withdrawal_deletes(server_db, app
     out = _kj(runner, db, "share", "sync")
     assert "sent 3 records" in out
 
-    participant = [p for p in studies_participants(server_db, researcher.id, study.id)][0]
+    participant = list(studies_participants(server_db, researcher.id, study.id))[0]
     with acting_as(researcher.id, participant):
         remote = experiments.current_experiment(server_db.journal, include_closed=True)
         moods = server_db.journal.entries.list(kind=Kind.MOOD)
@@ -129,7 +145,9 @@ def test_a_study_share_brings_its_schedule_and_withdrawal_deletes(server_db, app
     assert _owner_rows(server_urls, participant) == 0
     with acting_as(researcher.id, participant):
         assert server_db.journal.entries.list() == []
-    assert "shares with no server" in _kj(runner, db, "share", "sync")  # a stopped share is not synced
+    assert "shares with no server" in _kj(
+        runner, db, "share", "sync"
+    )  # a stopped share is not synced
     assert len(journal.entries.list(kind=Kind.MOOD)) == 3  # the local journal keeps everything
     journal.close()
 

@@ -28,23 +28,34 @@ def test_share_view_and_revoke(server_db, apps, tmp_path) -> None:  # type: igno
     first, second = (Browser([a.base]) for a in apps)
     admin = new_person(server_db, "admin", role="admin")
     sign_in_staff(first, admin)
-    saved = first.post_form("/admin/clinic", {"name": "Test clinic", "crisis_policy": POLICY,
-                                              "timezone": "Europe/Berlin"}, page="/admin")
+    saved = first.post_form(
+        "/admin/clinic",
+        {"name": "Test clinic", "crisis_policy": POLICY, "timezone": "Europe/Berlin"},
+        page="/admin",
+    )
     assert saved.status_code == 303
     username = f"drlee-{admin.username[-8:]}"
-    created = first.post_form("/admin/accounts", {"username": username, "display_name": "Dr Lee",
-                                                  "role": "clinician"}, page="/admin")
+    created = first.post_form(
+        "/admin/accounts",
+        {"username": username, "display_name": "Dr Lee", "role": "clinician"},
+        page="/admin",
+    )
     link = re.search(r"/reset/([\w-]+)", created.text)
     assert created.status_code == 200 and link
-    set_password = second.post_form(f"/reset/{link.group(1)}", {"password": PASSWORD}, page=f"/reset/{link.group(1)}")
+    set_password = second.post_form(
+        f"/reset/{link.group(1)}", {"password": PASSWORD}, page=f"/reset/{link.group(1)}"
+    )
     assert set_password.status_code == 200
     clinician = Person(accounts.find_by_username(server_db, username).id, username)
 
     alice = fill_journal(server_db, new_person(server_db, "alice"), tmp_path, crisis=True)
     first.cookies.clear()
     first.sign_in(alice.username, alice.password)
-    shared = first.post_form("/sharing", {"clinician": username, "areas": ["sleep", "questionnaires", "profile"],
-                                          "days": "30"}, page="/sharing")
+    shared = first.post_form(
+        "/sharing",
+        {"clinician": username, "areas": ["sleep", "questionnaires", "profile"], "days": "30"},
+        page="/sharing",
+    )
     assert shared.status_code == 303
 
     second.cookies.clear()
@@ -63,7 +74,9 @@ def test_share_view_and_revoke(server_db, apps, tmp_path) -> None:  # type: igno
     assert "viewed-patient" in sharing_page.text and "viewed-report" in sharing_page.text
     grant = re.search(r"/sharing/([0-9a-f-]{36})/revoke", sharing_page.text)
     assert grant
-    assert first.post_form(f"/sharing/{grant.group(1)}/revoke", {}, page="/sharing").status_code == 303
+    assert (
+        first.post_form(f"/sharing/{grant.group(1)}/revoke", {}, page="/sharing").status_code == 303
+    )
 
     # The clinician's next request, answered by the other process: nothing.
     assert second.get(f"/clinic/patients/{alice.id}").status_code == 404

@@ -26,7 +26,9 @@ def next_code(username: str) -> str:
 
 
 def sign_in_staff(browser: Browser, person: Person) -> None:
-    response = browser.post_form("/login", {"username": person.username, "password": person.password})
+    response = browser.post_form(
+        "/login", {"username": person.username, "password": person.password}
+    )
     assert response.status_code == 303, response.text[:300]
     if response.headers["location"] == "/login/enrol":
         page = browser.get("/login/enrol").text
@@ -34,8 +36,12 @@ def sign_in_staff(browser: Browser, person: Person) -> None:
         assert found, page[:500]
         _secrets[person.username] = found.group(1)
         _used.pop(person.username, None)
-        step = browser.post_form("/login/enrol", {"code": next_code(person.username)}, page="/login/enrol")
+        step = browser.post_form(
+            "/login/enrol", {"code": next_code(person.username)}, page="/login/enrol"
+        )
     else:
         assert response.headers["location"] == "/login/totp"
-        step = browser.post_form("/login/totp", {"code": next_code(person.username)}, page="/login/totp")
+        step = browser.post_form(
+            "/login/totp", {"code": next_code(person.username)}, page="/login/totp"
+        )
     assert step.status_code == 303, step.text[:500]

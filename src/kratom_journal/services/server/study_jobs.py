@@ -107,13 +107,13 @@ def pooled_job(db: ServerDatabase, payload: dict[str, Any], clock: Clock) -> dic
 
 
 def day_rows(p: ParticipantData) -> list[dict[str, Any]]:
-    """One row per scheduled day, by study day (no calendar dates: pseudonymous)."""
+    """One row per scheduled day elapsed or logged, by study day (no calendar dates)."""
     if p.schedule is None:
         return []
     rows = []
     for index, day in enumerate(p.schedule.days, start=1):
-        if day.day >= p.today:
-            break
+        if day.day >= p.today and day.day not in p.outcomes and day.day not in p.adherence:
+            continue
         rows.append(
             {
                 "participant": p.pseudonym,
