@@ -157,3 +157,39 @@ def studies_participants(server_db, researcher_id, study_id):  # type: ignore[no
 
     with acting_as(researcher_id), server_db.session() as session:
         return [row.owner_id for row in store.participations(session, study_id)]
+
+
+def test_the_local_web_app_shares_the_same_way(server_db, apps, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from kratom_journal.web import WebSettings, create_app
+    from tests.web.conftest import csrf_token
+
+    clinician = new_person(server_db, "clin-web", role="clinician")
+    code = invites.clinician_invite(server_db, clinician.id, ["mood"], 7)
+    db = tmp_path / "web.sqlite3"
+    journal = open_journal(db)
+    journal.settings.set("timezone", "Europe/Berlin")
+    for h in range(1, 4):
+        journal.entries.add(_mood(-h, 4))
+    journal.close()
+    with TestClient(
+        create_app(WebSettings(db=str(db))), base_url="http://127.0.0.1:8000"
+    ) as client:
+        offer = client.get("/share", params={"server": apps[0].base, "code": code})
+        assert offer.status_code == 200 and "Share with Clin-Web" in offer.text
+        token = csrf_token(client, "/")
+        shared = client.post(
+            "/share/join",
+            data={
+                "server": apps[0].base,
+                "code": code,
+                "name": "Bea",
+                "agree": "yes",
+                "csrf_token": token,
+            },
+            follow_redirects=False,
+        )
+        assert shared.status_code == 303 and "3+records+sent" in shared.headers["location"]
+        assert "last sync" in client.get("/share").text
+    assert len(_patients(server_db, clinician.id)) == 1

@@ -20,7 +20,7 @@ STAFF_NAV = {
         ("account", "/account", "Account"),
     ],
 }
-HIDDEN_ON_SERVER = {"import"}
+HIDDEN_ON_SERVER = {"import", "share"}
 
 
 def current_of(request: Request) -> Current | None:

@@ -22,6 +22,7 @@ NAV = [
     ("safety", "/safety", "Safety"),
     ("import", "/import", "Import"),
     ("report", "/report", "Report"),
+    ("share", "/share", "Share"),
     ("history", "/history", "History"),
     ("settings", "/settings", "Settings"),
 ]

@@ -11,6 +11,7 @@ from kratom_journal.web.routes import (
     report_page,
     safety_page,
     settings_page,
+    share_page,
     sleep,
     surveys,
     today,
@@ -29,5 +30,6 @@ ROUTERS = [
     history.router,
     report_page.router,
     settings_page.router,
+    share_page.router,
     api.router,
 ]
