@@ -1,7 +1,7 @@
 """Fixtures of the server tests: a real PostgreSQL with the two roles, and two app processes.
 
-The server database is migrated once per test run (as the owner role) and copied for
-each module; the app processes connect as the app role, as in production, and run
+The server database is migrated once per test run (as the owner role) and copied once
+for the server tests of each test worker; the app processes connect as the app role, as in production, and run
 with production cookie settings on free loopback ports.
 """
 
@@ -24,7 +24,14 @@ import pytest
 from kratom_journal.store.server.schema import ServerDatabase, migrate_server, open_server_database
 from tests.pg_server import PostgresServer
 from tests.server.client import Browser
-from tests.server.pg_roles import APP_ROLE, OWNER_ROLE, create_roles, new_server_database, role_url
+from tests.server.pg_roles import (
+    APP_ROLE,
+    BACKUP_ROLE,
+    OWNER_ROLE,
+    create_roles,
+    new_server_database,
+    role_url,
+)
 
 KJ = Path(sys.executable).parent / "kratom-journal"
 
@@ -35,7 +42,7 @@ def server_template(postgres_server: PostgresServer) -> str:
     create_roles(postgres_server)
     name = f"kj_server_template_{os.getpid()}"
     new_server_database(postgres_server, name)
-    migrate_server(role_url(postgres_server, OWNER_ROLE, name), APP_ROLE)
+    migrate_server(role_url(postgres_server, OWNER_ROLE, name), APP_ROLE, BACKUP_ROLE)
     return name
 
 

@@ -21,6 +21,7 @@ from kratom_journal.domain.entries import (
 from kratom_journal.instruments.loader import shipped_instrument
 from kratom_journal.services import experiments, imports, questionnaires, safety
 from kratom_journal.services.server import accounts
+from kratom_journal.store import share_links
 from kratom_journal.store.analysis_cache import save_payload
 from kratom_journal.store.server.schema import ServerDatabase
 from kratom_journal.store.tenancy import acting_as
@@ -97,6 +98,11 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
         export = synthetic.write_oura(folder / f"oura-{person.username}.json", nights)
         imports.run_import(journal, None, export)
         save_payload(journal, "probe", "v0", {"cached": True}, at)
+        with journal.session() as session:
+            share_links.add_link(
+                session, server_url="https://elsewhere.example", kind="clinician", token="t",
+                areas="mood", entries_mark=0, created_at_utc=at, title="",
+            )
         journal.settings.set("patient-name", f"Name of {person.username}")
         journal.settings.set("country", "DE")
     return person

@@ -8,6 +8,7 @@ from tests.pg_server import PostgresServer
 
 OWNER_ROLE = "kj_owner"
 APP_ROLE = "kj_app"
+BACKUP_ROLE = "kj_backup"
 
 
 def admin_connect(server: PostgresServer, dbname: str = "postgres") -> psycopg.Connection:
@@ -19,10 +20,10 @@ def admin_connect(server: PostgresServer, dbname: str = "postgres") -> psycopg.C
 def create_roles(server: PostgresServer) -> None:
     """The owner of the tables (runs migrations) and the app's role (neither owner nor super)."""
     with admin_connect(server) as conn:
-        for role in (OWNER_ROLE, APP_ROLE):
+        for role, extra in ((OWNER_ROLE, ""), (APP_ROLE, ""), (BACKUP_ROLE, " BYPASSRLS")):
             found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
             if found is None:
-                conn.execute(f"CREATE ROLE {role} LOGIN")
+                conn.execute(f"CREATE ROLE {role} LOGIN{extra}")
 
 
 def new_server_database(server: PostgresServer, name: str, template: str | None = None) -> None:

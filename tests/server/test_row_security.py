@@ -204,3 +204,20 @@ def test_new_rows_get_their_owner_from_the_transaction(
         ).fetchone()
         assert owner == (bob.id,)
         raise psycopg.Rollback()
+
+
+def test_backups_run_as_the_backup_role(postgres_server: PostgresServer, server_urls: ServerUrls, two_people, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from tests.pg_server import postgres_bin
+    from tests.server.pg_roles import BACKUP_ROLE
+
+    dump = [str(postgres_bin() / "pg_dump"), "-h", "127.0.0.1", "-p", str(postgres_server.port),
+            "-Fc", "-f", str(tmp_path / "kj.dump"), server_urls.name]
+    owner = subprocess.run([*dump, "-U", OWNER_ROLE], capture_output=True, text=True, timeout=120)
+    assert owner.returncode != 0 and "row-level security" in owner.stderr  # FORCE holds for the owner
+    backup = subprocess.run([*dump, "-U", BACKUP_ROLE], capture_output=True, text=True, timeout=120)
+    assert backup.returncode == 0, backup.stderr
+    listing = subprocess.run([str(postgres_bin() / "pg_restore"), "--list", str(tmp_path / "kj.dump")],
+                             capture_output=True, text=True, timeout=120)
+    assert "TABLE DATA public doses" in listing.stdout

@@ -16,7 +16,7 @@ URL_ENV = "KJ_SERVER_DATABASE_URL"
 server_app = typer.Typer(
     name="server",
     help="The clinic and study server: many people's journals on PostgreSQL.\n\n"
-    "Example: kratom-journal server run --url postgresql://kj_app@db/kj --workers 2",
+    "Example: kj server run --url postgresql://kj_app@db/kj --workers 2",
     no_args_is_help=True,
 )
 
@@ -43,17 +43,21 @@ def migrate_command(
     app_role: Annotated[
         str, typer.Option("--app-role", help="The role the app processes connect as.")
     ] = "kj_app",
+    backup_role: Annotated[
+        str | None,
+        typer.Option("--backup-role", help="A LOGIN BYPASSRLS role pg_dump runs as (reads all)."),
+    ] = None,
 ) -> None:
     """Create or upgrade the server database and wall off every person's rows.
 
     Runs the journal's and the server's migrations, then row-level security over
     every person-owned table, and grants the app role what it may do.
 
-    Example: kratom-journal server migrate --owner-url postgresql://kj_owner@db/kj --app-role kj_app
+    Example: kj server migrate --owner-url postgresql://kj_owner@db/kj --app-role kj_app
     """
     from kratom_journal.store.server.schema import migrate_server
 
-    migrate_server(owner_url, app_role)
+    migrate_server(owner_url, app_role, backup_role)
     _say(f"The server database is up to date; the app connects as {app_role}.")
 
 
@@ -68,7 +72,7 @@ def init_admin_command(
 ) -> None:
     """Add the first admin (asks for a password; the second step is set up at first sign-in).
 
-    Example: kratom-journal server init-admin --url postgresql://kj_app@db/kj --username admin
+    Example: kj server init-admin --url postgresql://kj_app@db/kj --username admin
     """
     from kratom_journal.services.server import accounts
     from kratom_journal.store.server.schema import open_server_database
@@ -95,7 +99,7 @@ def reset_link_command(
 ) -> None:
     """Print a one-time password reset link (for an admin who cannot sign in).
 
-    Example: kratom-journal server reset-link --url postgresql://kj_app@db/kj --username admin
+    Example: kj server reset-link --url postgresql://kj_app@db/kj --username admin
     """
     from kratom_journal.services.server import accounts
     from kratom_journal.store.server.schema import open_server_database
@@ -134,7 +138,7 @@ def run_command(
 ) -> None:
     """Serve the server's pages behind a reverse proxy that speaks TLS.
 
-    Example: kratom-journal server run --url postgresql://kj_app@db/kj --workers 2
+    Example: kj server run --url postgresql://kj_app@db/kj --workers 2
     """
     from kratom_journal.server.config import ServerSettings
     from kratom_journal.server.runner import serve
@@ -154,7 +158,7 @@ def run_command(
 def worker_command(url: AppUrl) -> None:
     """Run background jobs (pooled analyses, exports) until stopped.
 
-    Example: kratom-journal server worker --url postgresql://kj_app@db/kj
+    Example: kj server worker --url postgresql://kj_app@db/kj
     """
     from kratom_journal.server.runner import work
 

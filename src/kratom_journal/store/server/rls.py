@@ -206,8 +206,13 @@ participation by the participant and the study's researcher."""
 APPEND_ONLY = frozenset({"audit_log"})
 
 
-def apply_row_security(conn: Connection, owner_role: str, app_role: str) -> None:
-    """Wall off every person-owned table and give the app role what it may do (idempotent)."""
+def apply_row_security(
+    conn: Connection, owner_role: str, app_role: str, backup_role: str | None = None
+) -> None:
+    """Wall off every person-owned table and give the app role what it may do (idempotent).
+
+    A ``backup_role`` (LOGIN BYPASSRLS, for ``pg_dump`` only) may read every table.
+    """
     for statement in FUNCTIONS:
         conn.execute(text(statement))
     for table in journal_tables():
@@ -228,16 +233,25 @@ def apply_row_security(conn: Connection, owner_role: str, app_role: str) -> None
             )
         )
     _grant_app_role(conn, app_role)
+    if backup_role:
+        _require_role(conn, backup_role)
+        role = _quoted(backup_role)
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+
+
+def _require_role(conn: Connection, name: str) -> None:
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name})
+    if exists.first() is None:
+        raise JournalUnavailable(
+            f"the role {name!r} does not exist; create it first "
+            f"(CREATE ROLE {name} LOGIN PASSWORD '...'), then run the migration again"
+        )
 
 
 def _grant_app_role(conn: Connection, app_role: str) -> None:
     role = _quoted(app_role)
-    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": app_role})
-    if exists.first() is None:
-        raise JournalUnavailable(
-            f"the app role {app_role!r} does not exist; create it first "
-            f"(CREATE ROLE {app_role} LOGIN PASSWORD '...'), then run the migration again"
-        )
+    _require_role(conn, app_role)
     tables = inspect(conn).get_table_names()
     conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}"))
     for table_name in tables:

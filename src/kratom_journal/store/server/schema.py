@@ -56,7 +56,7 @@ def _maintenance(conn: Connection) -> None:
     conn.exec_driver_sql("SELECT set_config('app.maintenance', 'on', true)")
 
 
-def migrate_server(owner_url: str, app_role: str) -> None:
+def migrate_server(owner_url: str, app_role: str, backup_role: str | None = None) -> None:
     """Bring the server database up to date, as the owner of its tables (idempotent)."""
     engine = create_journal_engine(check_server_url(owner_url))
     event.listen(engine, "begin", _maintenance)
@@ -78,7 +78,7 @@ def migrate_server(owner_url: str, app_role: str) -> None:
                     "migrations must run as the tables' owner, not as the app role "
                     f"{app_role!r}: give --owner-url a different role"
                 )
-            apply_row_security(conn, owner, app_role)
+            apply_row_security(conn, owner, app_role, backup_role)
             for key in SECRET_KEYS:
                 conn.execute(
                     text(
