@@ -31,18 +31,33 @@ def months_between(earlier: date, later: date) -> int:
     return months - 1 if later.day < earlier.day else months
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later, clamped to the month's end.
+
+    >>> add_months(date(2026, 1, 31), 6), add_months(date(2025, 8, 31), 6)
+    (datetime.date(2026, 7, 31), datetime.date(2026, 2, 28))
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")
+
+
 def is_stale(as_of: date, today: date) -> bool:
-    """True when ``as_of`` is more than six months before ``today``.
+    """True when ``today`` is later than six calendar months after ``as_of``.
 
     Exactly six months old is still fresh; one day more is stale.
 
     >>> is_stale(date(2026, 6, 2), date(2026, 12, 2))
     False
-    >>> is_stale(date(2026, 6, 1), date(2026, 12, 2))
-    True
+    >>> is_stale(date(2026, 6, 1), date(2026, 12, 2)), is_stale(date(2026, 5, 6), date(2026, 12, 2))
+    (True, True)
     """
-    months = months_between(as_of, today)
-    return months > STALE_AFTER_MONTHS or (months == STALE_AFTER_MONTHS and today.day > as_of.day)
+    return today > add_months(as_of, STALE_AFTER_MONTHS)
 
 
 def age_text(as_of: date, today: date) -> str:
