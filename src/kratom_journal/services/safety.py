@@ -78,8 +78,8 @@ class SubstanceCheck:
     origin: str  # "declared (daily)", "declared", or "logged 3 times, last 2026-03-01"
     result: InteractionCheck
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"origin": self.origin, **result_dict(self.result)}
+    def to_dict(self, today: date | None = None) -> dict[str, Any]:
+        return {"origin": self.origin, **result_dict(self.result, today)}
 
 
 # --- declared medicines ----------------------------------------------------------------
@@ -319,7 +319,7 @@ def safety_overview(
     """Everything the safety page and API show about the journal as of ``today``."""
     snapshot = settings if settings is not None else read_settings(journal)
     report = safety_report(journal, today, settings=snapshot).to_dict()
-    checks = [c.to_dict() for c in journal_checks(journal)]
+    checks = [c.to_dict(today) for c in journal_checks(journal)]
     try:
         found = legal_status(journal, None, today, settings=snapshot)
     except JournalError as exc:
