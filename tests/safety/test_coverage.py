@@ -18,7 +18,7 @@ import pytest
 from kratom_journal.safety import data
 from kratom_journal.safety.crisis import crisis_resources
 from kratom_journal.safety.legal import LegalCodeError, lookup
-from kratom_journal.safety.schemas import ActionStage, LegalStatus
+from kratom_journal.safety.legal_schemas import ActionStage, LegalStatus
 from kratom_journal.services.safety import check_jurisdiction, jurisdiction_choices
 
 TODAY = date(2026, 12, 2)

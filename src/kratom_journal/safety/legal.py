@@ -19,7 +19,7 @@ from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.safety import data
 from kratom_journal.safety.freshness import STALE_AFTER_MONTHS, age_text, is_stale, stale_line
 from kratom_journal.safety.jurisdictions import ALIASES, country_name, subdivisions
-from kratom_journal.safety.schemas import LegalEntry
+from kratom_journal.safety.legal_schemas import JurisdictionLevel, LegalEntry
 
 LAWS_CHANGE_LINE = "Laws change; check local law before relying on this."
 OUTDATED_AFTER_MONTHS = STALE_AFTER_MONTHS
@@ -240,7 +240,7 @@ def jurisdictions() -> list[Jurisdiction]:
     entries = data.legal().entries
     subs: dict[str, list[Jurisdiction]] = {}
     for entry in entries:
-        if entry.level.value == "subdivision" and entry.parent_code:
+        if entry.level is JurisdictionLevel.SUBDIVISION and entry.parent_code:
             subs.setdefault(entry.parent_code, []).append(Jurisdiction(entry.code, entry.name))
     countries = [
         Jurisdiction(
