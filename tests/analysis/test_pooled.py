@@ -13,6 +13,8 @@ and the study end to end (tests/server/test_study_end_to_end.py).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from datetime import date
 
 import numpy as np
 import pytest
@@ -20,8 +22,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
+from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.errors import AnalysisError
-from kratom_journal.analysis.pooled import generalized_q, pool
+from kratom_journal.analysis.experiments import (
+    ExperimentPlan,
+    analyze_experiment,
+    frozen_hash,
+    make_schedule,
+)
+from kratom_journal.analysis.pooled import Z_975, generalized_q, person_input, pool
 
 # Colditz et al. 1994: BCG-vaccinated (tb+, tb-) and unvaccinated (tb+, tb-), 13 trials.
 BCG = [
@@ -148,3 +157,23 @@ def test_pooling_follows_a_change_of_units(
     moved = pool([scale * r[0] + shift for r in rows], [scale * r[1] for r in rows])
     assert moved.mean == pytest.approx(scale * base.mean + shift, abs=1e-6 * scale)
     assert moved.tau2 == pytest.approx(scale**2 * base.tau2, rel=1e-5, abs=1e-8 * scale**2)
+
+
+def test_a_persons_input_is_read_from_the_engines_interval() -> None:
+    plan = ExperimentPlan(
+        "A", "B", "tst_min", Comparison.STRAIN, Design.DAY, 14, date(2024, 1, 1), 11
+    )
+    schedule = make_schedule(plan)
+    rng = np.random.default_rng(3)
+    outcomes = {
+        d.day: 400 + 20 * (d.condition == "A") + float(rng.normal(0, 10)) for d in schedule.days
+    }
+    result = analyze_experiment(plan, schedule, frozen_hash(plan, schedule), outcomes, draws=200)
+    found = person_input(result)
+    assert found is not None and result.ci_low is not None and result.ci_high is not None
+    estimate, se = found
+    assert estimate == result.estimate
+    assert se == pytest.approx((result.ci_high - result.ci_low) / (2 * Z_975))
+    assert person_input(replace(result, estimate=None)) is None
+    assert person_input(replace(result, ci_low=None, ci_high=None)) is None
+    assert person_input(replace(result, ci_low=estimate, ci_high=estimate)) is None

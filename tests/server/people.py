@@ -100,8 +100,14 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
         save_payload(journal, "probe", "v0", {"cached": True}, at)
         with journal.session() as session:
             share_links.add_link(
-                session, server_url="https://elsewhere.example", kind="clinician", token="t",
-                areas="mood", entries_mark=0, created_at_utc=at, title="",
+                session,
+                server_url="https://elsewhere.example",
+                kind="clinician",
+                token="t",
+                areas="mood",
+                entries_mark=0,
+                created_at_utc=at,
+                title="",
             )
         journal.settings.set("patient-name", f"Name of {person.username}")
         journal.settings.set("country", "DE")

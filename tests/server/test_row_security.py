@@ -11,6 +11,7 @@ What is NOT tested: the HTTP routes (test_idor.py) and the sign-in rules (test_a
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,10 +29,10 @@ from kratom_journal.store.server.schema import (
     open_server_database,
 )
 from kratom_journal.store.tenancy import acting_as
-from tests.pg_server import PostgresServer
+from tests.pg_server import PostgresServer, postgres_bin
 from tests.server.conftest import ServerUrls
 from tests.server.people import Person, fill_journal, new_person
-from tests.server.pg_roles import APP_ROLE, OWNER_ROLE
+from tests.server.pg_roles import APP_ROLE, BACKUP_ROLE, OWNER_ROLE
 
 pytestmark = pytest.mark.postgres
 
@@ -206,18 +207,31 @@ def test_new_rows_get_their_owner_from_the_transaction(
         raise psycopg.Rollback()
 
 
-def test_backups_run_as_the_backup_role(postgres_server: PostgresServer, server_urls: ServerUrls, two_people, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    import subprocess
-
-    from tests.pg_server import postgres_bin
-    from tests.server.pg_roles import BACKUP_ROLE
-
-    dump = [str(postgres_bin() / "pg_dump"), "-h", "127.0.0.1", "-p", str(postgres_server.port),
-            "-Fc", "-f", str(tmp_path / "kj.dump"), server_urls.name]
+@pytest.mark.usefixtures("two_people")
+def test_backups_run_as_the_backup_role(
+    postgres_server: PostgresServer, server_urls: ServerUrls, tmp_path: Path
+) -> None:
+    """pg_dump as the tables' owner is refused (RLS is forced); the backup role dumps."""
+    dump = [
+        str(postgres_bin() / "pg_dump"),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(postgres_server.port),
+        "-Fc",
+        "-f",
+        str(tmp_path / "kj.dump"),
+        server_urls.name,
+    ]
     owner = subprocess.run([*dump, "-U", OWNER_ROLE], capture_output=True, text=True, timeout=120)
-    assert owner.returncode != 0 and "row-level security" in owner.stderr  # FORCE holds for the owner
+    assert owner.returncode != 0
+    assert "row-level security" in owner.stderr
     backup = subprocess.run([*dump, "-U", BACKUP_ROLE], capture_output=True, text=True, timeout=120)
     assert backup.returncode == 0, backup.stderr
-    listing = subprocess.run([str(postgres_bin() / "pg_restore"), "--list", str(tmp_path / "kj.dump")],
-                             capture_output=True, text=True, timeout=120)
+    listing = subprocess.run(
+        [str(postgres_bin() / "pg_restore"), "--list", str(tmp_path / "kj.dump")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "TABLE DATA public doses" in listing.stdout

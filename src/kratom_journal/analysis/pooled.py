@@ -53,6 +53,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from kratom_journal.analysis.errors import AnalysisError
+from kratom_journal.analysis.experiments import ExperimentResult
 
 FloatArray = NDArray[np.float64]
 LEVEL = 0.95
@@ -127,6 +128,25 @@ class PooledResult:
                 for p in self.people
             ],
         }
+
+
+Z_975 = 1.959963984540054
+
+
+def person_input(result: ExperimentResult) -> tuple[float, float] | None:
+    """One participant's (estimate, standard error) from the experiment engine's result.
+
+    ``None`` when the trial has no estimate (or no interval) yet. The standard error is
+    read back from the engine's 95 % interval as if that were a normal one; the engine's
+    interval is a t interval, so this errs on the side of a larger error.
+    """
+    low, high, estimate = result.ci_low, result.ci_high, result.estimate
+    if estimate is None or low is None or high is None:
+        return None
+    se = (high - low) / (2 * Z_975)
+    if not (math.isfinite(se) and se > 0 and math.isfinite(estimate)):
+        return None
+    return float(estimate), float(se)
 
 
 def _arrays(

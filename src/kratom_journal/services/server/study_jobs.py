@@ -11,13 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import uuid
 import zipfile
 from typing import Any
 
 from kratom_journal.analysis.errors import AnalysisError
-from kratom_journal.analysis.pooled import pool
+from kratom_journal.analysis.pooled import person_input, pool
 from kratom_journal.domain.errors import NotFound
 from kratom_journal.services import experiments as experiment_service
 from kratom_journal.services.clock import Clock, FixedClock, journal_zone
@@ -27,8 +26,6 @@ from kratom_journal.services.server.study_views import ParticipantData, particip
 from kratom_journal.store.server import studies as store
 from kratom_journal.store.server.schema import ServerDatabase
 from kratom_journal.store.tenancy import acting_as, current_scope
-
-Z_975 = 1.959963984540054
 
 
 def _researcher() -> uuid.UUID:
@@ -48,16 +45,7 @@ def person_estimate(
             result = experiment_service.experiment_result(db.journal, today)
         except AnalysisError:
             return None
-    if result.estimate is None:
-        return None
-    se = getattr(result, "std_error", None)
-    if se is None and result.ci_low is not None and result.ci_high is not None:
-        # The engine's interval is a t interval; reading it as a normal one gives a
-        # slightly larger standard error (conservative).
-        se = (result.ci_high - result.ci_low) / (2 * Z_975)
-    if se is None or not math.isfinite(se) or se <= 0:
-        return None
-    return float(result.estimate), float(se)
+    return person_input(result)
 
 
 def pooled_result(
