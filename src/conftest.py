@@ -6,4 +6,4 @@ context, which exists only inside a migration run) and ``__main__.py`` (it start
 the CLI; pytest never imports it for doctests).
 """
 
-collect_ignore = ["kratom_journal/store/migrations"]
+collect_ignore = ["kratom_journal/store/migrations", "kratom_journal/store/server/migrations"]

@@ -99,7 +99,7 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
         imports.run_import(journal, None, export)
         save_payload(journal, "probe", "v0", {"cached": True}, at)
         with journal.session() as session:
-            share_links.add_link(
+            link = share_links.add_link(
                 session,
                 server_url="https://elsewhere.example",
                 kind="clinician",
@@ -109,6 +109,7 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
                 created_at_utc=at,
                 title="",
             )
+            person.ids["share-link"] = str(link.id)
         journal.settings.set("patient-name", f"Name of {person.username}")
         journal.settings.set("country", "DE")
     return person
