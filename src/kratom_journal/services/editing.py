@@ -12,7 +12,8 @@ from datetime import datetime, tzinfo
 from typing import Literal
 
 from kratom_journal.domain.entries import Form, Kind, Symptom, Unit
-from kratom_journal.services.entries import entry_view
+from kratom_journal.services.entry_edits import entry_zone
+from kratom_journal.services.entry_views import entry_view
 from kratom_journal.store.journal import Journal, StoredEntry
 
 InputKind = Literal["datetime-local", "date", "time", "number", "int", "select", "text"]
@@ -99,8 +100,10 @@ def shown_values(stored: StoredEntry, zone: tzinfo) -> dict[str, str]:
         if value is None:
             shown[item.name] = ""
         elif isinstance(value, datetime):
+            # On the clock the entry was recorded with, as the edit will read it back.
             pattern = "%H:%M" if item.input == "time" else "%Y-%m-%dT%H:%M"
-            shown[item.name] = value.astimezone(zone).strftime(pattern)
+            local = value.astimezone(entry_zone(stored.entry, zone))
+            shown[item.name] = local.strftime(pattern)
         elif isinstance(view.get(item.name), float):
             shown[item.name] = f"{view[item.name]:g}"
         else:
