@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from kratom_journal.domain.diary_rules import check_diary_item, diary_order_problem
+from kratom_journal.domain.entries import Kind, SleepDiaryEntry
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.timeparse import night_time, parse_clock
+from kratom_journal.services.settings import JournalSettings
+from kratom_journal.store.journal import Journal
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,7 @@ def answer_text(value: object) -> str:
 
 
 def usual_clock(text: str | None) -> str:
-    """A usual time from the settings (``HH:MM``), or ``""`` when none is set or it is unreadable."""
+    """A usual time from the settings (``HH:MM``), or ``""`` when none is set or readable."""
     if not text:
         return ""
     try:
@@ -117,18 +120,47 @@ def usual_clock(text: str | None) -> str:
     return f"{clock:%H:%M}" if isinstance(clock, time) else ""
 
 
-def minutes_between(start: str, end: str) -> int | None:
-    """Minutes from one ``HH:MM`` to the next (over midnight), or ``None`` if unreadable.
+PREFILL_DAYS = 14
+"""The diary is pre-filled from a night at most this many days before the one asked."""
 
-    >>> minutes_between("23:00", "07:00")
-    480
+
+def diary_prefill(journal: Journal, settings: JournalSettings, night: date) -> dict[str, str]:
+    """What the diary form shows before the person changes anything, for ``night``.
+
+    The clock times are the person's usual bed and rise times when they gave them,
+    else those of their latest diary night of the last two weeks; the counts are that
+    night's. With no usual times and no recent night, nothing is filled in; with
+    usual times but no recent night, the awakenings start at none. It is the
+    person's own typical night, never a target.
     """
-    try:
-        first, second = parse_clock(start), parse_clock(end)
-    except InvalidEntry:
-        return None
-    if first is None or second is None:
-        return None
-    day = date(2000, 1, 1)
-    span = datetime.combine(day, second) - datetime.combine(day, first)
-    return int((span % timedelta(days=1)).total_seconds() // 60)
+    latest = _latest_night(journal, night)
+    values: dict[str, str] = {}
+    if latest is not None:
+        values = {
+            "bed_at": f"{latest.bed_at:%H:%M}",
+            "tried_at": f"{latest.tried_at:%H:%M}",
+            "sol_min": str(latest.sol_min),
+            "awakenings": str(latest.awakenings),
+            "waso_min": str(latest.waso_min),
+            "final_wake_at": f"{latest.final_wake_at:%H:%M}",
+            "out_of_bed_at": f"{latest.out_of_bed_at:%H:%M}",
+        }
+    bed, rise = usual_clock(settings.usual_bedtime), usual_clock(settings.usual_rise_time)
+    if bed:
+        values.update(bed_at=bed, tried_at=bed)
+    if rise:
+        values.update(final_wake_at=rise, out_of_bed_at=rise)
+    if (bed or rise) and latest is None:
+        values.update(awakenings="0", waso_min="0")
+    return values
+
+
+def _latest_night(journal: Journal, night: date) -> SleepDiaryEntry | None:
+    since = datetime.combine(night - timedelta(days=PREFILL_DAYS), time(0), tzinfo=UTC)
+    until = datetime.combine(night, time(0), tzinfo=UTC)
+    found = [
+        s.entry
+        for s in journal.entries.list(Kind.SLEEP, since=since, until=until)
+        if isinstance(s.entry, SleepDiaryEntry) and s.entry.night < night
+    ]
+    return max(found, key=lambda e: e.night, default=None)

@@ -29,7 +29,8 @@ from kratom_journal.instruments import (
 from kratom_journal.instruments.loader import SHIPPED_IDS
 from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
-from kratom_journal.services.settings import JournalSettings
+from kratom_journal.services.entry_checks import entry_range
+from kratom_journal.services.settings import JournalSettings, read_settings
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.questionnaires import (
     StoredAdministration,
@@ -55,6 +56,8 @@ class Administration:
     change: ChangeResult | None
     zone: str | None = None
     """The zone the administration was recorded in (its journal day is read in it)."""
+    crisis_shown: dict[str, Any] | None = None
+    """The crisis resources shown with a crisis answer, as shown then (``CrisisNotice.to_dict``)."""
 
     @property
     def short_id(self) -> str:
@@ -74,8 +77,13 @@ def record_administration(
     zone: str | None = None,
     *,
     clock: Clock = SYSTEM_CLOCK,
+    settings: JournalSettings | None = None,
 ) -> Administration:
-    """Validate, score and store one administration in a single transaction (``at``: now)."""
+    """Validate, score and store one administration in a single transaction (``at``: now).
+
+    With a crisis answer, the crisis resources the person is shown (for the country
+    set now) are stored with it, so the clinician report can say what was shown.
+    """
     if instrument.id in SHIPPED_IDS and instrument != shipped_instrument(instrument.id):
         raise InvalidInput(
             f"instrument id {instrument.id!r} belongs to the shipped {instrument.short_name}; "
@@ -86,6 +94,9 @@ def record_administration(
     moment = at or clock.now()
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput("the administration time needs a time zone")
+    snapshot = settings if settings is not None else read_settings(journal)
+    entry_range(snapshot, clock.now()).check_instant(moment, "at")
+    shown = crisis_notice_for(journal, snapshot).to_dict() if result.crisis else None
     stored = StoredAdministration(
         id=uuid.uuid4().hex,
         instrument_id=instrument.id,
@@ -98,6 +109,7 @@ def record_administration(
         crisis=result.crisis,
         definition=None if instrument.id in SHIPPED_IDS else instrument.model_dump(mode="json"),
         created_at=clock.now(),
+        crisis_shown=shown,
     )
     with journal.session() as session:
         add_administration(session, stored)
@@ -160,6 +172,7 @@ def _administration(row: StoredAdministration, change: ChangeResult | None) -> A
         score(instrument, answers),
         change,
         row.zone,
+        row.crisis_shown,
     )
 
 

@@ -244,7 +244,26 @@ def interaction_note(substance: str) -> InteractionNote | None:
     name = substance_to_check(substance)
     if name is None:
         return None
-    return InteractionNote(name, check(name).headline())
+    return InteractionNote(name, interaction_summary(check(name)))
+
+
+def interaction_summary(result: InteractionCheck) -> str:
+    """One line a person reads: ``xanax (alprazolam): dangerous with kratom — benzodiazepines``.
+
+    The classes are named in words, as the interaction list names them.
+    """
+    if not result.listed:
+        return result.headline()
+    severity = result.severity.value if result.severity else "unknown"
+    names = [c.name[:1].lower() + c.name[1:] for c in result.classes]
+    shown = "; ".join(names[:2]) + (f"; and {len(names) - 2} more" if len(names) > 2 else "")
+    generics = ", ".join(result.generics)
+    label = (
+        result.query
+        if result.query.casefold() == generics.casefold()
+        else (f"{result.query} ({generics})")
+    )
+    return f"{label}: {severity} with kratom — {shown}"
 
 
 # --- the safety page -----------------------------------------------------------------
@@ -329,4 +348,71 @@ def doses_trend(report: dict[str, Any]) -> dict[str, Any] | None:
         if signal.get("id") == "doses_trend":
             found: dict[str, Any] | None = signal["values"].get("trend")
             return found
+    return None
+
+
+# --- where the person is: the one list of countries and regions ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegionChoice:
+    """A state, province or other subdivision (ISO 3166-2) a person may choose."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CountryChoice:
+    """A country (ISO 3166-1 alpha-2) with its subdivisions, as every country list shows it."""
+
+    code: str
+    name: str
+    regions: tuple[RegionChoice, ...]
+
+
+def jurisdiction_choices() -> list[CountryChoice]:
+    """The countries and their subdivisions a person chooses from, by name.
+
+    Read from the shipped legal-status table: every country in it, and every
+    subdivision under its country. Every list of countries and regions (the first
+    run, the settings, the crisis screen, ``kj init``) shows these.
+    """
+    from kratom_journal.safety import data as safety_data
+
+    entries = safety_data.legal().entries
+    countries: dict[str, str] = {}
+    regions: dict[str, list[RegionChoice]] = {}
+    for entry in entries:
+        if entry.level.value == "country":
+            countries[entry.code] = entry.name.removesuffix(" (federal)")
+        elif entry.level.value == "subdivision":
+            country = entry.code.split("-", 1)[0]
+            regions.setdefault(country, []).append(RegionChoice(entry.code, entry.name))
+            countries.setdefault(country, country)
+    return sorted(
+        (
+            CountryChoice(code, name, tuple(sorted(regions.get(code, []), key=lambda r: r.name)))
+            for code, name in countries.items()
+        ),
+        key=lambda c: c.name.casefold(),
+    )
+
+
+def find_country(text: str) -> CountryChoice | None:
+    """The listed country a code or a name names, in any letter case (``de``, ``Germany``)."""
+    wanted = " ".join(text.split()).casefold()
+    for country in jurisdiction_choices():
+        if wanted in {country.code.casefold(), country.name.casefold()}:
+            return country
+    return None
+
+
+def find_region(text: str) -> RegionChoice | None:
+    """The listed region a code or a name names, in any letter case (``us-al``, ``Alabama``)."""
+    wanted = " ".join(text.split()).casefold()
+    for country in jurisdiction_choices():
+        for region in country.regions:
+            if wanted in {region.code.casefold(), region.name.casefold()}:
+                return region
     return None

@@ -140,6 +140,7 @@ def survey_step(
             at=clock.now_in(settings.zone),
             zone=settings.zone_name,
             clock=clock,
+            settings=settings,
         )
     except JournalError as exc:
         return _item_page(request, journal, settings, instrument, answers[:-1], str(exc))
