@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from kratom_journal.services.entry_views import entry_view
-from kratom_journal.store.idempotency import earlier_result, run_once
+from kratom_journal.store.idempotency import earlier_result, run_once, stored_response
 from kratom_journal.store.journal import Journal, StoredEntry, StoreSession
 
 T = TypeVar("T")
@@ -72,9 +72,6 @@ def keyed_write(
     return journal.entries.get(result.entry_id)
 
 
-def first_response(
-    journal: Journal, key: str, scope: str, request: object
-) -> dict[str, Any] | None:
-    """The answer the first request with ``key`` was given (the API repeats it exactly)."""
-    found = earlier_result(journal, key, scope, request_hash(request))
-    return found.response if found is not None else None
+def keyed_response(journal: Journal, key: str) -> dict[str, Any] | None:
+    """The answer stored with ``key`` (the first request's; the API repeats it exactly)."""
+    return stored_response(journal, key)

@@ -47,6 +47,13 @@ def earlier_result(journal: Journal, key: str, scope: str, request_hash: str) ->
         return None if row is None else _repeat(row, scope, request_hash)
 
 
+def stored_response(journal: Journal, key: str) -> dict[str, Any] | None:
+    """The answer stored with ``key``, if any."""
+    with journal.session() as session:
+        row = session.get(IdempotencyKeyRow, key)
+        return None if row is None else row.response
+
+
 def _repeat(row: IdempotencyKeyRow, scope: str, request_hash: str) -> KeyedResult:
     if row.scope != scope or row.request_hash != request_hash:
         raise KeyReused(

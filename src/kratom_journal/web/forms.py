@@ -29,9 +29,6 @@ FIELD_OF_ERROR = {
 KEY_FIELD = "idempotency_key"
 """The hidden field each form carries: a key drawn with the page (one submission, one write)."""
 
-NOT_REQUEST = frozenset({KEY_FIELD, "page_day", "future"})
-"""Form fields that say how a form was sent, not what it asks for."""
-
 
 def new_form_key() -> str:
     """A fresh key for one drawn form."""
@@ -186,7 +183,14 @@ def submit_sleep(
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
-    data = entry_service.SleepInput(
+    return entry_service.log_sleep(
+        journal, sleep_input(values), settings=settings, clock=clock, key=form_key(values, "sleep")
+    )
+
+
+def sleep_input(values: dict[str, str]) -> entry_service.SleepInput:
+    """The diary night a form (or an API body, as text) describes."""
+    return entry_service.SleepInput(
         night=_text(values, "night"),
         bed_at=_required(values, "bed_at"),
         tried_at=_required(values, "tried_at"),
@@ -199,9 +203,6 @@ def submit_sleep(
         nap_count=_int(values, "nap_count", False),
         nap_min=_int(values, "nap_min", False),
         note=_text(values, "note"),
-    )
-    return entry_service.log_sleep(
-        journal, data, settings=settings, clock=clock, key=form_key(values, "sleep")
     )
 
 
