@@ -19,6 +19,7 @@ def fix_clock(monkeypatch: pytest.MonkeyPatch, instant: datetime = EVENING) -> N
 
     monkeypatch.setattr(common, "CLOCK", FixedClock(instant))
 
+
 SLEEP_FLAGS = {
     "night": "2024-05-01",
     "bed": "22:00",

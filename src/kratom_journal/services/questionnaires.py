@@ -140,20 +140,35 @@ def find_administration(journal: Journal, administration_id: str) -> Administrat
     raise NotFound(f"no questionnaire result with id {administration_id!r}")
 
 
+MIN_DAYS_BETWEEN: dict[str, int] = {"phq9": 14, "gad7": 14}
+"""Change on these is only described between answers at least this many days apart.
+
+Both ask about the last two weeks (Kroenke, Spitzer & Williams 2001, J Gen Intern Med
+16:606; Spitzer et al. 2006, Arch Intern Med 166:1092): two answers a few days apart
+cover mostly the same days, so their difference is not a change over time.
+"""
+
+
 def _with_change(rows: list[StoredAdministration]) -> list[Administration]:
-    """Administrations of one instrument with change against the previous scored one."""
+    """Administrations of one instrument with change against an earlier scored one.
+
+    The earlier one is the latest scored administration before, at least
+    :data:`MIN_DAYS_BETWEEN` days earlier for the PHQ-9 and GAD-7.
+    """
     results: list[Administration] = []
     baseline: int | None = None
-    previous: int | None = None
+    scored: list[tuple[date, int]] = []
     for row in rows:
         administration = _administration(row, None)
         total = administration.result.total
+        gap = MIN_DAYS_BETWEEN.get(administration.instrument.id, 0)
+        earlier = [t for d, t in scored if (administration.day - d).days >= gap]
         change = None
-        if total is not None and previous is not None:
-            change = compare(administration.instrument, total, previous, baseline)
+        if total is not None and earlier:
+            change = compare(administration.instrument, total, earlier[-1], baseline)
         if total is not None:
             baseline = total if baseline is None else baseline
-            previous = total
+            scored.append((administration.day, total))
         results.append(dataclasses.replace(administration, change=change))
     return results
 
