@@ -107,10 +107,10 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _register_all() -> None:
-    from kratom_journal.cli import analysis, report, safety, survey, wearables, web
+    from kratom_journal.cli import analysis, init, report, safety, survey, wearables, web
 
     journal_commands.register(app)
-    for module in (survey, wearables, analysis, safety, web, report):
+    for module in (init, survey, wearables, analysis, safety, web, report):
         module.register(app)
 
 

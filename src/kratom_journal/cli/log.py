@@ -12,6 +12,7 @@ from kratom_journal.cli.common import (
     Command,
     YesFlag,
     confirming,
+    err_console,
     fail,
     interactive,
     open_command,
@@ -59,6 +60,10 @@ def _saved(command: Command, stored: StoredEntry) -> None:
         f"Saved {stored.kind.value.replace('-', ' ')} [bold]{stored.short_id}[/] ({when}): "
         f"{entry_service.summary_text(stored)}"
     )
+    if command.settings.first_run_open:
+        err_console.print(
+            "[dim]Tip: set your country (for crisis lines) and usual sleep times with: kj init[/]"
+        )
 
 
 def day_of(command: Command, on_date: str | None, yesterday: bool) -> str | None:
