@@ -390,52 +390,7 @@ def doses_trend(report: dict[str, Any]) -> dict[str, Any] | None:
 # --- where the person is: the one list of countries and regions ----------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RegionChoice:
-    """A state, province or other subdivision (ISO 3166-2) a person may choose."""
-
-    code: str
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class CountryChoice:
-    """A country (ISO 3166-1 alpha-2) with its subdivisions, as every country list shows it."""
-
-    code: str
-    name: str
-    regions: tuple[RegionChoice, ...]
-
-
-def jurisdiction_choices() -> list[CountryChoice]:
-    """The countries and their subdivisions a person chooses from, by name.
-
-    Read from the shipped legal-status table: every country in it, and every
-    subdivision under its country. Every list of countries and regions (the first
-    run, the settings, the crisis screen, ``kj init``) shows these.
-    """
-    from kratom_journal.safety import data as safety_data
-
-    entries = safety_data.legal().entries
-    countries: dict[str, str] = {}
-    regions: dict[str, list[RegionChoice]] = {}
-    for entry in entries:
-        if entry.level.value == "country":
-            countries[entry.code] = entry.name.removesuffix(" (federal)")
-        elif entry.level.value == "subdivision":
-            country = entry.code.split("-", 1)[0]
-            regions.setdefault(country, []).append(RegionChoice(entry.code, entry.name))
-            countries.setdefault(country, country)
-    return sorted(
-        (
-            CountryChoice(code, name, tuple(sorted(regions.get(code, []), key=lambda r: r.name)))
-            for code, name in countries.items()
-        ),
-        key=lambda c: c.name.casefold(),
-    )
-
-
-def find_country(text: str) -> CountryChoice | None:
+def find_country(text: str) -> Jurisdiction | None:
     """The listed country a code or a name names, in any letter case (``de``, ``Germany``)."""
     wanted = " ".join(text.split()).casefold()
     for country in jurisdiction_choices():
@@ -444,11 +399,11 @@ def find_country(text: str) -> CountryChoice | None:
     return None
 
 
-def find_region(text: str) -> RegionChoice | None:
+def find_region(text: str) -> Jurisdiction | None:
     """The listed region a code or a name names, in any letter case (``us-al``, ``Alabama``)."""
     wanted = " ".join(text.split()).casefold()
     for country in jurisdiction_choices():
-        for region in country.regions:
+        for region in country.subdivisions:
             if wanted in {region.code.casefold(), region.name.casefold()}:
                 return region
     return None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.errors import InvalidEntry, InvalidInput
 from kratom_journal.domain.timeparse import parse_clock, parse_day, parse_zone
 from kratom_journal.services.clock import TIMEZONE_KEY, system_zone_name
 from kratom_journal.store.journal import Journal
@@ -18,7 +18,7 @@ def _timezone(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    """A country from the list, by name or code; another two-letter code is taken as it is."""
+    """A country from the list, by name or code; another ISO 3166-1 code is taken as it is."""
     from kratom_journal.services.safety import find_country
 
     listed = find_country(value)
@@ -31,7 +31,7 @@ def _country(value: str) -> str:
             "two-letter code (US, GB, DE, ...)",
             "country",
         )
-    return code
+    return _iso_code(code, "country")
 
 
 def _region(value: str) -> str:
@@ -48,7 +48,17 @@ def _region(value: str) -> str:
             "US-AL) or a country code",
             "region",
         )
-    return code
+    return _iso_code(code, "region")
+
+
+def _iso_code(code: str, key: str) -> str:
+    """``code`` if it is real ISO 3166 (``US-ZZ`` is not), else a field-named error."""
+    from kratom_journal.services.safety import check_jurisdiction
+
+    try:
+        return check_jurisdiction(code)
+    except InvalidInput as error:
+        raise InvalidEntry(str(error), key) from None
 
 
 def _clock(key: str) -> Callable[[str], str]:
