@@ -104,24 +104,40 @@ def is_export_head(head: bytes) -> bool:
     return b"<!DOCTYPE HealthData" in head or b"<HealthData" in head
 
 
-def find_export(bundle: InputBundle) -> Member:
-    """The export XML inside a bundle, whatever its localized name.
+MAX_DEPTH: Final = 3
+"""Folders above ``export.xml`` that are searched (Apple's zip has one; unzipping
+into a folder of its own, or zipping that folder again, adds more)."""
 
-    ``export_cda.xml`` (clinical documents) is never chosen.
+
+def export_members(bundle: InputBundle) -> list[Member]:
+    """The export XML of a bundle, whatever its localized name, shallowest first.
+
+    ``export_cda.xml`` (clinical documents) is never chosen. Detection uses this too.
     """
-    candidates = bundle.find(
-        lambda m: (
-            m.name.lower().endswith(".xml")
-            and not m.name.lower().endswith("export_cda.xml")
-            and m.name.count("/") <= 1
-        )
+    candidates = sorted(
+        bundle.find(
+            lambda m: (
+                m.name.lower().endswith(".xml")
+                and not m.name.lower().endswith("export_cda.xml")
+                and m.name.count("/") <= MAX_DEPTH
+            )
+        ),
+        key=lambda m: (m.name.count("/"), m.name),
     )
     for member in candidates:
         if is_export_head(bundle.head(member)):
-            return member
-    raise InputRejected(
-        bundle.label, "no Apple Health export.xml found (expected <HealthData> in an .xml file)"
-    )
+            return [member]
+    return []
+
+
+def find_export(bundle: InputBundle) -> Member:
+    """The one export XML of a bundle; :class:`InputRejected` if there is none."""
+    found = export_members(bundle)
+    if not found:
+        raise InputRejected(
+            bundle.label, "no Apple Health export.xml found (expected <HealthData> in an .xml file)"
+        )
+    return found[0]
 
 
 @dataclass(slots=True)
