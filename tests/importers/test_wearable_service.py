@@ -88,15 +88,17 @@ def _bad_export(tmp_path: Path) -> Path:
     return path
 
 
-def test_bad_record_refuses_whole_import_and_names_the_line(journal, tmp_path):
+def test_one_bad_record_is_skipped_with_its_line_and_the_rest_imported(journal, tmp_path):
+    """A machine export is not refused for one bad record (it used to be, with
+    "nothing was imported"): the record is skipped and counted with its line."""
     path = _bad_export(tmp_path)
     line = next(i for i, text in enumerate(path.read_text().split("\n"), 1) if "fast" in text)
-    with pytest.raises(WearableImportError) as caught:
-        import_wearable(journal, None, path)
-    message = str(caught.value)
-    assert message.startswith(f"export.xml, line {line}: ") and "\n" not in message
-    assert "--skip-bad" in message
-    assert counts(journal) == (0, 0, 0, 0)
+    summary = import_wearable(journal, None, path)
+    assert summary.records_skipped == 1 and summary.nights_added == 2
+    (skipped,) = summary.skipped
+    assert skipped.startswith("1 record skipped: ") and "is not a number" in skipped
+    assert skipped.endswith(f"— export.xml line {line}")
+    assert "1 skipped" in summary.line() and "--skip-bad" not in summary.line()
 
 
 def test_skip_bad_imports_the_rest_and_counts_reasons(journal, tmp_path):

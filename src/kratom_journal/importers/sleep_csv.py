@@ -85,9 +85,18 @@ def members(bundle: InputBundle, columns: ColumnMap | None = None) -> list[Membe
 
 
 def parse(
-    path: Path, *, zone: str | None = None, columns: ColumnMap | None = None
+    path: Path,
+    *,
+    zone: str | None = None,
+    columns: ColumnMap | None = None,
+    name: str | None = None,
 ) -> Iterator[Record | ParseIssue]:
-    """Yield one summary per row of a sleep CSV read with ``columns``."""
+    """Yield one summary per row of a sleep CSV read with ``columns``.
+
+    ``name`` (the saved column map's name) names the source, so logs of two apps
+    read with two maps stay two sources.
+    """
+    source = SourceRef(VENDOR, name) if name else SOURCE
     with InputBundle(Path(path)) as bundle:
         tz = zone_info(zone, bundle.label)
         found = members(bundle, columns)
@@ -103,4 +112,4 @@ def parse(
             )
         for member in found:
             table = read_table(bundle, member)
-            yield from rows_to_records(table, columns or resolve(table, COMMON), SOURCE, tz)
+            yield from rows_to_records(table, columns or resolve(table, COMMON), source, tz)

@@ -102,6 +102,8 @@ class ImportRun:
 
     id: int
     nights: int
+    zone: str | None = None
+    zone_from: str | None = None
 
 
 def previous_import(session: Session, source: str, file_sha256: str) -> ImportRun | None:
@@ -115,17 +117,31 @@ def previous_import(session: Session, source: str, file_sha256: str) -> ImportRu
         .scalars()
         .first()
     )
-    return None if row is None else ImportRun(row.id, row.nights)
+    return None if row is None else ImportRun(row.id, row.nights, row.zone, row.zone_from)
 
 
-def start_import(session: Session, source: str, file_name: str, file_sha256: str, size: int) -> int:
-    """Record the start of an import run; returns its id (for the samples it adds)."""
+def start_import(
+    session: Session,
+    source: str,
+    file_name: str,
+    file_sha256: str,
+    size: int,
+    zone: str | None = None,
+    zone_from: str | None = None,
+) -> int:
+    """Record the start of an import run; returns its id (for the samples it adds).
+
+    ``zone`` is the zone times without an offset are read in, ``zone_from`` where it
+    came from (``option``, ``setting`` or ``system``).
+    """
     run = WearableImport(
         source=source,
         file_name=file_name[:500],
         file_sha256=file_sha256,
         file_size=size,
         imported_at=datetime.now(UTC),
+        zone=zone,
+        zone_from=zone_from,
     )
     session.add(run)
     session.flush()
