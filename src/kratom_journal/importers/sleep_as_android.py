@@ -120,6 +120,15 @@ def _record(
         yield ParseIssue(label, f"Hours {hours} out of range", line=line_no)
         return
     end = start + timedelta(hours=hours)
+    if not cells["Id"].isdigit():
+        # From/To are exact to the minute; Hours, rounded, is not.
+        try:
+            end = parse_local(cells["To"], tz)
+        except (KeyError, ValueError):
+            pass
+        if end < start:
+            yield ParseIssue(label, "record ends before it starts", line=line_no)
+            return
     yield SleepSample(SOURCE, start, end, Stage.IN_BED)
     opened: dict[str, datetime] = {}
     events = [name for name in header[len(values) :] if name] + [

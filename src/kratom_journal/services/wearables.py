@@ -47,6 +47,8 @@ from kratom_journal.store.journal import Journal
 from kratom_journal.store.wearables import StoreSession
 
 PRIORITY_KEY = "sleep-source-priority"
+DEFAULT_PROFILE = "default"
+"""The name a ``sleep-csv`` column map given without ``--profile`` is saved under."""
 MAX_REMEMBERED_TAGS = 600_000
 
 ProgressCallback = Callable[[int, int], None]
@@ -276,7 +278,11 @@ def asks_for_zone(journal: Journal, source: str | None, path: Path) -> str | Non
 def _options(
     session: StoreSession, importer: Importer, columns: str | None, profile: str | None
 ) -> dict[str, Any]:
-    """The parser's extra options: the column map of a ``sleep-csv`` import."""
+    """The parser's extra options: the column map of a ``sleep-csv`` import.
+
+    A map given with ``--map`` is saved (under ``--profile NAME``, else as the
+    default map) and used again next time without ``--map``.
+    """
     if not importer.takes_columns:
         if columns or profile:
             raise WearableImportError(
@@ -284,17 +290,17 @@ def _options(
             )
         return {}
     spec = columns
-    if spec is None and profile:
-        spec = runs.load_profile(session, profile)
-        if spec is None:
+    if spec is None:
+        spec = runs.load_profile(session, profile or DEFAULT_PROFILE)
+        if spec is None and profile:
             known = ", ".join(runs.profile_names(session)) or "none saved yet"
             raise WearableImportError(f"no column map named {profile!r} (saved: {known})")
     try:
         column_map = parse_spec(spec) if spec else None
     except ValueError as error:
         raise WearableImportError(f"--map: {error}") from None
-    if columns and profile and column_map is not None:
-        runs.save_profile(session, profile, column_map.spec())
+    if columns and column_map is not None:
+        runs.save_profile(session, profile or DEFAULT_PROFILE, column_map.spec())
     return {"columns": column_map, "name": profile}
 
 
