@@ -228,29 +228,29 @@ def google_fit_takeout(
 
 
 def _google_fit_daily(folder: Path, nights: tuple[Hypnogram, ...]) -> None:
+    """One row per quarter hour with the milliseconds of each stage in it (per-day files)."""
     columns = {L: "Light sleeping duration (ms)", D: "Deep sleeping duration (ms)",
                R: "REM sleeping duration (ms)", A: "Awake mid-sleeping duration (ms)"}  # fmt: skip
     header = ["Start time", "End time", "Move Minutes count", "Average heart rate (bpm)",
               "Step count", *columns.values()]  # fmt: skip
-    days: dict[str, list[str]] = {}
+    bins: dict[datetime, dict[str, int]] = {}
     for night in nights:
         for stage, start, end in night.spans():
             cursor = start
             while cursor < end:
                 slot = cursor.replace(minute=cursor.minute - cursor.minute % 15)
-                slot_end = slot + timedelta(minutes=15)
-                until = min(end, slot_end)
-                day = slot.date().isoformat()
-                key = f"{slot.strftime('%H:%M:%S.000%z')[:-2]}:00"
-                amounts = dict.fromkeys(columns.values(), "")
-                amounts[columns[stage]] = str(int((until - cursor).total_seconds() * 1000))
-                days.setdefault(day, []).append(
-                    ",".join(
-                        [key, f"{slot_end.strftime('%H:%M:%S.000%z')[:-2]}:00", "", "58", ""]
-                        + list(amounts.values())
-                    )
-                )
+                until = min(end, slot + timedelta(minutes=15))
+                amounts = bins.setdefault(slot, {})
+                milliseconds = int((until - cursor).total_seconds() * 1000)
+                amounts[columns[stage]] = amounts.get(columns[stage], 0) + milliseconds
                 cursor = until
+    days: dict[str, list[str]] = {}
+    for slot, amounts in sorted(bins.items()):
+        clock = f"{slot.strftime('%H:%M:%S.000%z')[:-2]}:00"
+        until = slot + timedelta(minutes=15)
+        row = [clock, f"{until.strftime('%H:%M:%S.000%z')[:-2]}:00", "", "58", ""]
+        row += [str(amounts.get(column, "")) for column in columns.values()]
+        days.setdefault(slot.date().isoformat(), []).append(",".join(row))
     for day, rows in days.items():
         write(folder / f"{day}.csv", ",".join(header) + "\n" + "\n".join(rows) + "\n")
 

@@ -181,8 +181,7 @@ def _sessions(bundle: InputBundle, member: Member, tz: tzinfo) -> Iterator[Recor
             continue
         stage = SESSION_STAGES.get(str(span.get("fitnessActivity", "")))
         try:
-            start = parse_local(str(span.get("startTime")), tz)
-            end = parse_local(str(span.get("endTime")), tz)
+            start, end = _local(span.get("startTime"), tz), _local(span.get("endTime"), tz)
         except ValueError as error:
             yield ParseIssue(label, str(error), record=index or None)
             continue
@@ -191,6 +190,13 @@ def _sessions(bundle: InputBundle, member: Member, tz: tzinfo) -> Iterator[Recor
             continue
         if stage is not None:
             yield SleepSample(SOURCE, start, end, Stage.IN_BED if index == 0 else stage)
+
+
+def _local(value: object, tz: tzinfo) -> datetime:
+    """A session time: one written in UTC (``…Z``) is shown at the zone's offset."""
+    text = str(value)
+    moment = parse_local(text, tz)
+    return fixed(moment.astimezone(tz)) if text.rstrip().endswith("Z") else moment
 
 
 def _daily(bundle: InputBundle, member: Member, tz: tzinfo) -> Iterator[Record | ParseIssue]:

@@ -120,10 +120,11 @@ class ImportSummary:
         if self.kind == "journal":
             return self._entries_line()
         if self.already_imported:
-            return (
+            text = (
                 f"{self.source}: {self.file} was already imported; nothing changed "
                 f"({self.nights_unchanged} nights unchanged)"
             )
+            return "; ".join([text, *self.notes])
         text = (
             f"{self.source}: {self.nights_added} nights added, {self.nights_updated} updated, "
             f"{self.nights_unchanged} unchanged; {self.added} new samples of "
