@@ -48,9 +48,16 @@ def test_heart_rate_is_kept_in_and_thirty_minutes_around_sleep():
 
 def test_windows_the_journal_holds_keep_heart_rate_imported_later():
     start_ms = int(BED.timestamp() * 1000)
-    near = NearSleep(lambda first, last: [(start_ms, start_ms + 7 * 3_600_000)])
+    asked: list[tuple[int, int]] = []
+
+    def known(first: int, last: int) -> list[tuple[int, int]]:
+        asked.append((first, last))
+        return [(start_ms, start_ms + 7 * 3_600_000)]
+
+    near = NearSleep(known)
     kept = list(near.filter([reading(BED + timedelta(hours=2)), reading(BED - timedelta(hours=5))]))
     assert [r.start for r in kept] == [BED + timedelta(hours=2)] and near.dropped == 1
+    assert len(asked) == 1
 
 
 def test_all_day_heart_rate_in_an_apple_export(journal, tmp_path):

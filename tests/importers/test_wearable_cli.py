@@ -118,7 +118,7 @@ def test_a_terminal_import_asks_for_the_zone_of_an_offset_less_export(tmp_path, 
     asked: list[str] = []
 
     def answer(text: str, default: str) -> str:
-        asked.append(text)
+        asked.append(f"{text} [{default}]")
         return "Mars/Olympus" if len(asked) == 1 else "Europe/Berlin"
 
     monkeypatch.setattr(cli_wearables.typer, "prompt", answer)
