@@ -282,6 +282,15 @@ def test_newer_apple_export_skips_known_records_before_parsing(journal, tmp_path
         return original(self, attrs, line)
 
     monkeypatch.setattr(apple_health._RecordBuilder, "build", counting_build)
+    # Heart-rate readings are read straight from their bytes, without build().
+    original_hold = apple_health._hold_heart
+
+    def counting_hold(*args):  # type: ignore[no-untyped-def]
+        held = original_hold(*args)
+        built.extend([1] if held else [])
+        return held
+
+    monkeypatch.setattr(apple_health, "_hold_heart", counting_hold)
     newer = synthetic.write_apple_health(tmp_path / "new.zip", nights_of(7))
     summary = import_wearable(journal, None, newer)
     # Device pointers differ between exports, yet the old records are recognised unparsed.

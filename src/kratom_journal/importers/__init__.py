@@ -59,7 +59,9 @@ class Importer:
     ``local``: wall-clock times without an offset; the zone decides the instant.
     ``utc``: instants in UTC; the zone decides only their local offset."""
     remembers_tags: bool = False
-    """True when ``parse`` takes ``memory=`` (:class:`apple_health.TagMemory`)."""
+    """True when ``parse`` takes ``memory=`` (:class:`apple_health.TagMemory`) and
+    ``near=`` (a :class:`~kratom_journal.importers.window_filter.NearSleep` it hands
+    all-day readings to straight from their bytes)."""
     takes_columns: bool = False
     """True when ``parse`` takes ``columns=`` (a column map) and ``name=``."""
 

@@ -83,6 +83,8 @@ class NearSleep:
         self._windows: list[tuple[int, int]] = []
         self.dropped = 0
         self.kept = 0
+        self.held_raw = 0
+        """Readings a parser handed over with :meth:`hold_kind` (never yielded as records)."""
 
     def filter(self, records: Iterable[Record | ParseIssue]) -> Iterator[Record | ParseIssue]:
         """The records, windowed readings held back until the end."""
@@ -95,12 +97,27 @@ class NearSleep:
             yield item
         yield from self._release()
 
-    def _hold(self, item: MetricSample) -> None:
-        kind = (item.source, item.metric)
+    def kind_index(self, source: SourceRef, metric: Metric) -> int:
+        """The number :meth:`hold_kind` knows a source's metric by."""
+        kind = (source, metric)
         index = self._kind_ids.get(kind)
         if index is None:
             index = self._kind_ids[kind] = len(self._kinds)
             self._kinds.append(kind)
+        return index
+
+    def hold_kind(self, at_ms: int, offset_seconds: int, value: float, kind: int) -> None:
+        """Hold a reading a parser read without building a record for it (the fast path
+        for all-day heart rate; ``kind`` from :meth:`kind_index`); it is released like
+        any other at the end."""
+        self._at.append(at_ms)
+        self._offset.append(offset_seconds)
+        self._value.append(value)
+        self._who.append(kind)
+        self.held_raw += 1
+
+    def _hold(self, item: MetricSample) -> None:
+        index = self.kind_index(item.source, item.metric)
         offset = item.start.utcoffset()
         self._at.append(_ms(item.start))
         self._offset.append(int(offset.total_seconds()) if offset else 0)

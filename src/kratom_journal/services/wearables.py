@@ -209,9 +209,9 @@ def import_wearable(
             if choice.guessed:
                 summary.notes.append(guess_note(choice))
         memory = _tag_memory(session, name)
-        if memory is not None:
-            options["memory"] = memory
         near = NearSleep(lambda first, last: runs.sleep_windows(session, first, last))
+        if memory is not None:
+            options.update(memory=memory, near=near)
         reading = _read(name, path, choice, size, progress, on_records, summary, options)
         records = _records(near.filter(reading))
         if choice is None:
@@ -225,6 +225,7 @@ def import_wearable(
                 wall_clock=importer.times == "local",
                 may_replace=replaces(choice),
             )
+        summary.records_read += near.held_raw
         if near.dropped:
             summary.notes.append(
                 f"{near.dropped} heart and breathing rate readings away from sleep were not kept"

@@ -328,12 +328,41 @@ def known_sample_keys(session: Session, keys: Sequence[tuple[int, int]]) -> set[
     return known
 
 
+_SAMPLE_COLUMNS = (
+    "start_ms",
+    "key",
+    "source_id",
+    "kind",
+    "stage",
+    "end_ms",
+    "start_offset_min",
+    "end_offset_min",
+    "value",
+    "detail",
+    "import_id",
+)
+_SQLITE_INSERT = (
+    f"INSERT OR IGNORE INTO wearable_sample ({', '.join(_SAMPLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_SAMPLE_COLUMNS))})"
+)
+
+
 def insert_samples(session: Session, rows: Sequence[SampleRow]) -> None:
     """Add the rows; a row whose key is stored already is left as it is."""
-    if rows:
-        statement = insert_ignoring_duplicates(session, WearableSample)
-        # The connection, not the session: a Core executemany, no ORM bookkeeping per row.
-        session.connection().execute(statement, list(rows))
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # Hundreds of thousands of rows: one prepared statement and plain tuples, without
+        # building SQLAlchemy's parameters for each row.
+        connection.exec_driver_sql(
+            _SQLITE_INSERT,
+            [tuple(row[c] for c in _SAMPLE_COLUMNS) for row in rows],  # type: ignore[literal-required]
+        )
+        return
+    statement = insert_ignoring_duplicates(session, WearableSample)
+    # The connection, not the session: a Core executemany, no ORM bookkeeping per row.
+    connection.execute(statement, list(rows))
 
 
 def window_samples(
