@@ -282,20 +282,25 @@ def test_newer_apple_export_skips_known_records_before_parsing(journal, tmp_path
         return original(self, attrs, line)
 
     monkeypatch.setattr(apple_health._RecordBuilder, "build", counting_build)
-    # Heart-rate readings are read straight from their bytes, without build().
+    # Heart-rate readings are read straight from their bytes, without build(): they
+    # cost less to read again than to recognise, so every one of them is read.
+    held: list[int] = []
     original_hold = apple_health._hold_heart
 
     def counting_hold(*args):  # type: ignore[no-untyped-def]
-        held = original_hold(*args)
-        built.extend([1] if held else [])
-        return held
+        found = original_hold(*args)
+        held.extend([1] if found else [])
+        return found
 
     monkeypatch.setattr(apple_health, "_hold_heart", counting_hold)
-    newer = synthetic.write_apple_health(tmp_path / "new.zip", nights_of(7))
+    nights = nights_of(7)
+    newer = synthetic.write_apple_health(tmp_path / "new.zip", nights)
     summary = import_wearable(journal, None, newer)
     # Device pointers differ between exports, yet the old records are recognised unparsed.
     assert summary.samples_known == samples_before
-    assert len(built) == summary.samples_added
+    new_heart = sum(len(n.heart_rate) for n in nights[5:])
+    assert len(built) == summary.samples_added - new_heart
+    assert len(held) == sum(len(n.heart_rate) for n in nights)
     assert (summary.nights_added, summary.nights_updated, summary.nights_unchanged) == (2, 0, 5)
 
 

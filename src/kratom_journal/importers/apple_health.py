@@ -555,16 +555,10 @@ def _records_in(
         heart = (
             _HEART_TAG.match(chunk, tag_start) if clean and hit.group(1) == _HEART_RATE else None
         )
-        if heart is not None:
-            digest = tag_digest(heart.group(0)) if memory is not None else 0
-            if memory is not None and digest in memory.known:
-                memory.skipped += 1
-                memory.skipped_starts.add(heart.group(2)[:13])
-                continue
-            if near is not None and _hold_heart(heart, builder, near):
-                if memory is not None:
-                    memory.new.append(digest)
-                continue
+        # Heart rate in Apple's layout costs less to read than to recognise by digest, and
+        # the readings away from sleep are not stored: no digest is kept for them.
+        if heart is not None and near is not None and _hold_heart(heart, builder, near):
+            continue
         # Apple's own layout: the tag ends at the first ">" and its quotes pair up.
         tag_end = chunk.find(b">", hit.end()) + 1
         tag = chunk[tag_start:tag_end]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import struct
 from array import array
 from collections.abc import Iterator, Sequence
@@ -341,6 +342,7 @@ _SAMPLE_COLUMNS = (
     "detail",
     "import_id",
 )
+_as_tuple = operator.itemgetter(*_SAMPLE_COLUMNS)
 _SQLITE_INSERT = (
     f"INSERT OR IGNORE INTO wearable_sample ({', '.join(_SAMPLE_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_SAMPLE_COLUMNS))})"
@@ -355,10 +357,7 @@ def insert_samples(session: Session, rows: Sequence[SampleRow]) -> None:
     if connection.dialect.name == "sqlite":
         # Hundreds of thousands of rows: one prepared statement and plain tuples, without
         # building SQLAlchemy's parameters for each row.
-        connection.exec_driver_sql(
-            _SQLITE_INSERT,
-            [tuple(row[c] for c in _SAMPLE_COLUMNS) for row in rows],  # type: ignore[literal-required]
-        )
+        connection.exec_driver_sql(_SQLITE_INSERT, list(map(_as_tuple, rows)))
         return
     statement = insert_ignoring_duplicates(session, WearableSample)
     # The connection, not the session: a Core executemany, no ORM bookkeeping per row.
