@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,24 @@ def test_exports_with_offsets_ignore_the_zone(journal, tmp_path):
     summary = import_wearable(journal, None, path, zone="Asia/Tokyo")
     assert summary.zone is None and runs(journal) == [(None, None)]
     assert all_nights(journal)[0]["bed_at"] == "2024-03-11T23:10:00+01:00"
+
+
+def test_a_nap_read_in_two_zones_stays_a_nap(journal, tmp_path):
+    """An afternoon nap imported with a guessed zone, then again from the zip after the
+    zone was set, used to join the night's copies into a 6-hour night."""
+    nap = shapes.Hypnogram(
+        datetime(2024, 3, 12, 14, 0, tzinfo=shapes.BERLIN),
+        ((shapes.L, 20), (shapes.D, 10), (shapes.L, 10)),
+    )
+    takeout = shapes.fitbit_takeout(tmp_path / "takeout", score=False)
+    logs_file = takeout / "Takeout/Fitbit/Global Export Data/sleep-2024-03-11.json"
+    logs = json.loads(logs_file.read_text())
+    logs.append({**shapes.fitbit_log(nap, 60_000), "isMainSleep": False})
+    logs_file.write_text(json.dumps(logs))
+    import_wearable(journal, None, takeout)  # this computer's zone (UTC): a guess
+    journal.settings.set("timezone", BERLIN)
+    import_wearable(journal, None, zip_of(takeout, tmp_path / "takeout.zip"))
+    nights = all_nights(journal)
+    assert nights == reference(tmp_path, None, takeout)
+    assert [n["time_in_bed_min"] for n in nights] == [390.0, 350.0]
+    assert [n["bed_at"] for n in nights] == [n.bed.isoformat() for n in shapes.NIGHTS]

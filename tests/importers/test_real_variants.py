@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from kratom_journal.domain.errors import JournalError
 from kratom_journal.importers import REGISTRY, detect_source
 from kratom_journal.importers.safe_input import InputRejected
 from kratom_journal.services.wearables import import_wearable
@@ -221,3 +222,23 @@ def test_variants_survive_parsing_without_issues(tmp_path):
         assert [i for i in items if isinstance(i, ParseIssue)] == []
         assert any(isinstance(i, SleepSample | SleepSummary) for i in items)
     shutil.rmtree(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("source", "body", "expected"),
+    [
+        ("fitbit", {"activities": []}, "Web API sleep response"),
+        ("garmin", {"sleepLevels": []}, "dailySleepDTO"),
+        ("oura", {"sleep": {"next_token": None}}, "bedtime_start"),
+    ],
+)
+def test_a_json_of_another_shape_says_what_was_expected(berlin, tmp_path, source, body, expected):
+    """The refusal used to end with "fix the file or import with --skip-bad", which
+    cannot help with a file of the wrong shape; it now says which shapes are read."""
+    path = shapes.write(tmp_path / "export.json", json.dumps(body))
+    with pytest.raises(JournalError) as refused:
+        import_wearable(berlin, source, path)
+    message = str(refused.value)
+    assert message.startswith("export.json: ") and expected in message
+    assert "--skip-bad" not in message and "\n" not in message
+    assert chosen(berlin) == []
