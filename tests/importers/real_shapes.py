@@ -348,29 +348,46 @@ def sleep_as_android_mangled(path: Path, nights: tuple[Hypnogram, ...] = NIGHTS)
 # ---------------------------------------------------------------- Gadgetbridge
 
 
-def gadgetbridge_db(path: Path, nights: tuple[Hypnogram, ...] = NIGHTS) -> Path:
-    """A Gadgetbridge database with a Huami band's per-minute samples for the nights.
+HUAMI_EXTENDED_EXTRA = ", UNKNOWN1 INTEGER, SLEEP INTEGER, DEEP_SLEEP INTEGER, REM_SLEEP INTEGER"
 
-    Sleep minutes carry Huami's kinds with high bits set (raw & 0xF is the kind):
-    light 9, deep 11, with some "no change" (0) and "ignore" (10) minutes that
-    continue the kind before them. Awake minutes in bed are activity (1).
+
+def gadgetbridge_db(
+    path: Path,
+    nights: tuple[Hypnogram, ...] = NIGHTS,
+    *,
+    table: str = "MI_BAND_ACTIVITY_SAMPLE",
+    device: str = "Amazfit Band 5",
+) -> Path:
+    """A Gadgetbridge database with a band's per-minute samples for the nights.
+
+    In Huami tables (``MI_BAND_…``, ``HUAMI_EXTENDED_…``) sleep minutes carry
+    Huami's kinds with high bits set (raw & 0xF is the kind): light 9, deep 11,
+    with some "no change" (0) and "ignore" (10) minutes that continue the kind
+    before them. Any other table has the generic layout with Gadgetbridge's own
+    kinds (light 2, deep 4). Awake minutes in bed are activity (1).
     """
-    kinds = {L: 9, D: 11, A: 1, R: 9}
+    huami = table in ("MI_BAND_ACTIVITY_SAMPLE", "HUAMI_EXTENDED_ACTIVITY_SAMPLE")
+    kinds = {L: 9, D: 11, A: 1, R: 9} if huami else {L: 2, D: 4, A: 1, R: 2}
+    extra = HUAMI_EXTENDED_EXTRA if table == "HUAMI_EXTENDED_ACTIVITY_SAMPLE" else ""
     with closing(sqlite3.connect(path)) as db, db:
         db.executescript(
-            """
+            f"""
             CREATE TABLE DEVICE (_id INTEGER PRIMARY KEY, NAME TEXT, MANUFACTURER TEXT,
                 IDENTIFIER TEXT, TYPE INTEGER, MODEL TEXT, ALIAS TEXT);
-            CREATE TABLE MI_BAND_ACTIVITY_SAMPLE (TIMESTAMP INTEGER NOT NULL,
+            CREATE TABLE {table} (TIMESTAMP INTEGER NOT NULL,
                 DEVICE_ID INTEGER NOT NULL, USER_ID INTEGER NOT NULL, RAW_INTENSITY INTEGER,
-                STEPS INTEGER, RAW_KIND INTEGER, HEART_RATE INTEGER,
+                STEPS INTEGER, RAW_KIND INTEGER, HEART_RATE INTEGER{extra},
                 PRIMARY KEY (TIMESTAMP, DEVICE_ID));
             CREATE TABLE PEBBLE_HEALTH_ACTIVITY_SAMPLE (TIMESTAMP INTEGER, DEVICE_ID INTEGER,
                 USER_ID INTEGER, RAW_INTENSITY INTEGER, STEPS INTEGER, RAW_KIND INTEGER);
-            INSERT INTO DEVICE VALUES (1, 'Amazfit Band 5', 'Huami', 'C8:0F:10:00:00:01', 0,
-                'V0.44', NULL);
             """
         )
+        db.execute(
+            "INSERT INTO DEVICE VALUES (1, ?, 'Huami', 'C8:0F:10:00:00:01', 0, 'V0.44', NULL)",
+            (device,),
+        )
+        width = 7 + (4 if extra else 0)
+        insert = f"INSERT INTO {table} VALUES ({','.join('?' * width)})"
         for night in nights:
             day_start = int(night.bed.timestamp()) - 4 * 3600
             day_end = int(night.out.timestamp()) + 3 * 3600
@@ -381,10 +398,13 @@ def gadgetbridge_db(path: Path, nights: tuple[Hypnogram, ...] = NIGHTS) -> Path:
             rows = []
             for second in range(day_start, day_end, 60):
                 kind = minute_kind.get(second, 1)
-                raw = kind | 0x70 if kind in (9, 11) else kind
-                if kind in (9, 11) and second % 7 == 0 and minute_kind.get(second - 60) == kind:
-                    raw = 0 if second % 2 else 10  # continue the kind before
+                raw = kind
+                if huami and kind in (9, 11):
+                    raw = kind | 0x70
+                    if second % 7 == 0 and minute_kind.get(second - 60) == kind:
+                        raw = 0 if second % 2 else 10  # continue the kind before
                 heart = 58 if second in minute_kind else 75
-                rows.append((second, 1, 1, 20, 0, raw, heart))
-            db.executemany("INSERT INTO MI_BAND_ACTIVITY_SAMPLE VALUES (?,?,?,?,?,?,?)", rows)
+                row = (second, 1, 1, 20, 0, raw, heart)
+                rows.append(row + ((0, 0, 0, 0) if extra else ()))
+            db.executemany(insert, rows)
     return path

@@ -188,3 +188,22 @@ def test_column_map_mistakes_are_one_line(berlin, tmp_path):
         import_wearable(berlin, "sleep-csv", path, profile="nope")
     with pytest.raises(WearableImportError, match="cannot tell which columns"):
         import_wearable(berlin, "sleep-csv", path)
+
+
+@pytest.mark.parametrize(
+    ("table", "device"),
+    [
+        ("HUAMI_EXTENDED_ACTIVITY_SAMPLE", "Amazfit GTR 2"),
+        ("WATCH_ACTIVITY_SAMPLE", "Watch"),  # the table name varies by device
+    ],
+    ids=["huami-extended", "generic-layout"],
+)
+def test_gadgetbridge_other_sample_tables(berlin, tmp_path, table, device):
+    """Newer Huami devices write HUAMI_EXTENDED_ACTIVITY_SAMPLE; other devices a table
+    in the generic layout with Gadgetbridge's own kinds (light 2, deep 4)."""
+    path = shapes.gadgetbridge_db(tmp_path / "Gadgetbridge", table=table, device=device)
+    assert detect_source(path) == "gadgetbridge"
+    import_twice(berlin, None, path)
+    assert chosen(berlin) == [
+        expected(n, device, rem_as_light=True, trim_awake=True) for n in shapes.NIGHTS
+    ]
