@@ -19,12 +19,13 @@ from kratom_journal.domain.entries import (
     Unit,
 )
 from kratom_journal.instruments.loader import shipped_instrument
-from kratom_journal.services import experiments, imports, questionnaires, safety
+from kratom_journal.services import entries, experiments, imports, questionnaires, safety
 from kratom_journal.services.server import accounts
 from kratom_journal.store import share_links
 from kratom_journal.store.analysis_cache import save_payload
 from kratom_journal.store.server.schema import ServerDatabase
 from kratom_journal.store.tenancy import acting_as
+from kratom_journal.store.wearable_runs import save_profile
 
 PASSWORD = "correct horse battery staple"
 
@@ -54,6 +55,9 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
             Dose(taken_at=at, amount=3.0, unit=Unit.G, strain="Red Bali")
         ).id
         person.ids["mood"] = journal.entries.add(MoodCheckin(at=at, mood=6, anxiety=3)).id
+        entries.log_mood(  # a keyed write: a row in the idempotency keys too
+            journal, 5, at="2024-05-01T21:00:00+00:00", key=f"fill-{person.username}"
+        )
         person.ids["side-effect"] = journal.entries.add(
             SideEffect(at=at, symptom=Symptom.NAUSEA, severity=1)
         ).id
@@ -110,6 +114,7 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
                 title="",
             )
             person.ids["share-link"] = str(link.id)
+            save_profile(session, "my sleep app", "start=Bedtime,end=Wake up")
         journal.settings.set("patient-name", f"Name of {person.username}")
         journal.settings.set("country", "DE")
     return person
