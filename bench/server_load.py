@@ -160,7 +160,10 @@ async def act(client: httpx.AsyncClient, base: str, cookie: str, name: str, run:
     elif roll < 0.6:
         marker = f"{name}:{uuid.uuid4().hex}"
         request = client.post(
-            base + "/api/v1/doses", json={"amount": "3g", "note": marker}, headers=headers
+            base + "/api/v1/doses",
+            # A repeated dose within minutes is asked about; the simulated phone says yes.
+            json={"amount": "3g", "note": marker, "confirm": True},
+            headers=headers,
         )
     elif roll < 0.8:
         request = client.get(base + "/", headers=headers)

@@ -6,7 +6,8 @@ the example ids and file names replaced by real ones; each exits 0, except the
 lines shown with their ``error:`` output, which must print that very line. The
 web server is not started (the call that would start it is recorded instead),
 and a questionnaire or diary that asks in a terminal is answered on its input.
-What is NOT tested: what each command prints (the command tests check that).
+What is NOT tested: what each command prints (the command tests check that), and the
+``kj server`` and ``kj share`` lines (they need a server; tests/server runs them).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ FENCE = re.compile(r"^```")
 EXAMPLE_IDS = ("3f2a9c1b", "3f2a")
 SYNTAX_ONLY = re.compile(r"\[[A-Z]+\]|\bPATH\b|\bFILE\b")
 """A line naming its arguments (``kj import [SOURCE] PATH``) shows syntax, not an example."""
+NEEDS_A_SERVER = re.compile(r"^kj (server|share)\b")
+"""``kj server`` needs its PostgreSQL and ``kj share`` a server to share with: both run for
+real in tests/server (test_share_sync.py and the server fixtures), not here."""
 
 NOW = datetime(2026, 10, 20, 23, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 """Late in the evening (after every clock time the examples use), and in the past."""
@@ -57,7 +61,7 @@ def examples() -> list[tuple[str, str, list[str]]]:
             if not command.startswith("kj "):
                 continue
             command = _without_comment(command)
-            if SYNTAX_ONLY.search(command):
+            if SYNTAX_ONLY.search(command) or NEEDS_A_SERVER.match(command):
                 continue
             output = []
             if shown:

@@ -55,9 +55,9 @@ def fill_journal(db: ServerDatabase, person: Person, folder: Path, crisis: bool 
             Dose(taken_at=at, amount=3.0, unit=Unit.G, strain="Red Bali")
         ).id
         person.ids["mood"] = journal.entries.add(MoodCheckin(at=at, mood=6, anxiety=3)).id
-        entries.log_mood(  # a keyed write: a row in the idempotency keys too
+        person.ids["keyed-mood"] = entries.log_mood(  # a row in the idempotency keys too
             journal, 5, at="2024-05-01T21:00:00+00:00", key=f"fill-{person.username}"
-        )
+        ).id
         person.ids["side-effect"] = journal.entries.add(
             SideEffect(at=at, symptom=Symptom.NAUSEA, severity=1)
         ).id

@@ -32,7 +32,9 @@ def _log(person: Person, bases: list[str], tag: str) -> tuple[list[str], list[in
     for i in range(ROUNDS):
         marker = f"{tag}:{person.username}:{uuid.uuid4().hex}"
         if i % 3 == 2:
-            written = phone.api("POST", "/api/v1/doses", json={"amount": "3g", "note": marker})
+            written = phone.api(
+                "POST", "/api/v1/doses", json={"amount": "3g", "note": marker, "confirm": True}
+            )
         else:
             written = phone.api("POST", "/api/v1/moods", json={"mood": i % 11, "note": marker})
         statuses.append(written.status_code)

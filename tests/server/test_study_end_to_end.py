@@ -1,8 +1,9 @@
 """A study end to end over two app processes: protocol, 20 participants, 8 weeks, pooling.
 
 What is tested: a researcher writes and freezes a protocol and makes an invite code; 20
-participants join (10 on the server's phone pages, 10 from local journals through the
-share API), someone ineligible is turned away with nothing kept; each follows their own
+participants join nine weeks back (10 to log on the server, 10 from local journals
+through the share API; joining today on the phone pages and the share API is checked
+too), someone ineligible is turned away with nothing kept; each follows their own
 randomized schedule for 8 weeks with a true effect that varies between people (total
 sleep time, AR(1) day-to-day noise, a few missed nights); the pooled analysis, run as
 a background job, recovers the population mean within its interval and the
@@ -34,6 +35,8 @@ from kratom_journal.domain.entries import SleepDiaryEntry
 from kratom_journal.domain.serialize import entry_to_dict
 from kratom_journal.instruments.loader import shipped_instrument
 from kratom_journal.services import experiments, questionnaires
+from kratom_journal.services.clock import FixedClock
+from kratom_journal.services.server import studies
 from kratom_journal.store.server.rls import journal_tables
 from kratom_journal.store.tenancy import acting_as
 from tests.server.client import Browser
@@ -155,35 +158,44 @@ def test_a_study_from_protocol_to_pooled_analysis(server_db, apps, server_urls) 
     turned_away = phone.post_form("/join", answers, page=f"/join?code={code}")
     assert "not a fit for you" in turned_away.text
 
+    # Two join as participants do today (the server's phone pages; a local journal's
+    # share API); the 20 who are followed joined nine weeks ago (the same service, with
+    # the clock of that day), so that their eight weeks of nights lie in the past.
+    phone = Browser([apps[0].base])
+    joined = phone.post_form(
+        "/join",
+        {**answers, "q1": "no", "username": f"today-{study[:6]}"},
+        page=f"/join?code={code}",
+    )
+    assert "You joined the study" in joined.text, joined.text[:400]
+    assert "Condition" in phone.get("/study").text or "not started" in phone.get("/study").text
+    phone.close()
+    api = Browser([a.base for a in apps])
+    body = {
+        "code": code,
+        "answers": [True, False],
+        "consent_hash": protocol_hash,
+        "timezone": "Europe/Berlin",
+    }
+    assert api.api("POST", "/api/v1/share/join", json=body).json()["token"]
+    assert api.api("GET", "/api/v1/share/invites/" + code).json()["kind"] == "study"
+
+    back_then = FixedClock(datetime.now(ZONE) - timedelta(weeks=9))
     people: list[Participant] = []
     effects = rng.normal(TRUE_MEAN, TRUE_SD, 20)
-    for i in range(10):  # on the server's own pages, from a phone
-        phone = Browser([apps[i % 2].base])
-        joined = phone.post_form(
-            "/join",
-            {**answers, "q1": "no", "username": f"part-{study[:6]}-{i}"},
-            page=f"/join?code={code}",
+    for i in range(20):  # the first ten log on the server, the others from local journals
+        on_server = i < 10
+        found = studies.join_study(
+            server_db,
+            code,
+            {0: True, 1: False},
+            protocol_hash,
+            timezone="Europe/Berlin",
+            username=f"part-{study[:6]}-{i}" if on_server else None,
+            password=PASSWORD if on_server else None,
+            clock=back_then,
         )
-        assert "You joined the study" in joined.text, joined.text[:400]
-        assert "Condition" in phone.get("/study").text or "not started" in phone.get("/study").text
-        people.append(Participant(_account_of(server_db, f"part-{study[:6]}-{i}"), effects[i]))
-        phone.close()
-    api = Browser([a.base for a in apps])
-    for i in range(10, 20):  # from local journals, as 'kj share' does
-        body = {
-            "code": code,
-            "answers": [True, False],
-            "consent_hash": protocol_hash,
-            "timezone": "Europe/Berlin",
-        }
-        joined_api = api.api("POST", "/api/v1/share/join", json=body).json()
-        link = api.api("GET", "/api/v1/share/invites/" + code).json()
-        assert link["kind"] == "study"
-        people.append(
-            Participant(
-                _account_by_token(server_db, joined_api["token"]), effects[i], joined_api["token"]
-            )
-        )
+        people.append(Participant(found.account_id, effects[i], found.sync_token))
 
     for index, person in enumerate(people):
         with acting_as(person.account):
@@ -238,7 +250,7 @@ def test_a_study_from_protocol_to_pooled_analysis(server_db, apps, server_urls) 
             assert again.json()["unchanged"] >= len(entries)  # each entry once
 
     monitoring = staff.get(f"/research/studies/{study}/monitoring.json").json()
-    assert monitoring["enrolled"] == 20 and monitoring["flagged"] == 1
+    assert monitoring["enrolled"] == 22 and monitoring["flagged"] == 1
 
     assert (
         staff.post_form(f"/research/studies/{study}/jobs/pooled", {}, page="/research").status_code
@@ -305,18 +317,6 @@ def test_a_study_from_protocol_to_pooled_analysis(server_db, apps, server_urls) 
         raise AssertionError("the analysis after the withdrawal did not leave the participant out")
     for browser in (staff, phone, api):
         browser.close()
-
-
-def _account_of(server_db, username: str) -> uuid.UUID:  # type: ignore[no-untyped-def]
-    from kratom_journal.services.server import accounts
-
-    return accounts.find_by_username(server_db, username).id
-
-
-def _account_by_token(server_db, token: str) -> uuid.UUID:  # type: ignore[no-untyped-def]
-    from kratom_journal.services.server import sync
-
-    return sync.link_of(server_db, token).account_id
 
 
 def _effects_by_label(

@@ -1,15 +1,15 @@
 """Where a local journal shares to, and how far it has pushed (kj share).
 
-Revision ID: 0009_share_links
-Revises: 0008_idempotency_keys, 0008_import_zones (and joins them: one head)
+Revision ID: 0010_share_links
+Revises: 0009_import_zones
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0009_share_links"
-down_revision = ("0008_idempotency_keys", "0008_import_zones")
+revision = "0010_share_links"
+down_revision = "0009_import_zones"
 branch_labels = None
 depends_on = None
 
