@@ -31,7 +31,7 @@ from kratom_journal.analysis.experiments import (
     schedule_to_json,
     withdrawal_warning,
 )
-from kratom_journal.analysis.withdrawal import is_regular_user
+from kratom_journal.analysis.dependence import is_regular_user
 from kratom_journal.data import data_path
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
