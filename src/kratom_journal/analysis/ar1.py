@@ -423,6 +423,12 @@ def reml_beta(
     return rho, beta
 
 
+def gls_beta(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> FloatArray:
+    """GLS coefficients at a given autocorrelation."""
+    beta, _, _, _ = _gls(y, x, day, rho)
+    return beta
+
+
 def fit_ar1_regression(
     y: FloatArray,
     x: FloatArray,

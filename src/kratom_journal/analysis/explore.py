@@ -17,7 +17,13 @@ from kratom_journal.analysis.answers import Answer
 from kratom_journal.analysis.context import JournalContext
 from kratom_journal.analysis.dependence import BREAK, DOSED, MAX_WINDOW
 from kratom_journal.analysis.errors import AnalysisError
-from kratom_journal.analysis.questions import MIN_NIGHTS, _base_answer, _design, _unusual
+from kratom_journal.analysis.questions import (
+    MIN_NIGHTS,
+    MIN_RESIDUAL_DF,
+    _base_answer,
+    _design,
+    _unusual,
+)
 from kratom_journal.analysis.robust import fit_huber_ar1
 
 FloatArray = NDArray[np.float64]
@@ -135,6 +141,8 @@ def _fit(
     leading.update(leading_extra)
     leading.update(extra_leading_first or {})
     x, names = _design(leading, ctx, rows)
+    if int(rows.sum()) - x.shape[1] < MIN_RESIDUAL_DF:
+        return answer.with_verdict(answer.verdict, reason="too few nights for this model yet")
     try:
         fit = fit_huber_ar1(y[rows], x, ctx.table.day[rows], names, only=("exposure",))
     except (AnalysisError, np.linalg.LinAlgError) as exc:

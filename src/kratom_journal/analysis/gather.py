@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kratom_journal.analysis.answers import Answer, FamilyReport
+from kratom_journal.analysis.composite import INDEX_ID, INDEX_THRESHOLD, sleep_and_mood_index
 from kratom_journal.analysis.context import JournalContext
 from kratom_journal.analysis.explore import exploratory_exposures, loop_answers, within_dosed_answer
 from kratom_journal.analysis.families import FAMILIES, LINKED_OUTCOMES, QUESTIONNAIRES, Family
 from kratom_journal.analysis.questions import dependence_answers
 from kratom_journal.analysis.recall import recall_answer
 from kratom_journal.analysis.thresholds import OutcomeThreshold
+
+
+WITHDRAWAL = "withdrawal"
 
 
 def _meaningful(ctx: JournalContext, meta: OutcomeThreshold, outcome: str) -> float:
@@ -41,6 +45,10 @@ def _family(
         sustained, rebound = dependence_answers(
             ctx, y, primary, family.id, True, m, meta.higher_is_better
         )
+        # Each family's own rebound is exploratory: the withdrawal question asks it once, of
+        # all the families together (see withdrawal_family).
+        explored.append(rebound.with_verdict(rebound.verdict, primary=False))
+        rebound = None
         for exposure, values in exposures.items():
             explored.append(
                 within_dosed_answer(
@@ -92,7 +100,38 @@ def gather_families(
                 )
             )
     reports.extend(_others(ctx, known))
+    withdrawal = withdrawal_family(ctx, reports, known)
+    if withdrawal is not None:
+        reports.insert(0, withdrawal)
     return reports
+
+
+def withdrawal_family(
+    ctx: JournalContext, reports: list[FamilyReport], known: Mapping[str, OutcomeThreshold]
+) -> FamilyReport | None:
+    """The pre-declared withdrawal question: nights just after a skipped dose against nights
+    with kratom, on the sleep-and-mood index of every family's primary outcome."""
+    outcomes = [
+        (f.outcome, known[f.outcome].higher_is_better)
+        for f in reports
+        if f.outcome is not None and f.id in {family.id for family in FAMILIES}
+    ]
+    if not outcomes:
+        return None
+    index, _ = sleep_and_mood_index(ctx.table, outcomes)
+    meta = INDEX_THRESHOLD
+    _, rebound = dependence_answers(
+        ctx, index, INDEX_ID, WITHDRAWAL, True, meta.value, meta.higher_is_better
+    )
+    return FamilyReport(
+        WITHDRAWAL,
+        "After a skipped dose",
+        "How nights just after a day without kratom compare with nights with it",
+        INDEX_ID,
+        None,
+        rebound,
+        (),
+    )
 
 
 def _others(ctx: JournalContext, known: Mapping[str, OutcomeThreshold]) -> list[FamilyReport]:

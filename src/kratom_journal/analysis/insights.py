@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kratom_journal.analysis.answers import Answer, FamilyReport, clean
+from kratom_journal.analysis.composite import INDEX_ID, INDEX_THRESHOLD
 from kratom_journal.analysis.context import JournalContext, build_context
 from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.dependence import DOSED, MAX_WINDOW, is_regular_user
@@ -151,6 +152,14 @@ class InsightReport:
             r.verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE) for r in self.results
         )
 
+    def any_kratom_association(self) -> bool:
+        """Like :meth:`any_association`, leaving out the mood-sleep loop (not about kratom)."""
+        return any(
+            r.verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE)
+            and r.kind != "mood_sleep_loop"
+            for r in self.results
+        )
+
     def withdrawal_findings(self) -> tuple[Answer, ...]:
         """Rebound answers associated with worse nights after a skipped dose."""
         return tuple(
@@ -170,6 +179,10 @@ def _known_outcomes(extra: Mapping[str, OutcomeThreshold] | None) -> dict[str, O
     known = dict(load_thresholds().outcomes)
     known.update(extra or {})
     return known
+
+
+def _with_index(known: Mapping[str, OutcomeThreshold]) -> dict[str, OutcomeThreshold]:
+    return {**known, INDEX_ID: INDEX_THRESHOLD}
 
 
 def _check_request(
@@ -218,8 +231,8 @@ def analyze(
     ctx = build_context(table)
     families = gather_families(ctx, known, include_mood_sleep_loop)
     families = decide_all(ctx, families, sensitivity)
-    rows = _rows(families, known, table)
-    wanted = set(shown) if outcomes is not None else None
+    rows = _rows(families, _with_index(known), table)
+    wanted = set(shown) | {INDEX_ID} if outcomes is not None else None
     if wanted is not None:
         rows = [r for r in rows if r.outcome in wanted]
         families = [f for f in families if any(a.outcome in wanted for a in _answers(f))]
@@ -290,7 +303,7 @@ def _withdrawal_summary(
     dosed = status == DOSED
     means: dict[str, tuple[float | None, float | None, float | None]] = {}
     for name in outcomes:
-        if name in QUESTIONNAIRES or name in LINKED_OUTCOMES:
+        if name in QUESTIONNAIRES or name in LINKED_OUTCOMES or name == INDEX_ID:
             continue
         y = ctx.table.column(name)
         values = []

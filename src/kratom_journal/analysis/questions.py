@@ -38,7 +38,9 @@ FloatArray = NDArray[np.float64]
 
 MIN_NIGHTS = 21
 """Analysed nights needed before any question is answered."""
-MIN_PER_GROUP = 7
+MIN_RESIDUAL_DF = 20
+"""Analysed nights beyond the number of model terms: below it intervals are not trustworthy."""
+MIN_PER_GROUP = 8
 """Nights needed in each group compared (dosed, break)."""
 MIN_REBOUND = 5
 """Nights just after a skipped dose needed for the rebound question."""
@@ -137,6 +139,12 @@ def dependence_answers(
     if counts[BREAK] > 0:
         leading["break"] = (ctx.status == BREAK).astype(np.float64)
     x, names = _design(leading, ctx, rows)
+    if n_rows - x.shape[1] < MIN_RESIDUAL_DF:
+        more = MIN_RESIDUAL_DF - (n_rows - x.shape[1])
+        reason = f"{n_rows} nights can be compared so far, {more} too few for this model"
+        return sustained.with_verdict(sustained.verdict, reason=reason, days_needed=more), (
+            rebound.with_verdict(rebound.verdict, reason=reason, days_needed=more)
+        )
     try:
         fit = fit_huber_ar1(y[rows], x, ctx.table.day[rows], names, only=("intercept",))
     except (AnalysisError, np.linalg.LinAlgError) as exc:

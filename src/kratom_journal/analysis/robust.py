@@ -18,6 +18,9 @@ night whose removal would move the estimate most.
 
 References
 ----------
+Huber PJ. Robust regression: asymptotics, conjectures and Monte Carlo. Ann Stat 1973;1(5):799-821.
+doi:10.1214/aos/1176342503
+
 Huber PJ. Robust estimation of a location parameter. Ann Math Stat 1964;35(1):73-101.
 doi:10.1214/aoms/1177703732
 
@@ -40,6 +43,7 @@ from kratom_journal.analysis.ar1 import (
     Contrast,
     _whitening_bands,
     fit_ar1_regression,
+    gls_beta,
     reml_beta,
 )
 
@@ -130,11 +134,14 @@ def fit_huber_ar1(
     scale = _mad_scale(y - x @ beta)
     tolerance = 1e-4 * first.sigma
     rho = first.rho
-    for _ in range(MAX_ITERATIONS):
+    for iteration in range(MAX_ITERATIONS):
         residuals = y - x @ beta
         scale = _mad_scale(residuals)
         pseudo = x @ beta + scale * np.clip(residuals / scale, -HUBER_C, HUBER_C)
-        rho, new_beta = reml_beta(pseudo, x, day, near=rho)
+        if iteration == 0:  # the autocorrelation of the cleaned series, then held
+            rho, new_beta = reml_beta(pseudo, x, day, near=rho)
+        else:
+            new_beta = gls_beta(pseudo, x, day, rho)
         step = float(np.max(np.abs(new_beta - beta)))
         beta = new_beta
         if step <= tolerance:
@@ -147,7 +154,10 @@ def fit_huber_ar1(
     u = (y - x @ beta) / scale
     inside = np.abs(u) <= HUBER_C
     weights = np.where(inside, 1.0, HUBER_C / np.maximum(np.abs(u), 1e-12))
-    se_factor = 1.0 / max(float(inside.mean()), 0.5)
+    share = max(float(inside.mean()), 0.5)
+    # Huber's small-sample factor K = 1 + (p / n) var(psi') / E(psi')^2 (Huber 1973).
+    small_sample = 1.0 + (x.shape[1] / len(y)) * (1.0 - share) / share
+    se_factor = small_sample / share
     influence = _leave_one_out(x, day, fit.rho, scale * np.clip(u, -HUBER_C, HUBER_C))
     return RobustFit(fit, se_factor, weights, scale, ordinary_beta, influence)
 

@@ -63,38 +63,32 @@ def _assumed(ctx: JournalContext, dosed: float) -> JournalContext:
     return replace(ctx, status=night_status(before, filled))
 
 
-def depends_on_unlogged(
-    ctx: JournalContext,
-    y: FloatArray,
-    sustained: Answer,
-    rebound: Answer,
-) -> tuple[str, str]:
-    """Notes for the sustained-use and rebound answers ("" when they do not depend on it)."""
-    worse = -sustained.meaningful if sustained.higher_is_better else sustained.meaningful
+def depends_on_unlogged(ctx: JournalContext, y: FloatArray, answer: Answer) -> str:
+    """A note when the answer's verdict changes under one of the four assumptions, else ""."""
+    if answer.verdict is Verdict.INSUFFICIENT_DATA:
+        return ""
+    worse = -answer.meaningful if answer.higher_is_better else answer.meaningful
     scenarios = [
         ("if the nights you did not log were worse", ctx, _filled(ctx, y, worse)),
         ("if the nights you did not log were better", ctx, _filled(ctx, y, -worse)),
         ("if you took kratom on the days you did not log", _assumed(ctx, 1.0), y),
         ("if you took no kratom on the days you did not log", _assumed(ctx, 0.0), y),
     ]
-    notes = ["", ""]
-    originals = (sustained, rebound)
     for text, scenario_ctx, values in scenarios:
-        if np.array_equal(values, y, equal_nan=True) and np.array_equal(scenario_ctx.status, ctx.status):
+        same_status = np.array_equal(scenario_ctx.status, ctx.status)
+        if same_status and np.array_equal(values, y, equal_nan=True):
             continue
-        again = dependence_answers(
+        sustained, rebound = dependence_answers(
             scenario_ctx,
             values,
-            sustained.outcome,
-            sustained.family,
-            sustained.primary,
-            sustained.meaningful,
-            sustained.higher_is_better,
+            answer.outcome,
+            answer.family,
+            answer.primary,
+            answer.meaningful,
+            answer.higher_is_better,
         )
-        for i, (before, after) in enumerate(zip(originals, again, strict=True)):
-            if notes[i] or before.verdict is Verdict.INSUFFICIENT_DATA:
-                continue
-            changed = verdict_of(after)
-            if changed is not before.verdict:
-                notes[i] = f"{text}, this answer would read {changed.value.replace('_', ' ')}"
-    return notes[0], notes[1]
+        again = sustained if answer.kind == "sustained_use" else rebound
+        changed = verdict_of(again)
+        if changed is not answer.verdict:
+            return f"{text}, this answer would read {changed.value.replace('_', ' ')}"
+    return ""

@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from kratom_journal.analysis.answers import Answer, FamilyReport
+from kratom_journal.analysis.composite import sleep_and_mood_index
 from kratom_journal.analysis.context import JournalContext
 from kratom_journal.analysis.evidence import (
     Verdict,
@@ -76,18 +77,25 @@ def decide_all(
 ) -> list[FamilyReport]:
     """Every family with its verdicts (the exploratory set is shrunk across all families)."""
     days = ctx.n_days
+    index_outcomes = [
+        (f.outcome, f.sustained.higher_is_better)
+        for f in families
+        if f.sustained is not None and f.outcome is not None
+    ]
+    index, _ = sleep_and_mood_index(ctx.table, index_outcomes)
     explored = [a for f in families for a in f.exploratory]
     decided = iter(decide_exploratory(explored, days))
     out = []
     for family in families:
         sustained = decide_primary(family.sustained, days) if family.sustained else None
         rebound = decide_primary(family.rebound, days) if family.rebound else None
-        if sensitivity and sustained is not None and rebound is not None and family.outcome:
-            y = ctx.table.column(family.outcome)
-            notes = depends_on_unlogged(ctx, y, sustained, rebound)
-            sustained = _noted(sustained, notes[0])
-            rebound = _noted(rebound, notes[1])
         exploratory = tuple(next(decided) for _ in family.exploratory)
+        if sensitivity and family.outcome:
+            y = index if family.rebound is not None else ctx.table.column(family.outcome)
+            if sustained is not None:
+                sustained = _noted(sustained, depends_on_unlogged(ctx, y, sustained))
+            if rebound is not None:
+                rebound = _noted(rebound, depends_on_unlogged(ctx, y, rebound))
         out.append(replace(family, sustained=sustained, rebound=rebound, exploratory=exploratory))
     return out
 
