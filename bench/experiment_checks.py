@@ -140,7 +140,9 @@ def weekly_looks(
         for day in look_days:
             so_far = {d: v for d, v in data.items() if d <= day}
             try:
-                result = analyze_experiment(seeded, schedule, digest, so_far, today=day, draws=draws)
+                result = analyze_experiment(
+                    seeded, schedule, digest, so_far, today=day, draws=draws
+                )
             except Exception:  # noqa: BLE001 - nothing analysable yet at an early look
                 continue
             seen = seen or result.clear

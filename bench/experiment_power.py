@@ -22,20 +22,41 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.experiment_checks import plan_for, power  # noqa: E402
-from kratom_journal.analysis.choices import Comparison, Design  # noqa: E402
-from kratom_journal.analysis.experiment_plan import ALPHA, check_design  # noqa: E402
-from kratom_journal.analysis.errors import AnalysisError  # noqa: E402
+from bench.experiment_checks import plan_for, power
+
+from kratom_journal.analysis.choices import Comparison, Design
+from kratom_journal.analysis.errors import AnalysisError
+from kratom_journal.analysis.experiment_plan import ALPHA, check_design
 
 EFFECTS = (0.25, 0.5, 0.75, 1.0)
 RHO = 0.5
-TARGET = Path(__file__).resolve().parents[1] / "src" / "kratom_journal" / "data" / "experiment_power.json"
+TARGET = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "kratom_journal"
+    / "data"
+    / "experiment_power.json"
+)
 
 # (comparison, design, block days, washout days, label, lengths in days)
 DESIGNS = (
     (Comparison.STRAIN, Design.DAY, 1, 0, "day by day (strains or times)", (28, 42, 56, 84)),
-    (Comparison.STRAIN, Design.BLOCK, 4, 1, "4-day blocks, 1 washout (strains or times)", (24, 40, 56, 80)),
-    (Comparison.KRATOM_VS_NONE, Design.BLOCK, 7, 3, "7-day blocks, 3 washout (kratom vs none)", (42, 56, 84, 112)),
+    (
+        Comparison.STRAIN,
+        Design.BLOCK,
+        4,
+        1,
+        "4-day blocks, 1 washout (strains or times)",
+        (24, 40, 56, 80),
+    ),
+    (
+        Comparison.KRATOM_VS_NONE,
+        Design.BLOCK,
+        7,
+        3,
+        "7-day blocks, 3 washout (kratom vs none)",
+        (42, 56, 84, 112),
+    ),
 )
 
 

@@ -128,7 +128,9 @@ def _runs(rng: np.random.Generator, n: int) -> np.ndarray:
     return out
 
 
-def _use(rng: np.random.Generator, world: World, stress: np.ndarray, caffeine: np.ndarray) -> np.ndarray:
+def _use(
+    rng: np.random.Generator, world: World, stress: np.ndarray, caffeine: np.ndarray
+) -> np.ndarray:
     if world.runs_pattern:
         return _runs(rng, world.n_days)
     urge = _ar1(rng, world.n_days, world.habit_persistence)

@@ -16,10 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
-
 from bench import previous_engine
 from bench.independent_journals import PRIMARY, Journal, World, simulate, truncate
+from scipy import stats
+
 from kratom_journal.analysis.context import build_context
 from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.errors import AnalysisError
@@ -44,7 +44,13 @@ def previous_view(table: DayTable) -> DayTable:
     """The journal as the previous engine built it: unlogged days counted as no kratom."""
     cols = dict(table.columns)
     logged = cols.get("logged", np.ones(table.n_days))
-    for name in ("kratom_day", "evening_kratom", "daily_kratom_grams", "alcohol", "other_substances"):
+    for name in (
+        "kratom_day",
+        "evening_kratom",
+        "daily_kratom_grams",
+        "alcohol",
+        "other_substances",
+    ):
         cols[name] = np.nan_to_num(cols[name])
     cols["doses_per_day"] = cols.pop("kratom_day")
     cols["caffeine_after_14"] = (np.nan_to_num(cols["caffeine_late_mg"]) > 0).astype(float)
@@ -203,7 +209,9 @@ class ReboundCell:
     window: Counter[int] = field(default_factory=Counter)
 
 
-def run_rebound_cell(world: World, journals: int, seed: int, with_looks: bool = True) -> ReboundCell:
+def run_rebound_cell(
+    world: World, journals: int, seed: int, with_looks: bool = True
+) -> ReboundCell:
     """Journals whose only truth is worse nights after runs of use."""
     rng = np.random.default_rng(seed)
     cell = ReboundCell()

@@ -55,6 +55,10 @@ class Answer:
     ordinary_estimate: float | None = None
     logging_note: str = ""
     days_span: int = 0
+    sentence: str = ""
+    """The plain sentence (filled in once every verdict is known)."""
+    note: str = ""
+    """Unusual nights that drive the answer, and its dependence on unlogged days."""
 
     @property
     def estimated(self) -> bool:

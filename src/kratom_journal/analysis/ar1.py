@@ -191,14 +191,14 @@ def _fast_reml_loglik(y: FloatArray, x: FloatArray, gaps: NDArray[np.int64], rho
     try:
         chol = np.linalg.cholesky(xtx)
     except np.linalg.LinAlgError:
-        return -math.inf
+        return -1e300  # a finite "worst" value keeps the bounded search arithmetic clean
     half = np.linalg.solve(chol, xty)
     rss = float(yw @ yw - half @ half)
-    if rss <= 0.0:
-        return math.inf
+    if not rss > 1e-12 * max(float(yw @ yw), 1e-300):
+        return -1e300
     log_det_xtx = 2.0 * float(np.sum(np.log(np.diag(chol))))
     log_det_r = float(np.sum(np.log(one_minus)))
-    return -0.5 * (log_det_r + log_det_xtx + (n - p) * math.log(rss / (n - p)))
+    return float(-0.5 * (log_det_r + log_det_xtx + (n - p) * math.log(rss / (n - p))))
 
 
 def _estimate_rho(

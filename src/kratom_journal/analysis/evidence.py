@@ -104,7 +104,9 @@ def t_quantile(df: float, level: float = 0.95) -> float:
     return float(special.stdtrit(df, 0.5 + level / 2.0))
 
 
-def sceptical_posterior(estimate: float, std_error: float, df: float, meaningful: float) -> Posterior:
+def sceptical_posterior(
+    estimate: float, std_error: float, df: float, meaningful: float
+) -> Posterior:
     """Posterior of the difference given its estimate, under a N(0, m^2) prior.
 
     The standard error is widened by ``t_df / z`` so small samples are not over-trusted.

@@ -23,6 +23,7 @@ from kratom_journal.analysis.questions import (
     _base_answer,
     _design,
     _unusual,
+    more_days,
 )
 from kratom_journal.analysis.robust import fit_huber_ar1
 
@@ -106,6 +107,7 @@ def within_dosed_answer(
         return answer.with_verdict(
             answer.verdict,
             reason=f"{n_rows} nights with kratom can be compared; {MIN_NIGHTS} are needed",
+            days_needed=more_days(n_rows, MIN_NIGHTS, ctx.n_days),
         )
     x = values[rows]
     if np.ptp(x) == 0:
@@ -184,29 +186,40 @@ def loop_answers(
     out: list[Answer] = []
     quality = table.column("quality")
     mood = table.column("mood")
-    status = {
-        f"night_{k}": (ctx.status == k).astype(np.float64) for k in range(1, MAX_WINDOW + 1)
-    }
+    status = {f"night_{k}": (ctx.status == k).astype(np.float64) for k in range(1, MAX_WINDOW + 1)}
     status["break"] = (ctx.status == BREAK).astype(np.float64)
     paths = (
         (SLEEP_TO_MOOD, quality, table.column("mood_next_day"), {"mood_same_day": mood}),
         (MOOD_TO_SLEEP, mood, quality, {"quality_previous_night": _previous(quality, ctx)}),
     )
     for (exposure, outcome), x, y, adjust in paths:
-        if outcome not in meaningful or not (table.has(exposure_source(exposure)) and table.has(outcome)):
+        if outcome not in meaningful or not (
+            table.has(exposure_source(exposure)) and table.has(outcome)
+        ):
             continue
         rows = np.isfinite(x) & np.isfinite(y) & (ctx.status >= 0) & ctx.covariates_known()
         for values in adjust.values():
             rows &= np.isfinite(values)
         n_rows = int(rows.sum())
         answer = _base_answer(
-            ctx, "mood_sleep_loop", "mood_sleep_loop", exposure, outcome, False,
-            meaningful[outcome], better[outcome], n_rows,
+            ctx,
+            "mood_sleep_loop",
+            "mood_sleep_loop",
+            exposure,
+            outcome,
+            False,
+            meaningful[outcome],
+            better[outcome],
+            n_rows,
         )
         if n_rows < MIN_NIGHTS or np.ptp(x[rows]) == 0:
-            out.append(answer.with_verdict(
-                answer.verdict, reason=f"{n_rows} days have both ratings; {MIN_NIGHTS} are needed"
-            ))
+            out.append(
+                answer.with_verdict(
+                    answer.verdict,
+                    reason=f"{n_rows} days have both ratings; {MIN_NIGHTS} are needed",
+                    days_needed=more_days(n_rows, MIN_NIGHTS, ctx.n_days),
+                )
+            )
             continue
         q25, q75 = np.percentile(x[rows], [25, 75])
         scale = float(q75 - q25) or float(np.std(x[rows], ddof=1)) or 1.0

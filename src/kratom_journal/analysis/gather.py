@@ -6,13 +6,12 @@ from collections.abc import Mapping
 
 from kratom_journal.analysis.answers import Answer, FamilyReport
 from kratom_journal.analysis.composite import INDEX_ID, INDEX_THRESHOLD, sleep_and_mood_index
-from kratom_journal.analysis.context import JournalContext
+from kratom_journal.analysis.context import FloatArray, JournalContext
 from kratom_journal.analysis.explore import exploratory_exposures, loop_answers, within_dosed_answer
 from kratom_journal.analysis.families import FAMILIES, LINKED_OUTCOMES, QUESTIONNAIRES, Family
 from kratom_journal.analysis.questions import dependence_answers
 from kratom_journal.analysis.recall import recall_answer
 from kratom_journal.analysis.thresholds import OutcomeThreshold
-
 
 WITHDRAWAL = "withdrawal"
 
@@ -21,7 +20,9 @@ def _meaningful(ctx: JournalContext, meta: OutcomeThreshold, outcome: str) -> fl
     return float(meta.in_units(ctx.table.column(outcome)))
 
 
-def primary_outcome(ctx: JournalContext, family: Family, known: Mapping[str, OutcomeThreshold]) -> str | None:
+def primary_outcome(
+    ctx: JournalContext, family: Family, known: Mapping[str, OutcomeThreshold]
+) -> str | None:
     """The first candidate of the family that has been logged (a rule fixed in advance)."""
     for outcome in family.primary_candidates:
         if outcome in known and ctx.table.has(outcome):
@@ -33,7 +34,7 @@ def _family(
     ctx: JournalContext,
     family: Family,
     known: Mapping[str, OutcomeThreshold],
-    exposures: Mapping[str, object],
+    exposures: Mapping[str, FloatArray],
 ) -> FamilyReport:
     primary = primary_outcome(ctx, family, known)
     sustained = rebound = None
@@ -52,7 +53,14 @@ def _family(
         for exposure, values in exposures.items():
             explored.append(
                 within_dosed_answer(
-                    ctx, y, exposure, values, primary, family.id, m, meta.higher_is_better  # type: ignore[arg-type]
+                    ctx,
+                    y,
+                    exposure,
+                    values,
+                    primary,
+                    family.id,
+                    m,
+                    meta.higher_is_better,
                 )
             )
     for outcome in family.outcomes:
@@ -64,10 +72,16 @@ def _family(
             ctx, ctx.table.column(outcome), outcome, family.id, False, m, meta.higher_is_better
         )
         explored.extend(a.with_verdict(a.verdict, kind="exploratory") for a in pair)
-    if family.questionnaire and family.questionnaire in known and ctx.table.has(family.questionnaire):
+    if (
+        family.questionnaire
+        and family.questionnaire in known
+        and ctx.table.has(family.questionnaire)
+    ):
         meta = known[family.questionnaire]
         explored.append(
-            recall_answer(ctx, family.questionnaire, family.id, float(meta.value), meta.higher_is_better)
+            recall_answer(
+                ctx, family.questionnaire, family.id, float(meta.value), meta.higher_is_better
+            )
         )
     return FamilyReport(
         family.id, family.label, family.question, primary, sustained, rebound, tuple(explored)
@@ -95,8 +109,13 @@ def gather_families(
         if loop:
             reports.append(
                 FamilyReport(
-                    "mood_sleep_loop", "Mood and sleep", "How sleep and mood follow each other",
-                    None, None, None, tuple(loop),
+                    "mood_sleep_loop",
+                    "Mood and sleep",
+                    "How sleep and mood follow each other",
+                    None,
+                    None,
+                    None,
+                    tuple(loop),
                 )
             )
     reports.extend(_others(ctx, known))
@@ -150,4 +169,8 @@ def _others(ctx: JournalContext, known: Mapping[str, OutcomeThreshold]) -> list[
         answers.extend(a.with_verdict(a.verdict, kind="exploratory") for a in pair)
     if not answers:
         return []
-    return [FamilyReport("other", "Other outcomes", "Other outcomes you log", None, None, None, tuple(answers))]
+    return [
+        FamilyReport(
+            "other", "Other outcomes", "Other outcomes you log", None, None, None, tuple(answers)
+        )
+    ]

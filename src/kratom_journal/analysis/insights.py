@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 
@@ -138,7 +139,7 @@ class InsightReport:
     n_tests: int
     families: tuple[FamilyReport, ...] = ()
     logging: LoggingSummary = LoggingSummary(0, 0)
-    dates: tuple[object, ...] | None = None
+    dates: tuple[date, ...] | None = None
 
     def summary(self) -> str:
         """All sentences, one per line."""
@@ -231,7 +232,7 @@ def analyze(
     ctx = build_context(table)
     families = gather_families(ctx, known, include_mood_sleep_loop)
     families = decide_all(ctx, families, sensitivity)
-    rows = _rows(families, _with_index(known), table)
+    rows, families = _rows(families, _with_index(known), table)
     wanted = set(shown) | {INDEX_ID} if outcomes is not None else None
     if wanted is not None:
         rows = [r for r in rows if r.outcome in wanted]
@@ -254,18 +255,23 @@ def _answers(family: FamilyReport) -> list[Answer]:
 
 def _rows(
     families: Sequence[FamilyReport], known: Mapping[str, OutcomeThreshold], table: DayTable
-) -> list[InsightResult]:
+) -> tuple[list[InsightResult], list[FamilyReport]]:
+    """The flat result rows, and the families with every answer's sentence filled in."""
     answers = [a for f in families for a in _answers(f)]
     tested = [i for i, a in enumerate(answers) if a.p_value is not None]
     q_values = benjamini_hochberg([answers[i].p_value or 0.0 for i in tested])
     q_of = dict(zip(tested, q_values, strict=True))
     rows = []
+    worded: list[Answer] = []
     for i, answer in enumerate(answers):
         meta = known[answer.outcome]
-        text = sentence(answer, meta, table.dates)
+        text = sentence(answer, meta)
         extra = " ".join(
-            part for part in (notable_nights(answer, meta, table.dates), answer.logging_note) if part
+            part
+            for part in (notable_nights(answer, meta, table.dates), answer.logging_note)
+            if part
         )
+        worded.append(replace(answer, sentence=text, note=extra))
         shown = answer.shown()
         rows.append(
             InsightResult(
@@ -287,15 +293,22 @@ def _rows(
                 note=extra,
             )
         )
-    return rows
+    it = iter(worded)
+    rebuilt = []
+    for family in families:
+        sustained = next(it) if family.sustained is not None else None
+        rebound = next(it) if family.rebound is not None else None
+        exploratory = tuple(next(it) for _ in family.exploratory)
+        rebuilt.append(
+            replace(family, sustained=sustained, rebound=rebound, exploratory=exploratory)
+        )
+    return rows, rebuilt
 
 
 def _withdrawal_summary(
     ctx: JournalContext, families: Sequence[FamilyReport], outcomes: Sequence[str]
 ) -> WithdrawalSummary:
-    windows = [
-        f.rebound.window for f in families if f.rebound is not None and f.rebound.window
-    ]
+    windows = [f.rebound.window for f in families if f.rebound is not None and f.rebound.window]
     window = windows[0] if windows else MAX_WINDOW
     status = ctx.status
     flagged = (status >= 1) & (status <= window)

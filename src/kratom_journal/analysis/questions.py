@@ -21,7 +21,7 @@ dose, number of doses, 7-OH products, strains, forms) or follow the mood-sleep l
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +47,18 @@ MIN_REBOUND = 5
 SCAN_DRAWS = 4000
 SCAN_SEED = 20260611
 """Fixed seed of the simultaneous critical value: the same data always give the same answer."""
+
+
+def more_days(have: int, need: int, days_so_far: int) -> int:
+    """Days of logging at the pace so far that would bring ``have`` nights up to ``need``.
+
+    >>> more_days(10, 21, 20)
+    22
+    """
+    if have >= need:
+        return 0
+    pace = have / days_so_far if days_so_far and have else 0.5
+    return math.ceil((need - have) / pace)
 
 
 def _calendar_columns(ctx: JournalContext) -> dict[str, FloatArray]:
@@ -118,20 +130,32 @@ def dependence_answers(
     named.update({f"night_{k}": counts[k] for k in range(1, MAX_WINDOW + 1)})
     args = (ctx, family)
     sustained = _base_answer(
-        *args, "sustained_use", "sustained_use", outcome, primary, meaningful, higher_is_better,
+        *args,
+        "sustained_use",
+        "sustained_use",
+        outcome,
+        primary,
+        meaningful,
+        higher_is_better,
         n_rows,
     )
     rebound = _base_answer(
-        *args, "after_skipped_dose", "after_skipped_dose", outcome, primary, meaningful,
-        higher_is_better, n_rows,
+        *args,
+        "after_skipped_dose",
+        "after_skipped_dose",
+        outcome,
+        primary,
+        meaningful,
+        higher_is_better,
+        n_rows,
     )
     sustained = _with_counts(sustained, named)
     rebound = _with_counts(rebound, named)
-    problem = _shortage(n_rows, counts)
+    problem = _shortage(n_rows, ctx.n_days)
     if problem and problem[0] == "all":
-        return sustained.with_verdict(sustained.verdict, reason=problem[1], days_needed=problem[2]), (
-            rebound.with_verdict(rebound.verdict, reason=problem[1], days_needed=problem[2])
-        )
+        return sustained.with_verdict(
+            sustained.verdict, reason=problem[1], days_needed=problem[2]
+        ), (rebound.with_verdict(rebound.verdict, reason=problem[1], days_needed=problem[2]))
     leading: dict[str, FloatArray] = {"intercept": np.ones(ctx.n_days)}
     for k in range(1, MAX_WINDOW + 1):
         if counts[k] > 0:
@@ -140,7 +164,7 @@ def dependence_answers(
         leading["break"] = (ctx.status == BREAK).astype(np.float64)
     x, names = _design(leading, ctx, rows)
     if n_rows - x.shape[1] < MIN_RESIDUAL_DF:
-        more = MIN_RESIDUAL_DF - (n_rows - x.shape[1])
+        more = more_days(n_rows, n_rows + MIN_RESIDUAL_DF - (n_rows - x.shape[1]), ctx.n_days)
         reason = f"{n_rows} nights can be compared so far, {more} too few for this model"
         return sustained.with_verdict(sustained.verdict, reason=reason, days_needed=more), (
             rebound.with_verdict(rebound.verdict, reason=reason, days_needed=more)
@@ -162,9 +186,9 @@ def _with_counts(answer: Answer, counts: dict[str, int]) -> Answer:
     return answer.with_verdict(answer.verdict, counts=dict(counts))
 
 
-def _shortage(n_rows: int, counts: Mapping[int, int]) -> tuple[str, str, int] | None:
+def _shortage(n_rows: int, days_so_far: int) -> tuple[str, str, int] | None:
     if n_rows < MIN_NIGHTS:
-        more = MIN_NIGHTS - n_rows
+        more = more_days(n_rows, MIN_NIGHTS, days_so_far)
         return "all", f"{n_rows} nights can be compared so far; {MIN_NIGHTS} are needed", more
     return None
 
@@ -261,7 +285,7 @@ def _t(df: float) -> float:
 
 
 def _scan(
-    fit: RobustFit, matrix: FloatArray, contrasts: list[object]
+    fit: RobustFit, matrix: FloatArray, contrasts: Sequence[object]
 ) -> tuple[float, float, int]:
     """Simultaneous 95 % critical value (normal scale), adjusted p of the best window, its index."""
     from kratom_journal.analysis.ar1 import Contrast

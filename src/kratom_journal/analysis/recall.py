@@ -87,7 +87,9 @@ def recall_answer(
     order = np.arange(n_rows, dtype=np.int64)
     x = np.column_stack([np.ones(n_rows), x_share, order / max(n_rows - 1, 1)])
     try:
-        fit = fit_huber_ar1(scores[rows], x, order, ["intercept", "exposure", "trend"], ("exposure",))
+        fit = fit_huber_ar1(
+            scores[rows], x, order, ["intercept", "exposure", "trend"], ("exposure",)
+        )
     except (AnalysisError, np.linalg.LinAlgError) as exc:
         return answer.with_verdict(answer.verdict, reason=f"the model could not be fitted ({exc})")
     contrast = fit.contrast(np.array([0.0, 1.0, 0.0]))

@@ -3,7 +3,6 @@ after shrinking them together, and the check against unlogged days."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -39,10 +38,8 @@ def decide_primary(answer: Answer, days_so_far: int) -> Answer:
 
 
 def _insufficient(answer: Answer, days_so_far: int) -> Answer:
-    needed = answer.days_needed
-    if needed is not None and answer.n_days > 0:
-        needed = math.ceil(needed * days_so_far / answer.n_days)
-    return answer.with_verdict(Verdict.INSUFFICIENT_DATA, days_needed=needed)
+    del days_so_far  # shortages are already counted in days at the pace of logging so far
+    return answer.with_verdict(Verdict.INSUFFICIENT_DATA)
 
 
 def decide_exploratory(answers: Sequence[Answer], days_so_far: int) -> list[Answer]:

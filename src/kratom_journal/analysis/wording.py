@@ -109,22 +109,27 @@ def comparison(answer: Answer, meta: OutcomeThreshold) -> str:
     return f"{label} for {more} more ({per})"
 
 
-def sentence(answer: Answer, meta: OutcomeThreshold, dates: tuple[date, ...] | None) -> str:
+def sentence(answer: Answer, meta: OutcomeThreshold) -> str:
     """The one or two sentences shown for an answer."""
     unit = unit_text(meta)
     subject = comparison(answer, meta)
     shown = answer.shown()
     if answer.verdict is Verdict.INSUFFICIENT_DATA or shown is None:
-        more = f" {days_phrase(answer.days_needed)}." if answer.days_needed else ""
+        more = (
+            f" About {answer.days_needed} more days of logging are needed."
+            if answer.days_needed and answer.days_needed <= MAX_DAYS_NEEDED
+            else ""
+        )
         why = answer.reason or "no days have both values"
         return f"{subject[0].upper()}{subject[1:]}: not enough data yet ({why}).{more}".replace(
             "..", "."
         )
     est, low, high = shown
     shrunk = " shrunk towards no difference," if answer.shrunk is not None else ""
-    numbers = f"{_direction(est, unit)} ({shrunk} {interval_words(low, high, unit)}".replace(
-        "( ", "("
-    ) + f"; {answer.n_days} nights)"
+    numbers = (
+        f"{_direction(est, unit)} ({shrunk} {interval_words(low, high, unit)}".replace("( ", "(")
+        + f"; {answer.n_days} nights)"
+    )
     m = f"{num(answer.meaningful)}{unit}"
     prefix = "Exploratory: " if not answer.primary else ""
     if answer.verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE):
@@ -151,7 +156,7 @@ def sentence(answer: Answer, meta: OutcomeThreshold, dates: tuple[date, ...] | N
 
 
 def notable_nights(answer: Answer, meta: OutcomeThreshold, dates: tuple[date, ...] | None) -> str:
-    """"One night drives this" when giving unusual nights full weight would change the answer."""
+    """A "one night drives this" note when full weight on unusual nights would change the answer."""
     if not answer.drives():
         return ""
     unit = unit_text(meta)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from kratom_journal.analysis.context import dosed_day_column
+from kratom_journal.analysis.dependence import is_regular_user
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import (
     ExperimentPlan,
@@ -29,8 +31,6 @@ from kratom_journal.analysis.experiments import (
     schedule_to_json,
     withdrawal_warning,
 )
-from kratom_journal.analysis.context import dosed_day_column
-from kratom_journal.analysis.dependence import is_regular_user
 from kratom_journal.data import data_path
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
