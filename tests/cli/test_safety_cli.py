@@ -82,10 +82,13 @@ def test_legal_uses_configured_region(kj, journal: Journal) -> None:  # type: ig
 
 
 def test_legal_unknown_and_malformed_codes(kj) -> None:  # type: ignore[no-untyped-def]
-    unknown = kj("legal", "ZZ")
+    # A real ISO country we have no row for; ZZ is not ISO 3166 and is refused.
+    unknown = kj("legal", "AR")
     assert unknown.exit_code == 0
-    assert "ZZ: not in our list" in unknown.output and DATE.search(unknown.output)
+    assert "AR (Argentina): not in our list" in unknown.output and DATE.search(unknown.output)
     assert "Laws change" in unknown.output
+    not_iso = kj("legal", "ZZ")
+    assert not_iso.exit_code == 1 and "not an ISO 3166-1 country code" in not_iso.output
     bad = kj("legal", "Atlantis-99")
     assert bad.exit_code == 1 and "expected a country like TH" in bad.output
 

@@ -1,8 +1,10 @@
-"""Legal look-up: codes, fallback, the 12-month staleness flag and the closing line.
+"""Legal look-up: codes, fallback, the six-month staleness warning and the closing line.
 
-What is tested: US-AL and TH with their dates; subdivision -> country fallback;
-locality -> subdivision -> country; unknown and malformed codes; the outdated
-flag relative to a given today. What is NOT tested: whether the law is current.
+What is tested: US-AL and TH with their dates; a real subdivision without a
+row falls back to its country; locality -> subdivision -> country; a real
+country we do not list; malformed and non-ISO codes refused with the valid
+ones; the outdated flag relative to a given today. What is NOT tested: whether
+the law is current.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kratom_journal.safety.freshness import months_between
 from kratom_journal.safety.legal import (
     LAWS_CHANGE_LINE,
     LegalCodeError,
     is_outdated,
     lookup,
-    months_between,
     normalize_code,
 )
 
@@ -43,9 +45,10 @@ def test_thailand_is_age_restricted_with_date() -> None:
 
 
 def test_subdivision_without_entry_falls_back_to_country() -> None:
-    result = lookup("US-TX", TODAY)
+    # Every US state has its own row now; Ontario is a real subdivision without one.
+    result = lookup("CA-ON", TODAY)
     assert result.found and not result.exact
-    assert result.entries[0].code == "US"
+    assert result.entries[0].code == "CA"
     assert "no entry of its own" in result.lines()[0]
 
 
@@ -55,7 +58,8 @@ def test_locality_chain() -> None:
 
 
 def test_unknown_code_says_not_in_list_and_is_dated() -> None:
-    lines = lookup("ZZ", TODAY).lines()
+    # A real ISO country we have no row for (ZZ, not ISO 3166, is now refused).
+    lines = lookup("AR", TODAY).lines()
     assert "not in our list" in lines[0] and "last updated 20" in lines[0]
     assert lines[-1] == LAWS_CHANGE_LINE
 
@@ -78,11 +82,12 @@ def test_normalize_code() -> None:
 
 
 def test_months_between_and_outdated_boundary() -> None:
+    # The staleness limit is six months (it was twelve).
     assert months_between(date(2025, 11, 26), date(2026, 11, 26)) == 12
     assert months_between(date(2025, 11, 27), date(2026, 11, 26)) == 11
     entry = lookup("TH", TODAY).entries[0]
-    fresh = entry.model_copy(update={"as_of": date(2025, 11, 26)})
-    stale = entry.model_copy(update={"as_of": date(2025, 11, 25)})
+    fresh = entry.model_copy(update={"as_of": date(2026, 5, 26)})
+    stale = entry.model_copy(update={"as_of": date(2026, 5, 25)})
     assert not is_outdated(fresh, TODAY)
     assert is_outdated(stale, TODAY)
 

@@ -47,7 +47,7 @@ def test_reused_until_the_journal_changes(journal: Journal, journal_path) -> Non
 def _insight_calls(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     """Count how often the insights behind the report and the pages are computed."""
     from kratom_journal.analysis.errors import AnalysisError
-    from kratom_journal.services import insights
+    from kratom_journal.services import insight_views, insights
 
     calls: list[int] = []
 
@@ -56,6 +56,8 @@ def _insight_calls(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
         raise AnalysisError(f"computed {len(calls)} times")
 
     monkeypatch.setattr(insights, "run_insights", run_insights)
+    # The pages' module holds its own reference once imported (by any earlier web test).
+    monkeypatch.setattr(insight_views, "run_insights", run_insights)
     return calls
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from kratom_journal.web.views import NAV
 from tests.web.browser_support import DESKTOP, PHONE, axe_violations, tab_to
@@ -49,9 +50,9 @@ def test_log_dose_night_and_mood(
     dose.locator("[name=strain]").fill("Red Bali")
     dose.locator("[name=form]").select_option("powder")
     dose.get_by_role("button", name="Save dose").click()
-    assert "Saved: 3.5 g · kratom · Red Bali · powder" in page.locator(".flash").inner_text()
+    expect(page.locator(".flash")).to_contain_text("Saved: 3.5 g · kratom · Red Bali · powder")
     log_night(page)
-    assert "Logged: night" in page.locator("#sleep-title + p").inner_text()
+    expect(page.locator("#sleep-title + p")).to_contain_text("Logged: night")
     mood = page.locator("form[action='/log/mood']")
     mood.locator("label[for=f-mood-mood-6]").click()
     mood.locator("label[for=f-mood-anxiety-3]").click()
@@ -75,8 +76,10 @@ def test_quick_log_repeats_the_last_dose(chromium: Any, live_url: str) -> None:
     dose.locator("[name=amount]").fill("2g")
     dose.locator("[name=strain]").fill("Green Maeng Da")
     dose.get_by_role("button", name="Save dose").click()
+    expect(page.locator("#logged li")).to_have_count(1)
     page.get_by_role("button", name="Log the same as last time, now").click()
-    assert page.locator("#logged li").count() == 2
+    # the click submits a form; wait for the page it lands on, not the one it left
+    expect(page.locator("#logged li")).to_have_count(2)
     page.context.close()
 
 
@@ -86,7 +89,7 @@ def test_bad_input_is_shown_beside_the_field(chromium: Any, live_url: str) -> No
     dose = page.locator("form[action='/log/dose']").last
     dose.locator("[name=amount]").fill("-2g")
     dose.get_by_role("button", name="Save dose").click()
-    assert page.locator("#f-dose-amount").input_value() == "-2g"
+    expect(page.locator("#f-dose-amount")).to_have_value("-2g")
     assert page.locator("#f-dose-amount-error").is_visible()
     page.context.close()
 
@@ -100,15 +103,15 @@ def test_edit_and_undo(chromium: Any, live_url: str) -> None:
     page.locator("#logged").get_by_role("link", name="Edit").click()
     page.locator("#f-edit-mood").fill("7")
     page.get_by_role("button", name="Save changes").click()
-    assert "Changed: mood 7/10" in page.locator(".flash").inner_text()
-    assert "mood 7/10" in page.locator("#logged").inner_text()
+    expect(page.locator(".flash")).to_contain_text("Changed: mood 7/10")
+    expect(page.locator("#logged")).to_contain_text("mood 7/10")
     page.locator(".flash").get_by_role("button", name="Undo").click()
-    assert "mood 4/10" in page.locator("#logged").inner_text()
+    expect(page.locator("#logged")).to_contain_text("mood 4/10")
     page.locator("#logged").get_by_role("button", name="Delete").click()
-    assert "Deleted: mood 4/10" in page.locator(".flash").inner_text()
+    expect(page.locator(".flash")).to_contain_text("Deleted: mood 4/10")
     assert "mood 4/10" not in page.locator("#logged").inner_text()
     page.locator(".flash").get_by_role("button", name="Undo").click()
-    assert "mood 4/10" in page.locator("#logged").inner_text()
+    expect(page.locator("#logged")).to_contain_text("mood 4/10")
     page.context.close()
 
 
@@ -182,15 +185,17 @@ def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> Non
     tab_to(page, "#f-dose-amount")
     page.keyboard.type("3g")
     tab_to(page, "form[action='/log/dose'] button[type=submit]:not(.big.quick)")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the old page's flash must not satisfy the wait
+        page.keyboard.press("Enter")
     page.wait_for_selector(".flash")
     tab_to(page, "#f-mood-mood-0")
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     tab_to(page, "form[action='/log/mood'] button[type=submit]")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the old page's flash must not satisfy the wait
+        page.keyboard.press("Enter")
     page.wait_for_selector(".flash")
-    assert "mood 5/10" in page.locator("#logged").inner_text()
+    expect(page.locator("#logged")).to_contain_text("mood 5/10")
     summary = "form[action='/log/side-effect']"
     page.goto(live_url + "/")
     tab_to(page, "#se-title + details > summary")
@@ -199,15 +204,17 @@ def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> Non
     tab_to(page, "#f-side-effect-severity-0")
     page.keyboard.press("ArrowRight")
     tab_to(page, f"{summary} button[type=submit]")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the old page's flash must not satisfy the wait
+        page.keyboard.press("Enter")
     page.wait_for_selector(".flash")
-    assert "severity 1/3" in page.locator("#logged").inner_text()
+    expect(page.locator("#logged")).to_contain_text("severity 1/3")
     page.goto(live_url + "/settings")
     tab_to(page, "#f-settings-country")
     page.keyboard.press("Control+A")
     page.keyboard.type("US")
     tab_to(page, "form[action='/settings'] button[type=submit]")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the old page's flash must not satisfy the wait
+        page.keyboard.press("Enter")
     page.wait_for_selector(".flash")
     page.goto(live_url + "/history")
     tab_to(page, "#f-history-kind")
@@ -219,7 +226,8 @@ def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> Non
     tab_to(page, "#f-edit-note")
     page.keyboard.type("typed by keyboard")
     tab_to(page, "form[action$='/edit'] button[type=submit]")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the old page's flash must not satisfy the wait
+        page.keyboard.press("Enter")
     page.wait_for_selector(".flash")
     page.goto(live_url + "/import")
     tab_to(page, "#f-import-file")
@@ -230,7 +238,7 @@ def test_forms_work_with_the_keyboard_alone(chromium: Any, live_url: str) -> Non
     tab_to(page, "form[action='/safety/medicines'] button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#medicines li")
-    assert "sertraline" in page.locator("#medicines").inner_text()
+    expect(page.locator("#medicines")).to_contain_text("sertraline")
     page.goto(live_url + "/surveys/gad7")
     tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
@@ -297,7 +305,7 @@ def test_upload_a_small_apple_health_export(
     names = page.evaluate("document.getElementById('sleep-chart').data.map(t => t.name)")
     # The export has stages: the chart draws them over the night, one legend entry each.
     assert {"wearable light", "wearable deep", "wearable rem"} <= set(names)
-    assert "Apple Watch" in page.locator("#wear-title ~ .table-wrap").inner_text()
+    expect(page.locator("#wear-title ~ .table-wrap")).to_contain_text("Apple Watch")
     page.context.close()
 
 
@@ -316,7 +324,7 @@ def test_plan_an_experiment_and_see_tonights_assignment(
     form.locator("[name=start]").fill(datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat())
     form.get_by_role("button", name="Plan").click()
     page.get_by_role("button", name="Start: draw and freeze the schedule").click()
-    assert page.locator(".calendar li").count() == 12
+    expect(page.locator(".calendar li")).to_have_count(12)
     screenshot(page, "experiments-phone")
     page.goto(live_url + "/")
     panel = page.locator(".assignment")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from kratom_journal.domain.entries import Kind
+from kratom_journal.web import WebSettings, create_app
 from kratom_journal.web.views import NAV
 from tests.web.conftest import csrf_token, post_form
 
@@ -322,3 +326,29 @@ def test_experiments_page_shows_the_power_table(client: TestClient) -> None:
     rows = table.find_parent("table").find("tbody").find_all("tr")
     assert len(rows) == 8
     assert "too short" in rows[4].text  # short block designs are refused, not guessed
+
+
+def test_safety_page_shows_legal_rows_dated_with_the_staleness_warning(
+    web_settings: WebSettings, web_db: Path
+) -> None:
+    from kratom_journal.services.clock import FixedClock
+    from kratom_journal.store.journal import open_journal
+
+    journal = open_journal(web_db)
+    journal.settings.set("region", "US-AL")
+    journal.close()
+    clock = FixedClock(datetime(2026, 12, 2, 12, tzinfo=UTC))
+    with TestClient(create_app(web_settings, clock=clock), base_url="http://127.0.0.1:8000") as c:
+        html = soup(c.get("/safety"))
+    legal = html.find(id="legal")
+    entries = legal.find_all(class_="legal-entry")
+    assert [e.find("h3").text.split(":")[0] for e in entries] == [
+        "Alabama (US-AL)",
+        "United States (federal) (US)",
+    ]
+    alabama = entries[0]
+    assert "as of 2025-10-01" in alabama.find("h3").text
+    warning = alabama.find(class_="note")
+    assert warning is not None and "may have changed — check current law" in warning.text
+    assert "notice of intent" in entries[1].text and "2026-07-01" in entries[1].text
+    assert "(secondary)" in legal.text and "Confidence:" in legal.text

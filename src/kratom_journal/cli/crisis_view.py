@@ -43,7 +43,10 @@ def _line(line: CrisisLine) -> Text:
     text = Text("• ")
     text.append(line.name, style="bold")
     text.append(f": {contact_text(line)}")
-    text.append(f"  ({line.hours}; verified {line.last_verified.isoformat()})", style="dim")
+    languages = f"; languages: {', '.join(line.languages)}" if line.languages else ""
+    text.append(
+        f"  ({line.hours}{languages}; verified {line.last_verified.isoformat()})", style="dim"
+    )
     return text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -24,6 +25,11 @@ def _echo_lines(lines: list[str]) -> None:
     # Plain echo, not Rich: lines contain "[dangerous]" and similar brackets.
     for line in lines:
         typer.echo(line)
+
+
+def _machine_today() -> date:
+    """Today on this machine's clock, for facts shown without opening a journal."""
+    return command_clock().now().astimezone().date()
 
 
 def safety_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
@@ -54,7 +60,7 @@ def safety_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         )
     for item in checks:
         typer.echo(f"Interactions, {item.origin}:")
-        _echo_lines(explain_lines(item.result))
+        _echo_lines(explain_lines(item.result, command.today))
 
 
 def interactions_command(
@@ -77,13 +83,14 @@ def interactions_command(
     from kratom_journal.safety.interactions import explain_lines, result_dict
     from kratom_journal.services.safety import check_names, journal_checks
 
+    today = _machine_today()
     if names:
         results = check_names(names)
         if as_json:
             _echo_json([result_dict(r) for r in results])
             return
         for result in results:
-            _echo_lines(explain_lines(result))
+            _echo_lines(explain_lines(result, today))
         return
     checks = journal_checks(open_from_context(ctx))
     if as_json:
@@ -96,7 +103,7 @@ def interactions_command(
         )
     for item in checks:
         typer.echo(f"{item.origin}:")
-        _echo_lines(explain_lines(item.result))
+        _echo_lines(explain_lines(item.result, today))
 
 
 @meds_app.command("add")
@@ -114,7 +121,7 @@ def meds_add(
 
     medicine = declare_medicine(open_from_context(ctx), name, daily, clock=command_clock())
     typer.echo(f"Declared {medicine.name}{' (daily)' if medicine.daily else ''}.")
-    _echo_lines(explain_lines(check_names([medicine.name])[0]))
+    _echo_lines(explain_lines(check_names([medicine.name])[0], _machine_today()))
 
 
 @meds_app.command("list")
@@ -164,6 +171,12 @@ def legal_command(
 ) -> None:
     """Legal status of kratom where you are, dated, with sources.
 
+    Shows the status of leaf products, 7-OH and concentrate rules, age limits,
+    labelling laws, pending bills and scheduling actions with their stage, the
+    sources (secondary ones marked) and a confidence level. A row more than six
+    months old says it may have changed. A code that is not ISO 3166 is refused
+    with the list of valid ones.
+
     Example: kj legal US-AL
     """
     from kratom_journal.safety.legal import latest_as_of
@@ -171,7 +184,7 @@ def legal_command(
 
     command = open_command(ctx) if code is None else None
     # A place named on the command line needs no journal: today is the machine's.
-    today = command.today if command else command_clock().now().astimezone().date()
+    today = command.today if command else _machine_today()
     try:
         result = legal_status(
             command.journal if command else None,

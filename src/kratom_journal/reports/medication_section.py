@@ -53,6 +53,7 @@ def medication_section(
                 "origin": origin,
                 "severity": result.severity.value if result.severity else "",
                 "summary": "; ".join(c.name for c in result.classes),
+                "as_of": min(c.as_of for c in result.classes).isoformat(),
             }
         )
     return MedicationSection(declared, logged.most_common(), warnings)

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kratom_journal.data import data_path
 from kratom_journal.instruments.loader import shipped_instrument
@@ -31,13 +31,27 @@ class ContactModel(_Strict):
     value: str = Field(min_length=1)
 
 
+_COUNTRY = r"^[A-Z]{2}$"
+
+
 class LineModel(_Strict):
     id: str = Field(min_length=1)
-    countries: list[str]
+    countries: list[Annotated[str, Field(pattern=_COUNTRY)]]
     name: str = Field(min_length=1)
     contacts: list[ContactModel] = Field(min_length=1)
     hours: str = Field(min_length=1)
-    emergency_number: str | dict[str, str] | None
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
+    source: str = Field(min_length=1)
+    last_verified: date
+    note: str | None = None
+
+
+class EmergencyModel(_Strict):
+    """A local emergency number (not a crisis line), with where it was read."""
+
+    countries: list[Annotated[str, Field(pattern=_COUNTRY)]] = Field(min_length=1)
+    number: str = Field(min_length=1)
+    detail: str | None = None
     source: str = Field(min_length=1)
     last_verified: date
 
@@ -53,12 +67,23 @@ class TextsModel(_Strict):
 class CrisisFile(_Strict):
     """Schema of ``data/crisis_lines.json``."""
 
-    format: Literal[1]
+    format: Literal[2]
     as_of: date
     note: str
     texts: TextsModel
     lines: list[LineModel] = Field(min_length=1)
+    emergency: list[EmergencyModel] = Field(min_length=1)
     directory: LineModel
+
+    @model_validator(mode="after")
+    def _one_emergency_number_each(self) -> CrisisFile:
+        seen: set[str] = set()
+        for entry in self.emergency:
+            twice = seen & set(entry.countries)
+            if twice:
+                raise ValueError(f"more than one emergency number for {sorted(twice)}")
+            seen |= set(entry.countries)
+        return self
 
 
 @cache
@@ -77,6 +102,8 @@ class CrisisLine:
     hours: str
     source: str
     last_verified: date
+    languages: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +141,8 @@ def _line_dict(line: CrisisLine) -> dict[str, Any]:
         "name": line.name,
         "contacts": [{"kind": kind, "value": value} for kind, value in line.contacts],
         "hours": line.hours,
+        "languages": list(line.languages),
+        "note": line.note,
         "source": line.source,
         "last_verified": line.last_verified.isoformat(),
     }
@@ -139,9 +168,7 @@ def crisis_resources(country: str | None) -> CrisisNotice:
     data = crisis_data()
     code = normalize_country(country)
     matches = [line for line in data.lines if code is not None and code in line.countries]
-    emergency = next(
-        (e for e in (_emergency_for(line, code) for line in matches) if e is not None), None
-    )
+    emergency = emergency_number(code)
     return CrisisNotice(
         country=code,
         headline=data.texts.headline,
@@ -155,11 +182,17 @@ def crisis_resources(country: str | None) -> CrisisNotice:
     )
 
 
-def _emergency_for(line: LineModel, code: str | None) -> str | None:
-    number = line.emergency_number
-    if isinstance(number, dict):
-        return number.get(code or "")
-    return number
+def emergency_number(country: str | None) -> str | None:
+    """The local emergency number of a country, with its detail, or ``None`` if not on file.
+
+    >>> emergency_number("DE"), emergency_number("NO")
+    ('112', '113 (medical emergency)')
+    """
+    code = normalize_country(country)
+    for entry in crisis_data().emergency:
+        if code in entry.countries:
+            return f"{entry.number} ({entry.detail})" if entry.detail else entry.number
+    return None
 
 
 def _to_line(line: LineModel) -> CrisisLine:
@@ -169,6 +202,8 @@ def _to_line(line: LineModel) -> CrisisLine:
         hours=line.hours,
         source=line.source,
         last_verified=line.last_verified,
+        languages=tuple(line.languages),
+        note=line.note,
     )
 
 

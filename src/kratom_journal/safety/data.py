@@ -9,12 +9,12 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kratom_journal.data import data_path
+from kratom_journal.safety.legal_schemas import LegalFile
 from kratom_journal.safety.schemas import (
     DrugNamesFile,
     EvidenceFile,
     HelplinesFile,
     InteractionsFile,
-    LegalFile,
     SignalNotesFile,
 )
 

@@ -12,13 +12,16 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from kratom_journal.safety import data
+from kratom_journal.safety.freshness import SOURCE_WARNING, stale_line
 from kratom_journal.safety.schemas import SEVERITY_ORDER, DrugName, InteractionClass, Severity
 
 NOT_LISTED_MESSAGE = (
-    "not in our list — ask a pharmacist. Not being listed does not make a combination safe."
+    "not in our list — ask a pharmacist: we have no information on it, and not being listed "
+    "does not make a combination safe."
 )
 ASK_LINE = (
     "Talk to a pharmacist or clinician about combining these; do not change prescribed "
@@ -200,8 +203,11 @@ def _suggest(key: str) -> tuple[str, ...]:
     return tuple(index.display[c] for c in close)
 
 
-def explain_lines(result: InteractionCheck) -> list[str]:
-    """Plain-text explanation: each class with its severity, the why, evidence and sources."""
+def explain_lines(result: InteractionCheck, today: date | None = None) -> list[str]:
+    """Plain-text explanation: each class with its severity, the why, evidence and sources.
+
+    With ``today``, a class whose as-of date is more than six months old says so.
+    """
     lines = [result.headline()]
     if not result.listed:
         return lines
@@ -213,12 +219,19 @@ def explain_lines(result: InteractionCheck) -> list[str]:
         lines.append(f"    Evidence ({cls.evidence_level.value}): {cls.evidence_note}")
         lines.extend(f"    Source: {s.cite()}" for s in cls.sources)
         lines.append(f"    As of {cls.as_of.isoformat()}, confidence {cls.confidence.value}")
+        warning = stale_line(cls.as_of, today, SOURCE_WARNING) if today else None
+        if warning:
+            lines.append(f"    ! {warning}")
     lines.append(f"  {ASK_LINE}")
     return lines
 
 
-def result_dict(result: InteractionCheck) -> dict[str, object]:
-    """JSON-ready form of a check; ``severity`` is null when the name is not listed."""
+def result_dict(result: InteractionCheck, today: date | None = None) -> dict[str, object]:
+    """JSON-ready form of a check; ``severity`` is null when the name is not listed.
+
+    With ``today``, each class also says whether it is ``stale`` (more than six
+    months old) and carries the ``warning`` to show then.
+    """
     return {
         "query": result.query,
         "listed": result.listed,
@@ -226,9 +239,17 @@ def result_dict(result: InteractionCheck) -> dict[str, object]:
         "matched": list(result.matched),
         "generics": list(result.generics),
         "severity": result.severity.value if result.severity else None,
-        "classes": [c.model_dump(mode="json") for c in result.classes],
+        "classes": [_class_dict(c, today) for c in result.classes],
         "suggestions": list(result.suggestions),
     }
+
+
+def _class_dict(cls: InteractionClass, today: date | None) -> dict[str, object]:
+    dumped: dict[str, object] = cls.model_dump(mode="json")
+    if today is not None:
+        warning = stale_line(cls.as_of, today, SOURCE_WARNING)
+        dumped |= {"stale": warning is not None, "warning": warning}
+    return dumped
 
 
 def substance_to_check(substance: str) -> str | None:

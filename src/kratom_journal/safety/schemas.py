@@ -110,7 +110,7 @@ class InteractionsFile(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> InteractionsFile:
-        _require_unique([c.id for c in self.classes], "interaction class id")
+        require_unique([c.id for c in self.classes], "interaction class id")
         return self
 
 
@@ -125,76 +125,6 @@ class DrugName(Sourced):
 
 class DrugNamesFile(Strict):
     drugs: list[DrugName] = Field(min_length=1)
-
-
-# --- legal status -----------------------------------------------------------------
-
-
-class LegalStatus(StrEnum):
-    """Status of plain kratom leaf products in a jurisdiction."""
-
-    LEGAL = "legal"
-    REGULATED = "regulated"
-    AGE_RESTRICTED = "age-restricted"
-    BANNED = "banned"
-
-
-class JurisdictionLevel(StrEnum):
-    COUNTRY = "country"
-    SUBDIVISION = "subdivision"
-    LOCALITY = "locality"
-
-
-_COUNTRY = r"[A-Z]{2}"
-_SUBDIVISION = r"[A-Z]{2}-[A-Z0-9]{1,3}"
-_LOCALITY = r"[A-Z]{2}(-[A-Z0-9]{1,3})?:[a-z0-9-]+"
-CODE_PATTERNS: dict[JurisdictionLevel, re.Pattern[str]] = {
-    JurisdictionLevel.COUNTRY: re.compile(f"^{_COUNTRY}$"),
-    JurisdictionLevel.SUBDIVISION: re.compile(f"^{_SUBDIVISION}$"),
-    JurisdictionLevel.LOCALITY: re.compile(f"^{_LOCALITY}$"),
-}
-
-
-class LegalEntry(Sourced):
-    """Legal status of kratom in one jurisdiction.
-
-    ``code`` is ISO 3166-1 alpha-2 (``TH``), ISO 3166-2 (``US-AL``) or, for a
-    city or county, its parent code, a colon and a slug (``US-CA:san-diego``).
-    """
-
-    code: NonEmpty
-    name: NonEmpty
-    level: JurisdictionLevel
-    status: LegalStatus
-    age_limit: int | None = Field(default=None, ge=16, le=25)
-    seven_oh: NonEmpty
-    notes: NonEmpty
-
-    @model_validator(mode="after")
-    def _code_matches_level(self) -> LegalEntry:
-        if not CODE_PATTERNS[self.level].match(self.code):
-            raise ValueError(f"code {self.code!r} is not a valid {self.level.value} code")
-        if self.status is LegalStatus.AGE_RESTRICTED and self.age_limit is None:
-            raise ValueError(f"{self.code}: age-restricted needs an age_limit")
-        return self
-
-    @property
-    def parent_code(self) -> str | None:
-        """Code of the enclosing jurisdiction, or ``None`` for a country."""
-        if self.level is JurisdictionLevel.LOCALITY:
-            return self.code.split(":", 1)[0]
-        if self.level is JurisdictionLevel.SUBDIVISION:
-            return self.code.split("-", 1)[0]
-        return None
-
-
-class LegalFile(Strict):
-    entries: list[LegalEntry] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_codes(self) -> LegalFile:
-        _require_unique([e.code for e in self.entries], "jurisdiction code")
-        return self
 
 
 # --- evidence ---------------------------------------------------------------------
@@ -266,7 +196,7 @@ class EvidenceFile(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> EvidenceFile:
-        _require_unique([c.id for c in self.claims], "claim id")
+        require_unique([c.id for c in self.claims], "claim id")
         return self
 
 
@@ -276,7 +206,7 @@ class EvidenceFile(Strict):
 class Helpline(Sourced):
     """A national substance-use helpline (not a suicide crisis line)."""
 
-    country: Annotated[str, StringConstraints(pattern=f"^{_COUNTRY}$")]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     name: NonEmpty
     phone: NonEmpty
     text: NonEmpty | None = None
@@ -310,11 +240,12 @@ class SignalNotesFile(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SignalNotesFile:
-        _require_unique([n.id for n in self.notes], "signal id")
+        require_unique([n.id for n in self.notes], "signal id")
         return self
 
 
-def _require_unique(values: list[str], what: str) -> None:
+def require_unique(values: list[str], what: str) -> None:
+    """Raise when a value appears twice (ids and codes must be unique in a file)."""
     seen: set[str] = set()
     for value in values:
         if value in seen:

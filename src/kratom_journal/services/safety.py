@@ -19,7 +19,14 @@ from kratom_journal.safety.interactions import (
     result_dict,
     substance_to_check,
 )
-from kratom_journal.safety.legal import LegalLookup, lookup
+from kratom_journal.safety.legal import (
+    Jurisdiction,
+    LegalLookup,
+    check_iso,
+    jurisdictions,
+    lookup,
+    normalize_code,
+)
 from kratom_journal.safety.signals import SafetyReport, build_report
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.questionnaires import list_administrations
@@ -71,8 +78,8 @@ class SubstanceCheck:
     origin: str  # "declared (daily)", "declared", or "logged 3 times, last 2026-03-01"
     result: InteractionCheck
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"origin": self.origin, **result_dict(self.result)}
+    def to_dict(self, today: date | None = None) -> dict[str, Any]:
+        return {"origin": self.origin, **result_dict(self.result, today)}
 
 
 # --- declared medicines ----------------------------------------------------------------
@@ -214,6 +221,32 @@ def legal_status(
     return lookup(code, today)
 
 
+def jurisdiction_choices() -> list[Jurisdiction]:
+    """Every country a person can choose, with its subdivisions, from the legal table.
+
+    The one list behind every country and region chooser: each ``Jurisdiction``
+    has a ``code`` (ISO 3166-1 or ISO 3166-2) and a ``name``; a country's
+    ``subdivisions`` are the states, provinces and territories that have rows
+    of their own. Every code here has a legal row and, for countries, crisis
+    resources (tested).
+    """
+    return jurisdictions()
+
+
+def check_jurisdiction(code: str) -> str:
+    """The normalised code (``"us-tx"`` -> ``"US-TX"``) if it is real ISO 3166.
+
+    Raises
+    ------
+    LegalCodeError
+        With the list of valid codes when the code is malformed or not ISO 3166
+        (``US-ZZ``); a real code we have no row for is accepted.
+    """
+    normalized = normalize_code(code)
+    check_iso(normalized)
+    return normalized
+
+
 def evidence_panel() -> list[dict[str, Any]]:
     """Every graded claim in JSON-ready form."""
     return [evidence_rules.claim_dict(c) for c in evidence_rules.claims()]
@@ -258,13 +291,16 @@ class SafetyOverview:
     """Signals, the journal's interaction checks and the legal status, as shown together.
 
     ``legal`` holds the lines of the legal status, or is ``None`` with
-    ``legal_problem`` saying why (no region set, a stored code not understood).
+    ``legal_problem`` saying why (no region set, a stored code not understood);
+    ``legal_detail`` is the same look-up as data (each row with its age and
+    staleness warning), for pages that lay it out.
     """
 
     report: dict[str, Any]
     checks: list[dict[str, Any]]
     legal: list[str] | None
     legal_problem: str | None
+    legal_detail: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """What ``GET /api/v1/safety`` returns."""
@@ -273,6 +309,7 @@ class SafetyOverview:
             "interactions": self.checks,
             "legal": self.legal,
             "legal_problem": self.legal_problem,
+            "legal_detail": self.legal_detail,
         }
 
 
@@ -282,13 +319,12 @@ def safety_overview(
     """Everything the safety page and API show about the journal as of ``today``."""
     snapshot = settings if settings is not None else read_settings(journal)
     report = safety_report(journal, today, settings=snapshot).to_dict()
-    checks = [c.to_dict() for c in journal_checks(journal)]
+    checks = [c.to_dict(today) for c in journal_checks(journal)]
     try:
-        lines: list[str] | None = legal_status(journal, None, today, settings=snapshot).lines()
-        problem = None
+        found = legal_status(journal, None, today, settings=snapshot)
     except JournalError as exc:
-        lines, problem = None, str(exc)
-    return SafetyOverview(report, checks, lines, problem)
+        return SafetyOverview(report, checks, None, str(exc))
+    return SafetyOverview(report, checks, found.lines(), None, found.to_dict())
 
 
 @dataclass(frozen=True, slots=True)

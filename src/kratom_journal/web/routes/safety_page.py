@@ -44,7 +44,7 @@ def _page(
 ) -> Response:
     overview = safety_overview(journal, settings, today, cache)
     names = [n.strip() for n in request.query_params.get("names", "").split(",") if n.strip()]
-    looked_up = [dict(result_dict(c)) for c in safety_service.check_names(names[:MAX_NAMES])]
+    looked_up = [dict(result_dict(c, today)) for c in safety_service.check_names(names[:MAX_NAMES])]
     counts = safety_service.kratom_doses_per_day(
         journal, today, settings.zone, safety_service.doses_trend(overview.report)
     )
@@ -57,6 +57,7 @@ def _page(
             "report": overview.report,
             "checks": overview.checks,
             "legal": overview.legal,
+            "legal_detail": overview.legal_detail,
             "legal_problem": overview.legal_problem,
             "looked_up": looked_up,
             "dose_chart": charts.doses_chart(counts.days, counts.counts, counts.trend),
