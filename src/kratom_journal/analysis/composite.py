@@ -66,8 +66,8 @@ def sleep_and_mood_index(
     >>> t = DayTable(np.arange(4), np.arange(4), {"a": np.array([1.0, 2, 3, 4]),
     ...     "b": np.array([4.0, 3, 2, np.nan])})
     >>> values, _ = sleep_and_mood_index(t, [("a", False), ("b", True)])
-    >>> [round(v, 2) for v in values]
-    [-1.16, -0.39, 0.39, 0.77]
+    >>> [round(float(v), 2) for v in values]
+    [-1.08, -0.19, 0.69, 1.16]
     """
     scales = index_scales(table, [name for name, _ in outcomes])
     total = np.zeros(table.n_days)

@@ -153,8 +153,8 @@ def days_needed(
     once it fits inside the meaningful band (when the estimate is small) or clears zero by a
     margin (when the estimate is large). ``MAX_DAYS_NEEDED + 1`` means "more than that".
 
-    >>> days_needed(2.0, -8.0, 12.0, 10.0, 56)
-    280
+    >>> days_needed(2.0, -8.0, 12.0, 10.0, 56)  # the half-width 10 must shrink to 8
+    32
     """
     half = (ci_high - ci_low) / 2.0
     size = abs(estimate)

@@ -28,14 +28,32 @@ from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.dependence import DOSED, MAX_WINDOW, is_regular_user
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.evidence import Verdict
-from kratom_journal.analysis.families import FAMILIES, LINKED_OUTCOMES, QUESTIONNAIRES
+from kratom_journal.analysis.explore import MOOD_TO_SLEEP, SLEEP_TO_MOOD, WITHIN_DOSED
+from kratom_journal.analysis.families import (
+    FAMILIES,
+    LINKED_OUTCOMES,
+    PRIMARY_QUESTIONS,
+    QUESTIONNAIRES,
+)
 from kratom_journal.analysis.gather import gather_families
 from kratom_journal.analysis.multiplicity import benjamini_hochberg
 from kratom_journal.analysis.thresholds import OutcomeThreshold, load_thresholds
 from kratom_journal.analysis.verdicts import decide_all
 from kratom_journal.analysis.wording import notable_nights, sentence
 
-__all__ = ["InsightReport", "InsightResult", "Verdict", "analyze", "snake_id"]
+__all__ = [
+    "BASE_EXPOSURES",
+    "MOOD_TO_SLEEP",
+    "SLEEP_TO_MOOD",
+    "InsightReport",
+    "InsightResult",
+    "Verdict",
+    "analyze",
+    "snake_id",
+]
+
+BASE_EXPOSURES = (*PRIMARY_QUESTIONS, *WITHIN_DOSED)
+"""Every exposure id a result can have, besides strains, forms and the mood-sleep loop."""
 
 METHOD_NAME = "ar1_huber_reml_kr"
 """Identifier of the estimation method in results (Huber AR(1), REML, Kenward-Roger)."""

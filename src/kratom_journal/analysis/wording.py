@@ -171,3 +171,76 @@ def notable_nights(answer: Answer, meta: OutcomeThreshold, dates: tuple[date, ..
         f"{lead} ({'; '.join(named)}) and drives the plain average; it is given less weight "
         f"here. At full weight the difference would be {_direction(ordinary, unit)}."
     )
+
+
+TOPIC_PHRASES = {
+    # family id: (what "better" reads as, what "worse" reads as)
+    "sleep_onset": ("falling asleep faster", "falling asleep more slowly"),
+    "sleep_maintenance": ("less time awake in the night", "more time awake in the night"),
+    "total_sleep": ("more or better sleep", "less or worse sleep"),
+    "mood": ("a better mood the next day", "a worse mood the next day"),
+    "anxiety": ("less anxiety the next day", "more anxiety the next day"),
+    "withdrawal": ("better nights and days", "worse nights and days"),
+}
+
+
+def _groups(answer: Answer) -> tuple[str, str]:
+    """The two groups a primary question compares, as plain words."""
+    if answer.kind == "after_skipped_dose":
+        window = answer.window or 1
+        first = "the first night" if window == 1 else f"the first {window} nights"
+        return f"{first} after a day without kratom", "nights with kratom"
+    return "days with kratom", "breaks from it"
+
+
+def headline(answer: Answer, meta: OutcomeThreshold) -> str:
+    """The primary answer in one plain sentence, without interval arithmetic.
+
+    >>> meta = OutcomeThreshold(label="minutes to fall asleep", unit="min",
+    ...     higher_is_better=False, kind="absolute", value=10, source="Edinger et al. 2021",
+    ...     as_of=date(2021, 2, 1))
+    >>> a = Answer("sleep_onset", "sustained_use", "sustained_use", "sol_min", True, 10.0,
+    ...            False, 40, verdict=Verdict.NOT_CLEAR_YET, estimate=-3.0, ci_low=-9.0,
+    ...            ci_high=3.0)
+    >>> headline(a, meta).startswith("Not clear yet whether there is a difference in minutes")
+    True
+    """
+    these, those = _groups(answer)
+    label = meta.label
+    shown = answer.shown()
+    if answer.verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE) and shown:
+        better, worse = TOPIC_PHRASES.get(answer.family, ("better results", "worse results"))
+        phrase = better if answer.verdict is Verdict.ASSOCIATED_BETTER else worse
+        verb = "is" if these.startswith("the first night ") else "are"
+        text = (
+            f"{these[0].upper()}{these[1:]} {verb} associated with {phrase} than {those} "
+            f"({label} {_direction(shown[0], unit_text(meta))})"
+        )
+        if answer.kind == "after_skipped_dose" and answer.verdict is Verdict.ASSOCIATED_WORSE:
+            text += ", possibly a rebound or withdrawal effect"
+        return text + "."
+    if answer.verdict is Verdict.NO_MEANINGFUL_DIFFERENCE:
+        return f"No meaningful difference in {label} between {these} and {those}."
+    if answer.verdict is Verdict.NOT_CLEAR_YET:
+        return (
+            f"Not clear yet whether there is a difference in {label} between {these} and {those}."
+        )
+    return f"Not enough nights yet to compare {label} on {these} with {those}."
+
+
+def settle(answer: Answer) -> str:
+    """What would settle a question (or the reminder that an association is not a cause)."""
+    if answer.verdict in (Verdict.ASSOCIATED_BETTER, Verdict.ASSOCIATED_WORSE):
+        return REMINDER
+    if answer.verdict is Verdict.NO_MEANINGFUL_DIFFERENCE:
+        return "Any difference is smaller than the change that would matter."
+    if answer.verdict is Verdict.NOT_CLEAR_YET:
+        decide = days_phrase(answer.days_needed)
+        return f"{decide[0].upper()}{decide[1:]}." if decide else "More nights would decide."
+    why = f"{answer.reason[0].upper()}{answer.reason[1:]}." if answer.reason else ""
+    more = (
+        f" About {answer.days_needed} more days of logging are needed."
+        if answer.days_needed and answer.days_needed <= MAX_DAYS_NEEDED
+        else ""
+    )
+    return (why + more).strip() or "More nights are needed."

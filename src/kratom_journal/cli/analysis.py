@@ -231,6 +231,7 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment result --json
         """
+        from kratom_journal.analysis.answers import clean
         from kratom_journal.services import experiments
 
         command = open_command(ctx)
@@ -242,8 +243,8 @@ def _register_experiment(experiment: typer.Typer) -> None:
                 "randomization_p": result.randomization_p,
                 "exact": result.exact,
                 "estimate": result.estimate,
-                "ci_low": result.ci_low,
-                "ci_high": result.ci_high,
+                "ci_low": clean(result.ci_low),
+                "ci_high": clean(result.ci_high),
                 "method": result.method,
                 "days_analysed": result.days_analysed,
                 "cent": result.cent_items(),
