@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,12 +16,17 @@ METHOD_WORDS = re.compile(r"ar1_|reml|q\s*=|p\s*=|q-value|p-value|Kenward|Huber"
 
 
 @pytest.fixture(scope="module")
-def demo_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BeautifulSoup]:
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kratom_journal.demo.build import build_demo_journal
 
     journal, path = build_demo_journal(tmp_path_factory.mktemp("demo") / "demo.sqlite3", days=120)
     journal.close()
-    app = create_app(WebSettings(db=str(path)))
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_page(demo_path: Path) -> Iterator[BeautifulSoup]:
+    app = create_app(WebSettings(db=str(demo_path)))
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         response = client.get("/insights")
         assert response.status_code == 200
@@ -159,3 +165,13 @@ def replace_rebound(report, verdict):  # type: ignore[no-untyped-def]
         for f in report.families
     )
     return replace(report, families=families)
+
+
+def test_the_safety_page_shows_the_rebound_question(demo_path: Path) -> None:
+    app = create_app(WebSettings(db=str(demo_path)))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        page = BeautifulSoup(c.get("/safety").text, "html.parser")
+    panel = page.find(id="rebound")
+    assert panel is not None
+    assert "nights after a skipped dose" in panel.find("h3").get_text()
+    assert "after a day without kratom" in panel.get_text()

@@ -168,8 +168,9 @@ def notable_nights(answer: Answer, meta: OutcomeThreshold, dates: tuple[date, ..
     lead = "One night stands out" if count == 1 else f"{count} nights stand out"
     ordinary = (answer.ordinary_estimate or 0.0) * answer.scale
     return (
-        f"{lead} ({'; '.join(named)}) and drives the plain average; it is given less weight "
-        f"here. At full weight the difference would be {_direction(ordinary, unit)}."
+        f"{lead} ({'; '.join(named)}) and {'drives' if count == 1 else 'drive'} the plain "
+        f"average; {'it is' if count == 1 else 'they are'} given less weight here. At full "
+        f"weight the difference would be {_direction(ordinary, unit)}."
     )
 
 
@@ -238,6 +239,13 @@ def settle(answer: Answer) -> str:
         decide = days_phrase(answer.days_needed)
         return f"{decide[0].upper()}{decide[1:]}." if decide else "More nights would decide."
     why = f"{answer.reason[0].upper()}{answer.reason[1:]}." if answer.reason else ""
+    if answer.kind == "sustained_use" and answer.counts.get("break", 0) == 0:
+        # Said plainly so that it never reads as a suggestion to stop or to take a break.
+        why += (
+            " This question needs nights from a break of several days without kratom, and "
+            "there are none yet; it stays open, and that is fine. If you ever plan to cut "
+            "down, talk with a clinician first."
+        )
     more = (
         f" About {answer.days_needed} more days of logging are needed."
         if answer.days_needed and answer.days_needed <= MAX_DAYS_NEEDED

@@ -183,3 +183,12 @@ def insight_page(report: InsightReport) -> InsightPage:
             REMINDER,
         ),
     )
+
+
+def withdrawal_view(report: InsightReport) -> tuple[QuestionView | None, bool]:
+    """The rebound question for the Safety page, and whether it is a withdrawal finding."""
+    for family in report.families:
+        if family.id == "withdrawal" and family.rebound is not None:
+            view = question_view(family.rebound)
+            return view, family.rebound.verdict is Verdict.ASSOCIATED_WORSE
+    return None, False
