@@ -45,6 +45,8 @@ OUTCOMES = {
     "anxiety_next_day": (3.5, 1.5, True),
 }
 PRIMARY = ("sol_min", "waso_min", "tst_min", "mood_next_day", "anxiety_next_day")
+INDEX = "sleep_and_mood_index"
+"""The withdrawal question's outcome: the primary outcomes, each in units of its own SD."""
 LOADING = 0.6
 """Share of each outcome's standardized variation that is the shared night factor (squared)."""
 
@@ -93,6 +95,8 @@ class Journal:
 
         Both are boolean masks chosen by the engine; the truth is what the generator added.
         """
+        if outcome == INDEX:
+            return self._true_index_rebound(nights, dosed_nights)
         mean, sd, worse_up = OUTCOMES[outcome]
         del mean
         sign = 1.0 if worse_up else -1.0
@@ -101,6 +105,20 @@ class Journal:
         if not nights.any() or not dosed_nights.any():
             return float("nan")
         return float(effect[nights].mean() - effect[dosed_nights].mean())
+
+    def _true_index_rebound(self, nights: np.ndarray, dosed_nights: np.ndarray) -> float:
+        """The truth on the sleep-and-mood index: each primary outcome's true difference in
+        units of its observed SD, signed so that worse is positive, averaged."""
+        parts = []
+        for name in PRIMARY:
+            _, _, worse_up = OUTCOMES[name]
+            values = self.table.column(name)
+            finite = values[np.isfinite(values)]
+            if finite.size < 3 or float(np.std(finite, ddof=1)) <= 0:
+                continue
+            diff = self.true_rebound(name, nights, dosed_nights)
+            parts.append(diff * (1.0 if worse_up else -1.0) / float(np.std(finite, ddof=1)))
+        return float(np.mean(parts)) if parts else float("nan")
 
     def true_sustained(self, outcome: str) -> float:
         """Dosed minus break nights (outcome units): the sustained effect, signed."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from bench import previous_engine
-from bench.independent_journals import PRIMARY, Journal, World, simulate, truncate
+from bench.independent_journals import INDEX, PRIMARY, Journal, World, simulate, truncate
 from scipy import stats
 
 from kratom_journal.analysis.context import build_context
@@ -268,12 +268,19 @@ def _score_rebound(cell: ReboundCell, journal: Journal, report: InsightReport | 
         answer = family.rebound
         if answer is None or answer.ci_low is None or answer.ci_high is None or not answer.window:
             continue
-        y = np.isfinite(journal.table.column(answer.outcome)) & ctx.covariates_known()
+        y = _has_outcome(journal.table, answer.outcome) & ctx.covariates_known()
         nights = y & (ctx.status >= 1) & (ctx.status <= answer.window)
         dosed = y & (ctx.status == 0)
         truth = journal.true_rebound(answer.outcome, nights, dosed)
         cell.covered.add(answer.ci_low <= truth <= answer.ci_high)
         cell.window[answer.window] += 1
+
+
+def _has_outcome(table: DayTable, outcome: str) -> np.ndarray:
+    """Nights with the outcome logged (for the index: with any of its outcomes logged)."""
+    if outcome == INDEX:
+        return np.any([np.isfinite(table.column(o)) for o in PRIMARY], axis=0)
+    return np.isfinite(table.column(outcome))
 
 
 @dataclass

@@ -240,12 +240,8 @@ def settle(answer: Answer) -> str:
         return f"{decide[0].upper()}{decide[1:]}." if decide else "More nights would decide."
     why = f"{answer.reason[0].upper()}{answer.reason[1:]}." if answer.reason else ""
     if answer.kind == "sustained_use" and answer.counts.get("break", 0) == 0:
-        # Said plainly so that it never reads as a suggestion to stop or to take a break.
-        why += (
-            " This question needs nights from a break of several days without kratom, and "
-            "there are none yet; it stays open, and that is fine. If you ever plan to cut "
-            "down, talk with a clinician first."
-        )
+        # Said plainly, and never as a suggestion to stop or to take a break.
+        return "There are no nights from a longer break without kratom to compare with."
     more = (
         f" About {answer.days_needed} more days of logging are needed."
         if answer.days_needed and answer.days_needed <= MAX_DAYS_NEEDED
