@@ -202,7 +202,6 @@ moments = st.builds(
 )
 
 
-@settings(deadline=None)  # a timing bound is not what this test checks; CI machines are shared
 @given(administrations, moments)
 def test_fhir_round_trips_answers_losslessly(pair: tuple, when: datetime) -> None:  # type: ignore[type-arg]
     instrument_id, answers = pair
