@@ -48,6 +48,7 @@ from kratom_journal.store.journal import (
     restore_entry,
     revisions_of,
 )
+from kratom_journal.store.private_files import private_folder, write_private
 
 FORMAT_NAME = "kratom-journal"
 FORMAT_VERSION = 1
@@ -143,9 +144,7 @@ def export_json(journal: Journal, path: Path) -> int:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text, encoding="utf-8", newline="")
-    temporary.replace(path)
+    write_private(path, text)
 
 
 def import_json(journal: Journal, path: Path) -> ImportSummary:
@@ -261,7 +260,7 @@ def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) 
             raise InvalidEntry("a single .csv file holds one kind; give a folder, or --kind")
         paths = {chosen[0]: target}
     else:
-        target.mkdir(parents=True, exist_ok=True)
+        private_folder(target)
         paths = {kind: target / FILE_NAMES[kind] for kind in chosen}
     for kind, path in paths.items():
         buffer = io.StringIO()
