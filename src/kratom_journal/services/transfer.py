@@ -31,6 +31,7 @@ from kratom_journal.services.csv_format import (
     row_of_entry,
 )
 from kratom_journal.services.import_summary import ImportFailed, ImportSummary
+from kratom_journal.services.json_merge import restore_json_entry
 from kratom_journal.store.journal import (
     Journal,
     Revision,
@@ -40,12 +41,10 @@ from kratom_journal.store.journal import (
     bulk_add,
     content_fingerprint,
     edit_entry,
-    entry_exists,
     existing_ids,
     list_entries,
     live_content_index,
     live_diary_for_night,
-    restore_entry,
     revisions_of,
 )
 from kratom_journal.store.private_files import private_folder, write_private
@@ -148,7 +147,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def import_json(journal: Journal, path: Path) -> ImportSummary:
-    """Restore entries from a JSON export; entries whose id exists already are left alone."""
+    """Restore entries from a JSON export; entries whose id exists already are left alone,
+    and a night's diary merges into the one the journal has (see ``restore_json_entry``)."""
     document = _read_json(path)
     problems: list[str] = []
     parsed: list[tuple[StoredEntry, list[Revision]]] = []
@@ -161,12 +161,8 @@ def import_json(journal: Journal, path: Path) -> ImportSummary:
         raise ImportFailed(problems)
     summary = ImportSummary("json", path.name, records_read=len(parsed))
     with journal.session() as session:
-        for stored, history in parsed:
-            if entry_exists(session, stored.kind, stored.id):
-                summary.unchanged += 1
-                continue
-            restore_entry(session, stored, history)
-            summary.added += 1
+        for index, (stored, history) in enumerate(parsed):
+            restore_json_entry(session, stored, history, summary, f"{path}: entry {index + 1}")
         add_missing_settings(session, document.get("settings") or {})
         for name, section in export_sections().items():
             records = document.get(name) or []
