@@ -25,6 +25,7 @@ class PageCache:
         self._lock = threading.Lock()
         self._generation = 0
         self._values: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._flights: dict[str, threading.RLock] = {}
 
     def invalidate(self) -> None:
         with self._lock:
@@ -36,12 +37,20 @@ class PageCache:
             return (self._generation, data_version(session))
 
     def get(self, name: str, compute: Callable[[], T], *extra_key: Any) -> T:
+        """The value of ``name`` for the journal's data now, computed once however many
+        requests ask at the same time (the others wait for it: single-flight)."""
         version = (*self.data_version(), *extra_key)
         with self._lock:
             hit = self._values.get(name)
             if hit is not None and hit[0] == version:
                 return hit[1]  # type: ignore[no-any-return]
-        value = compute()
-        with self._lock:
-            self._values[name] = (version, value)
+            flight = self._flights.setdefault(name, threading.RLock())
+        with flight:
+            with self._lock:
+                hit = self._values.get(name)
+                if hit is not None and hit[0] == version:
+                    return hit[1]  # type: ignore[no-any-return]
+            value = compute()
+            with self._lock:
+                self._values[name] = (version, value)
         return value

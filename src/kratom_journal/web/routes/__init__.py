@@ -8,6 +8,7 @@ from kratom_journal.web.routes import (
     import_page,
     insights,
     mood,
+    purge,
     report_page,
     safety_page,
     settings_page,
@@ -19,6 +20,7 @@ from kratom_journal.web.routes import (
 ROUTERS = [
     today.router,
     entries.router,
+    purge.router,
     sleep.router,
     mood.router,
     surveys.router,
