@@ -115,7 +115,10 @@ def run_job(
         job.done, job.total = done, total
 
     try:
-        summary = imports.run_import(journal, source, upload, skip_bad=skip_bad, progress=progress)
+        # Uploads queue behind an import that is running (they wait their turn).
+        summary = imports.run_import(
+            journal, source, upload, skip_bad=skip_bad, progress=progress, wait=True
+        )
         job.summary = summary.line()
         job.skipped = list(summary.skipped)
         job.state = "done"

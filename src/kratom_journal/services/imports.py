@@ -15,6 +15,7 @@ from kratom_journal.importers import REGISTRY
 from kratom_journal.services import transfer, wearables
 from kratom_journal.services.csv_format import detect_format
 from kratom_journal.services.import_summary import JOURNAL_SOURCES, ImportFailed, ImportSummary
+from kratom_journal.store.import_lock import ImportRunning, import_lock
 from kratom_journal.store.journal import Journal
 
 Progress = Callable[[int, int], None]
@@ -22,6 +23,7 @@ Progress = Callable[[int, int], None]
 __all__ = [
     "JOURNAL_SOURCES",
     "ImportFailed",
+    "ImportRunning",
     "ImportSummary",
     "Progress",
     "detect_source",
@@ -38,11 +40,14 @@ def run_import(
     confirmed: bool = False,
     progress: Progress | None = None,
     on_records: Callable[[int], None] | None = None,
+    wait: bool = False,
 ) -> ImportSummary:
     """Import ``path`` from ``source`` (detected from the file when ``None``).
 
     ``progress`` is called with (bytes read, total bytes) and ``on_records`` with
     the records read so far, where the source reports them (wearable exports).
+    One import runs at a time per journal: with ``wait`` a second one waits its
+    turn, otherwise it stops at once with :class:`ImportRunning`.
 
     Raises
     ------
@@ -50,7 +55,22 @@ def run_import(
         The journal's own formats: every bad row (nothing was imported).
     WearableImportError
         A wearable export: one line naming the file and the problem.
+    ImportRunning
+        Another import into this journal is running (and ``wait`` is false).
     """
+    with import_lock(journal, wait=wait):
+        return _run_import(journal, source, path, skip_bad, confirmed, progress, on_records)
+
+
+def _run_import(
+    journal: Journal,
+    source: str | None,
+    path: Path,
+    skip_bad: bool,
+    confirmed: bool,
+    progress: Progress | None,
+    on_records: Callable[[int], None] | None,
+) -> ImportSummary:
     if not path.exists():
         raise ImportFailed([f"{path}: no such file or folder"])
     chosen = (source or detect_source(path)).strip().lower()

@@ -23,6 +23,7 @@ from kratom_journal.importers.apple_health import TagMemory
 from kratom_journal.importers.safe_input import InputRejected, progress_sink
 from kratom_journal.services.clock import system_zone_name
 from kratom_journal.services.import_summary import ImportSummary
+from kratom_journal.services.spool import Spool
 from kratom_journal.services.wearable_samples import derive_and_store, hour_nights, save_records
 from kratom_journal.sleep.nights import parse_priority
 from kratom_journal.sleep.samples import ParseIssue, Record
@@ -148,23 +149,30 @@ def import_wearable(
     chosen_zone = setting(journal, "timezone")
     zone = chosen_zone or system_zone_name()
     priority = source_priority(journal)
-    with journal.session() as session:
+    with journal.reading() as session:
         previous = store.previous_import(session, name, digest)
-        if previous is not None:
-            summary.already_imported = True
-            summary.nights_unchanged = previous.nights
-            if progress:
-                progress(size, size)
-            summary.seconds = clock.monotonic() - started
-            return summary
+        memory = _tag_memory(session, name) if previous is None else None
+    if previous is not None:
+        summary.already_imported = True
+        summary.nights_unchanged = previous.nights
+        if progress:
+            progress(size, size)
+        summary.seconds = clock.monotonic() - started
+        return summary
+    if REGISTRY[name].naive_times and chosen_zone is None:
+        summary.notes.append(
+            f"times without an offset were read in {zone} (set the journal's zone with: "
+            "kj config set timezone Area/City)"
+        )
+    # Parsed in full before the write transaction opens, so other writes wait only
+    # for the short write below (see services.spool).
+    with (
+        Spool(
+            _read(name, path, zone, size, progress, on_records, summary, skip_bad, memory)
+        ) as records,
+        journal.session() as session,
+    ):
         run_id = store.start_import(session, name, path.name, digest, size)
-        if REGISTRY[name].naive_times and chosen_zone is None:
-            summary.notes.append(
-                f"times without an offset were read in {zone} (set the journal's zone with: "
-                "kj config set timezone Area/City)"
-            )
-        memory = _tag_memory(session, name)
-        records = _read(name, path, zone, size, progress, on_records, summary, skip_bad, memory)
         touched, covered = save_records(session, records, run_id, summary)
         if memory is not None:
             summary.records_read += memory.skipped

@@ -65,9 +65,19 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
+READ_ONLY = "kj_read_only"
+"""Execution option of the journal's read-only sessions (``Journal.reading``)."""
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    """Start SQLite transactions explicitly (see ``_sqlite_pragmas``)."""
-    connection.exec_driver_sql("BEGIN")
+    """Start SQLite transactions explicitly (see ``_sqlite_pragmas``).
+
+    Transactions that may write take the write lock at once (``IMMEDIATE``), so that
+    concurrent writers queue on the busy timeout instead of failing with "database
+    is locked" when a read-then-write transaction finds its snapshot outdated.
+    """
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _check_sqlite_file(database: str | None) -> None:

@@ -33,7 +33,7 @@ class PageCache:
             self._values.clear()
 
     def data_version(self) -> tuple[Any, ...]:
-        with self._journal.session() as session:
+        with self._journal.reading() as session:
             return (self._generation, data_version(session))
 
     def get(self, name: str, compute: Callable[[], T], *extra_key: Any) -> T:
