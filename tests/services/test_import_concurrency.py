@@ -26,11 +26,12 @@ MAX_WAIT_SECONDS = 1.5  # "about a second", with room for a busy test machine
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two Apple Health exports of 40 nights each, padded so that parsing takes a while."""
+    """Two Apple Health exports of 20 nights each, padded so that parsing takes a while
+    (the write phase of a few thousand samples takes a few tenths of a second)."""
     folder = tmp_path_factory.mktemp("exports")
-    first = synthetic.generate_nights(3, synthetic.NightPlan(date(2024, 3, 1), 40))
-    second = synthetic.generate_nights(4, synthetic.NightPlan(date(2024, 6, 1), 40))
-    options = AppleOptions(filler_per_night=400)
+    first = synthetic.generate_nights(3, synthetic.NightPlan(date(2024, 3, 1), 20))
+    second = synthetic.generate_nights(4, synthetic.NightPlan(date(2024, 6, 1), 20))
+    options = AppleOptions(filler_per_night=800)
     return (
         synthetic.write_apple_health(folder / "first.zip", first, options),
         synthetic.write_apple_health(folder / "second.zip", second, options),
@@ -78,7 +79,7 @@ def test_writes_during_an_import_wait_briefly_and_never_fail(
         time.sleep(0.02)
     importing.join(timeout=120)
     assert importing.error is None, importing.error
-    assert "40 nights added" in importing.line
+    assert "20 nights added" in importing.line
     assert len(any_journal.entries.list(Kind.MOOD)) == len(waits)
     print(f"writes during the import: {len(waits)}, longest wait {max(waits):.3f} s")
     assert max(waits) < MAX_WAIT_SECONDS, sorted(waits)[-5:]
@@ -93,7 +94,7 @@ def test_a_second_import_says_another_one_is_running(
     assert str(refused.value) == (
         "another import is running on this journal; try again when it has finished"
     )
-    assert run_import(any_journal, None, exports[1]).nights == 40  # free again
+    assert run_import(any_journal, None, exports[1]).nights == 20  # free again
 
 
 def test_a_waiting_import_runs_after_the_first(
@@ -107,7 +108,7 @@ def test_a_waiting_import_runs_after_the_first(
     first.join(timeout=120)
     second.join(timeout=120)
     assert first.error is None and second.error is None, (first.error, second.error)
-    assert "40 nights added" in first.line and "40 nights added" in second.line
+    assert "20 nights added" in first.line and "20 nights added" in second.line
 
 
 def test_kj_import_says_another_import_is_running_in_one_line(

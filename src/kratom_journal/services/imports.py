@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kratom_journal.importers import REGISTRY
@@ -22,6 +23,7 @@ Progress = Callable[[int, int], None]
 
 __all__ = [
     "JOURNAL_SOURCES",
+    "ExportOptions",
     "ImportFailed",
     "ImportRunning",
     "ImportSummary",
@@ -32,6 +34,18 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """How to read a wearable export: the zone of offset-less times, a CSV column map."""
+
+    zone: str | None = None
+    """IANA zone for times without an offset (``kj import --zone``)."""
+    columns: str | None = None
+    """``sleep-csv``: the column map, ``start=…,end=…``."""
+    profile: str | None = None
+    """``sleep-csv``: the name to save ``columns`` under, or of a saved map to use."""
+
+
 def run_import(
     journal: Journal,
     source: str | None,
@@ -40,14 +54,16 @@ def run_import(
     confirmed: bool = False,
     progress: Progress | None = None,
     on_records: Callable[[int], None] | None = None,
+    options: ExportOptions | None = None,
     wait: bool = False,
 ) -> ImportSummary:
     """Import ``path`` from ``source`` (detected from the file when ``None``).
 
     ``progress`` is called with (bytes read, total bytes) and ``on_records`` with
     the records read so far, where the source reports them (wearable exports).
-    One import runs at a time per journal: with ``wait`` a second one waits its
-    turn, otherwise it stops at once with :class:`ImportRunning`.
+    ``options`` say how to read a wearable export. One import runs at a time per
+    journal: with ``wait`` a second one waits its turn, otherwise it stops at once
+    with :class:`ImportRunning`.
 
     Raises
     ------
@@ -59,7 +75,9 @@ def run_import(
         Another import into this journal is running (and ``wait`` is false).
     """
     with import_lock(journal, wait=wait):
-        return _run_import(journal, source, path, skip_bad, confirmed, progress, on_records)
+        return _run_import(
+            journal, source, path, skip_bad, confirmed, progress, on_records, options
+        )
 
 
 def _run_import(
@@ -70,10 +88,12 @@ def _run_import(
     confirmed: bool,
     progress: Progress | None,
     on_records: Callable[[int], None] | None,
+    options: ExportOptions | None,
 ) -> ImportSummary:
     if not path.exists():
         raise ImportFailed([f"{path}: no such file or folder"])
-    chosen = (source or detect_source(path)).strip().lower()
+    wants_map = options is not None and bool(options.columns or options.profile)
+    chosen = (source or ("sleep-csv" if wants_map else detect_source(path))).strip().lower()
     if chosen == "csv":
         return transfer.import_csv(journal, [path], skip_bad=skip_bad, confirmed=confirmed)
     if chosen == "json":
@@ -82,8 +102,17 @@ def _run_import(
         raise ImportFailed(
             [f"{path}: unknown source {chosen!r}; expected one of {', '.join(known_sources())}"]
         )
+    wanted = options or ExportOptions()
     return wearables.import_wearable(
-        journal, chosen, path, progress=progress, skip_bad=skip_bad, on_records=on_records
+        journal,
+        chosen,
+        path,
+        progress=progress,
+        skip_bad=skip_bad,
+        on_records=on_records,
+        zone=wanted.zone,
+        columns=wanted.columns,
+        profile=wanted.profile,
     )
 
 

@@ -15,10 +15,12 @@ from kratom_journal.web.routes import (
     sleep,
     surveys,
     today,
+    welcome,
 )
 
 ROUTERS = [
     today.router,
+    welcome.router,
     entries.router,
     purge.router,
     sleep.router,
