@@ -21,6 +21,7 @@ from typing import Any
 from kratom_journal import __version__
 from kratom_journal.domain.entries import Entry, Kind, SleepDiaryEntry, kind_of
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.limits import check_length
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, journal_zone
 from kratom_journal.services.csv_format import (
@@ -222,6 +223,7 @@ def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]
         deleted_at=_instant(deleted) if deleted else None,
         source=str(item.get("source", "import")),
     )
+    check_length(stored.source, "source")
     history = [
         Revision(
             int(r["version"]),
