@@ -8,7 +8,9 @@ any write (from any process) moves on.
 Within a process the computation is single-flight: threads asking for the same
 result of the same data version wait for the one computing it, so a burst of
 requests after a write computes it once. A journal served by the web app keeps
-its results in memory only (:func:`keep_in_memory`): reading a page never writes.
+its results in memory only (:func:`keep_in_memory`): reading a page never writes;
+once it has a result, a page waits at most ``REFRESH_WAIT_SECONDS`` for that of the
+newest data (computed once, in the background) before showing the latest one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class _Flights:
     def __init__(self) -> None:
         self.locks: dict[str, threading.Lock] = {}
         self.results: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.refreshing: dict[str, threading.Event] = {}
+
+
+REFRESH_WAIT_SECONDS = 0.5
+"""How long a served page waits for results of the newest data before showing the latest."""
 
 
 _by_journal: weakref.WeakKeyDictionary[Journal, _Flights] = weakref.WeakKeyDictionary()
@@ -50,6 +57,11 @@ def cached(journal: Journal, name: str, compute: Callable[[], dict[str, Any]]) -
     with _guard:
         flights = _by_journal.setdefault(journal, _Flights())
         flight = flights.locks.setdefault(name, threading.Lock())
+        remembered = flights.results.get(name)
+    if remembered is not None and remembered[0] == version:
+        return remembered[1]
+    if journal in _in_memory_only and remembered is not None:
+        return _latest(flights, name, version, compute)
     with flight:
         remembered = flights.results.get(name)
         if remembered is not None and remembered[0] == version:
@@ -59,3 +71,26 @@ def cached(journal: Journal, name: str, compute: Callable[[], dict[str, Any]]) -
     if journal not in _in_memory_only:
         save_payload(journal, name, version, payload, datetime.now(UTC))
     return payload
+
+
+def _latest(
+    flights: _Flights, name: str, version: str, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """For a served journal: the newest result, waiting at most ``REFRESH_WAIT_SECONDS``
+    for the one computation (in the background) of the current data."""
+    with _guard:
+        done = flights.refreshing.get(name)
+        if done is None:
+            done = flights.refreshing[name] = threading.Event()
+
+            def work() -> None:
+                try:
+                    flights.results[name] = (version, compute())
+                finally:
+                    with _guard:
+                        flights.refreshing.pop(name, None)
+                    done.set()
+
+            threading.Thread(target=work, name=f"refresh-{name}", daemon=True).start()
+    done.wait(REFRESH_WAIT_SECONDS)
+    return flights.results[name][1]
