@@ -93,9 +93,19 @@ class NearSleep:
                 self._hold(item)
                 continue
             if isinstance(item, SleepSample | SleepSummary):
-                self._windows.append((_ms(item.start) - _MARGIN_MS, _ms(item.end) + _MARGIN_MS))
+                self._add_window(_ms(item.start) - _MARGIN_MS, _ms(item.end) + _MARGIN_MS)
             yield item
         yield from self._release()
+
+    def _add_window(self, start: int, end: int) -> None:
+        # A night's stages arrive one after another: joining a window that overlaps the
+        # last one keeps one window per sleep instead of one per stage.
+        windows = self._windows
+        if windows and windows[-1][0] <= end and start <= windows[-1][1]:
+            last = windows[-1]
+            windows[-1] = (min(last[0], start), max(last[1], end))
+        else:
+            windows.append((start, end))
 
     def kind_index(self, source: SourceRef, metric: Metric) -> int:
         """The number :meth:`hold_kind` knows a source's metric by."""
