@@ -72,7 +72,7 @@ _INFINITY: Final = float("inf")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND: Final = timedelta(milliseconds=1)
 _HEART: Final = Metric.HEART_RATE
-READ_SIZE: Final = 4 * 1024 * 1024
+READ_SIZE: Final = 1024 * 1024
 MAX_DOCTYPE: Final = 4 * 1024 * 1024
 MAX_TAG: Final = 64 * 1024
 MAX_REPORTED_CONTROL: Final = 20
