@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+BERLIN = ZoneInfo("Europe/Berlin")
+EVENING = datetime(2024, 5, 2, 22, 0, tzinfo=BERLIN)
+"""A fixed "now" late in the evening, after every clock time the examples use."""
+
+
+def fix_clock(monkeypatch: pytest.MonkeyPatch, instant: datetime = EVENING) -> None:
+    """Stop the clock every ``kj`` command reads at ``instant``."""
+    from kratom_journal.cli import common
+    from kratom_journal.services.clock import FixedClock
+
+    monkeypatch.setattr(common, "CLOCK", FixedClock(instant))
+
+
 SLEEP_FLAGS = {
     "night": "2024-05-01",
     "bed": "22:00",

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.helpers import log_sleep_args
+from tests.cli.helpers import fix_clock, log_sleep_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,8 @@ def test_log_dose_and_list(kj) -> None:  # type: ignore[no-untyped-def]
     assert item["zone"] == "Europe/Berlin"
 
 
-def test_log_other_kinds(kj) -> None:  # type: ignore[no-untyped-def]
+def test_log_other_kinds(kj, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fix_clock(monkeypatch)  # 15:00 is then earlier today: never a time later than now
     assert kj("log", "mood", "6", "--anxiety", "3").exit_code == 0
     assert kj("log", "side-effect", "nausea", "--severity", "1").exit_code == 0
     assert kj("log", "substance", "caffeine", "200mg", "--at", "15:00").exit_code == 0

@@ -1,7 +1,9 @@
 """Reading typed times: known answers and properties of every rule in ``domain.timeparse``.
 
-What is tested: a clock time alone is the most recent such time (up to five
-minutes ahead) and keeps the typed clock time; an empty time is now; ISO time
+What is tested: a clock time alone is that time today, never moved to another
+day: later than now (beyond five minutes) it raises ``FutureTime`` unless a day is
+given or "today" is confirmed; times a DST change skips are refused; zone names are
+read in any letter case; an empty time is now; ISO time
 stamps round-trip and get the journal's zone only when they have none; diary
 times from 12:00 belong to the evening, earlier ones to the next morning, across
 DST changes; dates round-trip; any text fails only with a field-named
@@ -15,12 +17,13 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.timeparse import (
     FUTURE_TOLERANCE,
+    FutureTime,
     night_time,
     parse_clock,
     parse_day,
@@ -55,14 +58,39 @@ def _exists(local: datetime) -> bool:
 
 
 @given(now=NOWS, zone=ZONES, clock=CLOCKS)
-def test_a_clock_time_is_the_most_recent_such_time(
+def test_a_clock_time_is_today_or_a_question_never_another_day(
     now: datetime, zone: ZoneInfo, clock: time
 ) -> None:
-    found = parse_when(f"{clock:%H:%M}", zone, now)
-    assume(_exists(found))
-    assert found.astimezone(zone).time() == clock
+    # Formerly a later clock time was silently taken as yesterday's; that was the bug.
+    today = now.astimezone(zone).date()
+    try:
+        found = parse_when(f"{clock:%H:%M}", zone, now)
+    except FutureTime as asked:
+        assert asked.field == "at"
+        assert asked.instant > now + FUTURE_TOLERANCE
+        assert asked.instant.date() == today and asked.instant.time() == clock
+        assert asked.yesterday.date() == today - timedelta(days=1)
+        confirmed = parse_when(f"{clock:%H:%M}", zone, now, future_ok=True)
+        assert confirmed == asked.instant
+        return
+    except InvalidEntry as refused:  # only a time the DST change skips
+        assert refused.field == "at" and "does not exist" in refused.message
+        return
+    assert found.date() == today and found.time() == clock
     assert found <= now + FUTURE_TOLERANCE
-    assert found > now + FUTURE_TOLERANCE - timedelta(hours=25)
+
+
+@given(now=NOWS, zone=ZONES, clock=CLOCKS, back=st.integers(0, 400))
+def test_a_clock_time_on_a_given_day_is_on_that_day(
+    now: datetime, zone: ZoneInfo, clock: time, back: int
+) -> None:
+    day = now.astimezone(zone).date() - timedelta(days=back)
+    try:
+        found = parse_when(f"{clock:%H:%M}", zone, now, day)
+    except InvalidEntry as refused:
+        assert refused.field == "at" and "does not exist" in refused.message
+        return
+    assert (found.date(), found.time()) == (day, clock)
 
 
 @given(now=NOWS, zone=ZONES, blank=st.sampled_from([None, "", "  "]))
@@ -98,12 +126,48 @@ def test_a_night_across_the_spring_dst_change_gets_each_ends_offset() -> None:
     assert out.astimezone(UTC) - bed.astimezone(UTC) == timedelta(hours=7)
 
 
-def test_the_evening_dose_logged_after_midnight_is_yesterdays() -> None:
+def test_the_evening_dose_logged_after_midnight_needs_its_day() -> None:
     zone = ZoneInfo("Europe/Berlin")
     now = datetime(2024, 5, 2, 0, 30, tzinfo=zone)
-    assert parse_when("21:30", zone, now) == datetime(2024, 5, 1, 21, 30, tzinfo=zone)
+    with pytest.raises(FutureTime) as asked:
+        parse_when("21:30", zone, now)
+    assert asked.value.message == "21:30 today (Thu 02 May) is in 21 hours"
+    assert asked.value.yesterday == datetime(2024, 5, 1, 21, 30, tzinfo=zone)
+    assert parse_when("21:30", zone, now, date(2024, 5, 1)) == datetime(
+        2024, 5, 1, 21, 30, tzinfo=zone
+    )
     assert parse_when("00:34", zone, now) == datetime(2024, 5, 2, 0, 34, tzinfo=zone)
-    assert parse_when("00:36", zone, now) == datetime(2024, 5, 1, 0, 36, tzinfo=zone)
+
+
+def test_a_dose_at_a_later_time_today_says_how_far_ahead() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    now = datetime(2024, 5, 1, 21, 16, tzinfo=zone)
+    with pytest.raises(FutureTime) as asked:
+        parse_when("21:30", zone, now)
+    assert "in 14 minutes" in asked.value.message
+
+
+@pytest.mark.parametrize("text", ["02:30", "2024-03-31T02:30", "2024-03-31 02:00"])
+def test_a_time_the_spring_change_skips_is_refused(text: str) -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    now = datetime(2024, 3, 31, 12, tzinfo=zone)
+    with pytest.raises(InvalidEntry) as refused:
+        parse_when(text, zone, now, date(2024, 3, 31))
+    assert refused.value.field == "at" and "does not exist" in refused.value.message
+    with pytest.raises(InvalidEntry) as diary:
+        night_time("02:30", date(2024, 3, 30), zone, "final_wake_at")
+    assert diary.value.field == "final_wake_at"
+
+
+def test_a_repeated_autumn_time_is_the_first_of_the_two() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    found = night_time("02:30", date(2024, 10, 26), zone, "final_wake_at")
+    assert found.utcoffset() == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("name", ["europe/berlin", "EUROPE/BERLIN", " Europe/Berlin "])
+def test_zone_names_are_read_in_any_case(name: str) -> None:
+    assert parse_zone(name).key == "Europe/Berlin"
 
 
 @given(day=st.dates())

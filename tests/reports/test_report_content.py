@@ -15,6 +15,7 @@ from kratom_journal.services.report import (
     resolve_period,
 )
 from kratom_journal.store.journal import Journal
+from tests.cli.helpers import fix_clock
 from tests.reports.conftest import diary_night, kratom_dose
 
 NIGHT_LABEL = re.compile(r">(\w{3} \d{2} \w{3})</text>")
@@ -91,7 +92,10 @@ def test_period_arguments_are_checked(three_nights: Journal) -> None:
         resolve_period(three_nights, date(2025, 6, 5), date(2025, 6, 1))
     period = resolve_period(three_nights, None, date(2025, 6, 4))
     assert period.start == date(2025, 5, 8)
-    assert resolve_period(three_nights, date(2025, 6, 1), None).end == date(2025, 6, 4)
+    # Without an end the period ends today (no longer at the latest diary night).
+    today = date(2025, 6, 4)
+    assert resolve_period(three_nights, date(2025, 6, 1), None, today=today).end == today
+    assert resolve_period(three_nights, None, None, today=date(2025, 6, 9)).end == date(2025, 6, 9)
 
 
 def test_empty_journal_report_renders(journal: Journal) -> None:
@@ -102,7 +106,7 @@ def test_empty_journal_report_renders(journal: Journal) -> None:
 
 
 def test_item_nine_above_zero_puts_the_crisis_note_first(
-    three_nights: Journal, kj, tmp_path
+    three_nights: Journal, kj, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from kratom_journal.instruments import shipped_instrument
     from kratom_journal.services.questionnaires import record_administration
@@ -126,6 +130,8 @@ def test_item_nine_above_zero_puts_the_crisis_note_first(
     assert body.index('class="crisis"') < body.index('id="sleep"')
     assert "988" in body  # the US line shown to the person
     assert "item 9 = 1" in body  # also listed in the PHQ-9 table
+    # `kj report` covers the four weeks up to today: the clock stops just after these days.
+    fix_clock(monkeypatch, at(date(2025, 6, 5), "12:00", "Europe/Berlin"))
     result = kj("report", "--out", str(tmp_path / "r.html"))
     assert result.exit_code == 0, result.output
     assert result.output.index("988") < result.output.index("Wrote the HTML report")

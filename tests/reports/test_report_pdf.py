@@ -71,16 +71,19 @@ def test_demo_report_pdf_has_every_section_on_two_pages(
     assert (screenshot_dir / "report-page1.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_cli_writes_pdf_and_html(kj, journal: Journal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_writes_pdf_and_html(kj, journal: Journal, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from tests.reports.conftest import diary_night
+    from tests.cli.helpers import fix_clock
+    from tests.reports.conftest import at, diary_night
 
     journal.entries.add(diary_night(date(2025, 6, 2)))
     html = tmp_path / "r.html"
+    # The default period ends today (formerly at the latest diary night).
+    fix_clock(monkeypatch, at(date(2025, 6, 3), "09:00", "Europe/Berlin"))
     result = kj("report", "--out", str(html))
     assert result.exit_code == 0, result.output
-    assert "Wrote the HTML report for 2025-05-06 to 2025-06-02" in result.output
+    assert "Wrote the HTML report for 2025-05-07 to 2025-06-03" in result.output
     assert "<svg" in html.read_text(encoding="utf-8")
     bad = kj("report", "--out", str(tmp_path / "r.docx"))
     assert bad.exit_code == 1

@@ -147,7 +147,8 @@ def test_edit_delete_and_undo(client: TestClient) -> None:
     assert edited.status_code == 303
     assert client.get(f"/api/v1/doses/{entry_id}").json()["amount"] == 2.5
     deleted = post_form(client, f"/entries/{entry_id}/delete", {"next": "/history"})
-    assert deleted.headers["location"] == f"/history?deleted={entry_id}"
+    # The page comes back scrolled to the entry, where its undo button now is.
+    assert deleted.headers["location"] == f"/history?deleted={entry_id}#entry-{entry_id}"
     assert client.get("/api/v1/doses").json() == []
     undo = soup(client.get(deleted.headers["location"])).find(class_="flash").find("form")
     assert undo["action"] == f"/entries/{entry_id}/restore"
@@ -194,7 +195,9 @@ def test_settings_save_and_errors(client: TestClient) -> None:
     )
     assert saved.status_code == 303
     html = soup(client.get("/settings?saved=1"))
-    assert html.find("input", id="f-settings-country")["value"] == "US"
+    # The country is chosen from a list (a select), no longer typed.
+    country = html.find("select", id="f-settings-country")
+    assert country.find("option", selected=True)["value"] == "US"
     bad = post_form(client, "/settings", {"timezone": "Mars/Olympus"}, page="/settings")
     assert bad.status_code == 422
     html = soup(bad)
@@ -289,7 +292,7 @@ def test_undo_of_an_edit_brings_the_previous_version_back(client: TestClient) ->
         {"mood": "8", "next": "/"},
         page=f"/entries/{entry_id}/edit",
     )
-    assert edited.headers["location"] == f"/?edited={entry_id}"
+    assert edited.headers["location"] == f"/?edited={entry_id}#entry-{entry_id}"
     flash = soup(client.get(edited.headers["location"])).find(class_="flash")
     assert "Changed: mood 8/10" in flash.text
     undo = flash.find("form")

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from kratom_journal.cli import journal as journal_commands
 from kratom_journal.cli.common import DbOption, err_console
 from kratom_journal.domain.errors import JournalError
+from kratom_journal.domain.timeparse import FutureTime
 
 INTERNAL_ERROR_EXIT = 70
 """Exit status of a bug in Kratom Journal (``EX_SOFTWARE`` of sysexits.h)."""
@@ -50,11 +51,23 @@ def report_error(exc: Exception) -> int:
             err_console.print(f"... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more bad rows")
         err_console.print("Nothing was imported.")
         return 1
+    if isinstance(exc, FutureTime):
+        err_console.print(f"[bold red]error:[/] {escape(future_time_line(exc))}", soft_wrap=True)
+        return 1
     if isinstance(exc, JournalError) or (isinstance(exc, OSError) and exc.filename):
         err_console.print(f"[bold red]error:[/] {escape(_message(exc))}", soft_wrap=True)
         return 1
     err_console.print(internal_error_line(exc), markup=False, soft_wrap=True)
     return INTERNAL_ERROR_EXIT
+
+
+def future_time_line(exc: FutureTime) -> str:
+    """A time later than now, given without a day: nothing is saved until the day is said."""
+    today = exc.instant.date().isoformat()
+    return (
+        f"{exc}; nothing saved. Say which day: --yesterday for "
+        f"{exc.yesterday:%a %d %b} at {exc.yesterday:%H:%M}, or --date {today} for later today"
+    )
 
 
 def internal_error_line(exc: BaseException) -> str:
@@ -94,10 +107,10 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _register_all() -> None:
-    from kratom_journal.cli import analysis, report, safety, survey, wearables, web
+    from kratom_journal.cli import analysis, init, report, safety, survey, wearables, web
 
     journal_commands.register(app)
-    for module in (survey, wearables, analysis, safety, web, report):
+    for module in (init, survey, wearables, analysis, safety, web, report):
         module.register(app)
 
 

@@ -10,6 +10,7 @@ from rich.prompt import Prompt
 from rich.table import Table
 
 from kratom_journal.cli.common import (
+    Command,
     JsonFlag,
     KindOption,
     YesFlag,
@@ -18,13 +19,11 @@ from kratom_journal.cli.common import (
     fail,
     interactive,
     open_command,
-    open_from_context,
     parse_kind,
     say,
 )
 from kratom_journal.services import entries as entry_service
-from kratom_journal.services.editing import editable_fields
-from kratom_journal.store.journal import Journal
+from kratom_journal.services.editing import editable_fields, shown_values
 
 At = Annotated[str | None, typer.Option("--at", help="When: HH:MM (most recent) or ISO 8601.")]
 Note = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
@@ -61,10 +60,11 @@ def list_command(
         )
         return
     table = Table("id", "when", "kind", "entry", box=None)
+    zone_name = command.settings.zone_name
     for item in stored:
-        when = entry_service.entry_time(item).strftime("%Y-%m-%d %H:%M")
+        when = entry_service.when_text(item, zone_name)
         label = entry_service.summary_text(item) + (" [dim](deleted)[/]" if item.deleted_at else "")
-        table.add_row(item.short_id, when, item.kind.value, label)
+        table.add_row(item.short_id, when, item.kind.value.replace("-", " "), label)
     console.print(table if stored else "No entries.")
 
 
@@ -73,7 +73,8 @@ def show_command(ctx: typer.Context, entry_id: EntryId, as_json: JsonFlag = Fals
 
     Example: kj show 3f2a9c1b
     """
-    journal = open_from_context(ctx)
+    command = open_command(ctx)
+    journal = command.journal
     stored = journal.entries.get(entry_id)
     history = journal.entries.history(stored.id)
     view = entry_service.entry_view(stored)
@@ -89,11 +90,28 @@ def show_command(ctx: typer.Context, entry_id: EntryId, as_json: JsonFlag = Fals
         ]
         typer.echo(json.dumps(view, ensure_ascii=False, indent=1))
         return
-    for key, value in view.items():
-        say(f"[bold]{key}[/]: {value}")
+    zone_name = command.settings.zone_name
+    say(f"[bold]{stored.kind.value.replace('-', ' ')} {stored.short_id}[/] ({stored.id})")
+    say(f"When: {entry_service.when_text(stored, zone_name)}")
+    shown = shown_values(stored, command.settings.zone)
+    for item in editable_fields(stored.kind):
+        if shown.get(item.name):
+            say(f"{item.label}: {shown[item.name].replace('T', ' ')}")
+    if stored.deleted_at:
+        say("[bold](deleted)[/]")
+    say("History:")
     for revision in history:
-        when = f"{revision.changed_at:%Y-%m-%d %H:%M}"
-        say(f"  v{revision.version} {revision.action} {when}")
+        when = f"{revision.changed_at.astimezone(command.settings.zone):%Y-%m-%d %H:%M}"
+        action = ACTION_WORDS.get(revision.action, revision.action)
+        say(f"  version {revision.version}: {action} {when}")
+
+
+ACTION_WORDS = {
+    "create": "created",
+    "edit": "changed",
+    "delete": "deleted",
+    "undelete": "restored",
+}
 
 
 def edit_command(
@@ -114,7 +132,7 @@ def edit_command(
     command = open_command(ctx)
     raw = _parse_assignments(changes or [])
     if not raw:
-        raw = _ask_changes(command.journal, entry_id)
+        raw = _ask_changes(command, entry_id)
     stored = confirming(
         lambda ok: entry_service.edit(
             command.journal, entry_id, raw, ok, settings=command.settings, clock=command.clock
@@ -137,17 +155,18 @@ def _parse_assignments(items: list[str]) -> dict[str, str]:
     return raw
 
 
-def _ask_changes(journal: Journal, entry_id: str) -> dict[str, str]:
+def _ask_changes(command: Command, entry_id: str) -> dict[str, str]:
+    """Ask each field the edit form shows, with its current value as the default."""
     if not interactive():
         fail("say what to change with --set field=value")
-    stored = journal.entries.get(entry_id)
-    view = entry_service.entry_view(stored)
+    stored = command.journal.entries.get(entry_id)
+    shown = shown_values(stored, command.settings.zone)
     raw: dict[str, str] = {}
-    for name in (item.name for item in editable_fields(stored.kind)):
-        value = view.get(name)
-        answer = Prompt.ask(name, default="" if value is None else str(value))
-        if answer != ("" if value is None else str(value)):
-            raw[name] = answer
+    for item in editable_fields(stored.kind):
+        before = shown.get(item.name, "")
+        answer = Prompt.ask(item.label, default=before)
+        if answer != before:
+            raw[item.name] = answer
     if not raw:
         fail("nothing changed")
     return raw
@@ -158,9 +177,13 @@ def delete_command(ctx: typer.Context, entry_id: EntryId) -> None:
 
     Example: kj delete 3f2a9c1b
     """
-    journal = open_from_context(ctx)
-    stored = journal.entries.delete(entry_id)
-    say(f"Deleted {stored.short_id}. Restore it with: kj undelete {stored.short_id}")
+    command = open_command(ctx)
+    stored = entry_service.delete_entry(command.journal, entry_id)
+    when = entry_service.when_text(stored, command.settings.zone_name)
+    say(
+        f"Deleted {stored.short_id} ({when}: {entry_service.summary_text(stored)}). "
+        f"Restore it with: kj undelete {stored.short_id}"
+    )
 
 
 def undelete_command(ctx: typer.Context, entry_id: EntryId) -> None:
@@ -168,9 +191,10 @@ def undelete_command(ctx: typer.Context, entry_id: EntryId) -> None:
 
     Example: kj undelete 3f2a9c1b
     """
-    journal = open_from_context(ctx)
-    stored = journal.entries.undelete(entry_id)
-    say(f"Restored {stored.short_id}: {entry_service.summary_text(stored)}")
+    command = open_command(ctx)
+    stored = entry_service.restore_entry(command.journal, entry_id)
+    when = entry_service.when_text(stored, command.settings.zone_name)
+    say(f"Restored {stored.short_id} ({when}): {entry_service.summary_text(stored)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Annotated
 
 import typer
-from rich.prompt import IntPrompt, Prompt
+from rich.prompt import Prompt
 
 from kratom_journal.cli.common import (
+    Command,
     YesFlag,
     confirming,
+    err_console,
     fail,
     interactive,
     open_command,
     say,
 )
+from kratom_journal.cli.diary_prompt import diary_answers, missing_flags
 from kratom_journal.domain.entries import Dose
+from kratom_journal.domain.timeparse import parse_day
+from kratom_journal.domain.words import day_text
 from kratom_journal.services import entries as entry_service
 from kratom_journal.store.journal import StoredEntry
 
@@ -26,7 +32,17 @@ log_app = typer.Typer(
 )
 
 
-At = Annotated[str | None, typer.Option("--at", help="When: HH:MM (most recent) or ISO 8601.")]
+At = Annotated[
+    str | None,
+    typer.Option("--at", help="When: HH:MM (today, or on --date) or ISO 8601; default now."),
+]
+OnDate = Annotated[
+    str | None,
+    typer.Option("--date", help="The day of --at (YYYY-MM-DD); needed for a time later than now."),
+]
+Yesterday = Annotated[
+    bool, typer.Option("--yesterday", help="--at is yesterday's (for last evening's dose).")
+]
 Note = Annotated[str | None, typer.Option("--note", help="A free-text note.")]
 EntryId = Annotated[
     str, typer.Argument(help="The entry's id, or its first characters (at least 4).")
@@ -38,11 +54,25 @@ def substance_of(stored: StoredEntry) -> str:
     return stored.entry.substance if isinstance(stored.entry, Dose) else ""
 
 
-def _saved(stored: StoredEntry) -> None:
+def _saved(command: Command, stored: StoredEntry) -> None:
+    when = entry_service.when_text(stored, command.settings.zone_name)
     say(
-        f"Saved {stored.kind.value} [bold]{stored.short_id}[/]: "
+        f"Saved {stored.kind.value.replace('-', ' ')} [bold]{stored.short_id}[/] ({when}): "
         f"{entry_service.summary_text(stored)}"
     )
+    if command.settings.first_run_open:
+        err_console.print(
+            "[dim]Tip: set your country (for crisis lines) and usual sleep times with: kj init[/]"
+        )
+
+
+def day_of(command: Command, on_date: str | None, yesterday: bool) -> str | None:
+    """The day ``--date`` or ``--yesterday`` names (``None``: a clock time is today's)."""
+    if on_date and yesterday:
+        fail("give --date or --yesterday, not both")
+    if yesterday:
+        return (command.today - timedelta(days=1)).isoformat()
+    return on_date
 
 
 @log_app.command("dose")
@@ -58,14 +88,19 @@ def log_dose(
         float | None, typer.Option(help="Grams of kratom per capsule.")
     ] = None,
     at: At = None,
+    on_date: OnDate = None,
+    yesterday: Yesterday = False,
     note: Note = None,
     yes: YesFlag = False,
 ) -> None:
     """Log a kratom dose.
 
+    A time later than now is refused unless --date or --yesterday says which day.
+
     Example: kj log dose 3.5g --strain "Red Bali" --form powder --at 21:30
     """
     command = open_command(ctx)
+    day = day_of(command, on_date, yesterday)
     data = entry_service.DoseInput(
         amount=amount,
         strain=strain,
@@ -74,14 +109,17 @@ def log_dose(
         at=at,
         grams_per_capsule=grams_per_capsule,
         note=note,
+        day=day,
+        future_ok=day is not None,
     )
     _saved(
+        command,
         confirming(
             lambda ok: entry_service.log_dose(
                 command.journal, data, ok, settings=command.settings, clock=command.clock
             ),
             yes,
-        )
+        ),
     )
 
 
@@ -96,6 +134,8 @@ def log_substance(
     ],
     amount: Annotated[str, typer.Argument(help="Amount with unit: 200mg, 2standard_drink.")],
     at: At = None,
+    on_date: OnDate = None,
+    yesterday: Yesterday = False,
     note: Note = None,
     yes: YesFlag = False,
 ) -> None:
@@ -104,14 +144,17 @@ def log_substance(
     Example: kj log substance caffeine 200mg --at 15:00
     """
     command = open_command(ctx)
-    data = entry_service.DoseInput(amount=amount, substance=substance, at=at, note=note)
+    day = day_of(command, on_date, yesterday)
+    data = entry_service.DoseInput(
+        amount=amount, substance=substance, at=at, note=note, day=day, future_ok=day is not None
+    )
     stored = confirming(
         lambda ok: entry_service.log_dose(
             command.journal, data, ok, settings=command.settings, clock=command.clock
         ),
         yes,
     )
-    _saved(stored)
+    _saved(command, stored)
     from kratom_journal.services.safety import interaction_note_for
 
     note_text = interaction_note_for(substance_of(stored))
@@ -143,60 +186,66 @@ def log_sleep(
     --final-wake 06:40 --out 07:00 --quality 3
     """
     command = open_command(ctx)
-    values = _ask_missing_sleep(
-        bed=bed,
-        tried=tried,
-        sol=sol,
-        awakenings=awakenings,
-        waso=waso,
-        final_wake=final_wake,
-        out=out,
-        quality=quality,
-    )
+    zone = command.settings.zone
+    day = parse_day(night, "--night") if night else command.today - timedelta(days=1)
+    given = {
+        "bed_at": bed,
+        "tried_at": tried,
+        "sol_min": None if sol is None else str(sol),
+        "awakenings": None if awakenings is None else str(awakenings),
+        "waso_min": None if waso is None else str(waso),
+        "final_wake_at": final_wake,
+        "out_of_bed_at": out,
+        "quality": None if quality is None else str(quality),
+    }
+    missing = missing_flags(given)
+    if missing and not interactive():
+        fail(f"missing diary items: {', '.join(missing)} (or run in a terminal to be asked)")
+    if missing:
+        say(f"Sleep diary for the night of {day_text(day)}:")
+    try:
+        values = diary_answers(
+            given, day, zone, _ask, lambda text: say(f"[red]{text}[/]"), usual_answers(command)
+        )
+    except (EOFError, KeyboardInterrupt):
+        fail("stopped before the last question; nothing saved")
     data = entry_service.SleepInput(
-        night=night,
-        bed_at=values["bed"],
-        tried_at=values["tried"],
-        sol_min=values["sol"],
-        awakenings=values["awakenings"],
-        waso_min=values["waso"],
-        final_wake_at=values["final_wake"],
-        out_of_bed_at=values["out"],
-        quality=values["quality"],
+        night=day.isoformat(),
+        bed_at=values["bed_at"],
+        tried_at=values["tried_at"],
+        sol_min=int(values["sol_min"]),
+        awakenings=int(values["awakenings"]),
+        waso_min=int(values["waso_min"]),
+        final_wake_at=values["final_wake_at"],
+        out_of_bed_at=values["out_of_bed_at"],
+        quality=int(values["quality"]),
         nap_count=naps,
         nap_min=nap_min,
         note=note,
     )
     _saved(
+        command,
         entry_service.log_sleep(
             command.journal, data, settings=command.settings, clock=command.clock
-        )
+        ),
     )
 
 
-_SLEEP_QUESTIONS = {
-    "bed": ("What time did you get into bed? (HH:MM)", str),
-    "tried": ("What time did you try to go to sleep? (HH:MM)", str),
-    "sol": ("How long did it take you to fall asleep? (minutes)", int),
-    "awakenings": ("How many times did you wake up, not counting the final awakening?", int),
-    "waso": ("In total, how long did these awakenings last? (minutes)", int),
-    "final_wake": ("What time was your final awakening? (HH:MM)", str),
-    "out": ("What time did you get out of bed for the day? (HH:MM)", str),
-    "quality": ("How would you rate the quality of your sleep? 1 very poor - 5 very good", int),
-}
+def _ask(question: str, default: str | None) -> str:
+    if default:
+        return Prompt.ask(question, default=default)
+    return Prompt.ask(question)
 
 
-def _ask_missing_sleep(**given: Any) -> dict[str, Any]:
-    """Prompt for diary items not given as flags (only in a terminal)."""
-    missing = [name for name, value in given.items() if value is None]
-    if missing and not interactive():
-        flags = ", ".join("--" + name.replace("_", "-") for name in missing)
-        fail(f"missing diary items: {flags} (or run in a terminal to be asked)")
-    values = dict(given)
-    for name in missing:
-        question, kind = _SLEEP_QUESTIONS[name]
-        values[name] = IntPrompt.ask(question) if kind is int else Prompt.ask(question)
-    return values
+def usual_answers(command: Command) -> dict[str, str]:
+    """The usual bed and rise times from the first run, as the prompts' defaults."""
+    from kratom_journal.services.diary_form import usual_clock
+
+    stored = command.settings.stored
+    bed = usual_clock(stored.get("usual-bedtime"))
+    rise = usual_clock(stored.get("usual-rise-time"))
+    found = {"bed_at": bed, "tried_at": bed, "final_wake_at": rise, "out_of_bed_at": rise}
+    return {name: value for name, value in found.items() if value}
 
 
 @log_app.command("mood")
@@ -206,6 +255,8 @@ def log_mood(
     anxiety: Annotated[int | None, typer.Option(help="Anxiety 0 (none) to 10.")] = None,
     energy: Annotated[int | None, typer.Option(help="Energy 0 to 10.")] = None,
     at: At = None,
+    on_date: OnDate = None,
+    yesterday: Yesterday = False,
     note: Note = None,
 ) -> None:
     """Log a mood check-in.
@@ -213,7 +264,9 @@ def log_mood(
     Example: kj log mood 6 --anxiety 3
     """
     command = open_command(ctx)
+    day = day_of(command, on_date, yesterday)
     _saved(
+        command,
         entry_service.log_mood(
             command.journal,
             mood,
@@ -223,7 +276,9 @@ def log_mood(
             note,
             settings=command.settings,
             clock=command.clock,
-        )
+            day=day,
+            future_ok=day is not None,
+        ),
     )
 
 
@@ -239,6 +294,8 @@ def log_side_effect(
     ],
     severity: Annotated[int, typer.Option(help="0 none, 1 mild, 2 moderate, 3 severe.")] = 1,
     at: At = None,
+    on_date: OnDate = None,
+    yesterday: Yesterday = False,
     note: Note = None,
 ) -> None:
     """Log a side effect.
@@ -246,7 +303,9 @@ def log_side_effect(
     Example: kj log side-effect nausea --severity 1
     """
     command = open_command(ctx)
+    day = day_of(command, on_date, yesterday)
     _saved(
+        command,
         entry_service.log_side_effect(
             command.journal,
             symptom,
@@ -255,5 +314,7 @@ def log_side_effect(
             note,
             settings=command.settings,
             clock=command.clock,
-        )
+            day=day,
+            future_ok=day is not None,
+        ),
     )

@@ -24,9 +24,7 @@ def report_command(
     ] = None,
     end: Annotated[
         str | None,
-        typer.Option(
-            "--to", help="Last day of the period (YYYY-MM-DD); default the latest journal day."
-        ),
+        typer.Option("--to", help="Last day of the period (YYYY-MM-DD); default today."),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="report.pdf or report.html.")] = Path(
         "kratom-journal-report.pdf"
@@ -51,7 +49,10 @@ def report_command(
         fail(f"--out {out}: expected a file name ending in .pdf or .html")
     command = open_command(ctx)
     period = resolve_period(
-        command.journal, parse_optional_day(start, "--from"), parse_optional_day(end, "--to")
+        command.journal,
+        parse_optional_day(start, "--from"),
+        parse_optional_day(end, "--to"),
+        clock=command.clock,
     )
     report = build_report(command.journal, period, now=command.now, with_analysis=analysis)
     if report.crisis is not None:

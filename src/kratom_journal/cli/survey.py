@@ -21,6 +21,7 @@ from kratom_journal.cli.common import (
     open_from_context,
 )
 from kratom_journal.cli.crisis_view import show_crisis
+from kratom_journal.cli.log import OnDate, Yesterday, day_of
 from kratom_journal.domain.timeparse import parse_optional_day, parse_when
 from kratom_journal.instruments import (
     SHIPPED_IDS,
@@ -50,7 +51,10 @@ FileOption = Annotated[
     Path | None,
     typer.Option("--file", help="A questionnaire file in the instrument format (validated)."),
 ]
-AtOption = Annotated[str | None, typer.Option("--at", help="When: HH:MM or ISO 8601.")]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="When: HH:MM (today, or on --date) or ISO 8601; default now."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -66,6 +70,8 @@ def survey_command(
     answers: AnswersOption = None,
     file: FileOption = None,
     at: AtOption = None,
+    on_date: OnDate = None,
+    yesterday: Yesterday = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a questionnaire, one item per screen.
@@ -78,7 +84,14 @@ def survey_command(
         return
     command = open_command(ctx)
     journal, settings = command.journal, command.settings
-    when = parse_when(at, settings.zone, command.clock.now())
+    day = day_of(command, on_date, yesterday)
+    when = parse_when(
+        at,
+        settings.zone,
+        command.clock.now(),
+        parse_optional_day(day, "--date"),
+        future_ok=day is not None,
+    )
     if answers is not None:
         given = parse_answer_list(instrument, answers)
     else:
@@ -91,7 +104,7 @@ def survey_command(
         except (EOFError, KeyboardInterrupt):
             fail("stopped before the last question; nothing saved (in scripts, use --answers)")
     administration = survey_service.record_administration(
-        journal, instrument, given, when, settings.zone_name, clock=command.clock
+        journal, instrument, given, when, settings.zone_name, clock=command.clock, settings=settings
     )
     view = survey_service.survey_view(journal, administration)
     if as_json:

@@ -6,6 +6,7 @@ import re
 
 from kratom_journal.domain.entries import Dose, Unit
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.words import amount_text, substance_text
 
 _UNIT_WORDS: dict[str, Unit] = {
     "g": Unit.G,
@@ -39,7 +40,7 @@ def parse_unit(text: str) -> Unit:
     key = "_".join(text.casefold().split())
     if key in _UNIT_WORDS:
         return _UNIT_WORDS[key]
-    expected = "g, mg, capsule, ml, standard_drink, cup"
+    expected = "g, mg, capsules, ml, drinks (standard drinks), cups"
     raise InvalidEntry(f"unknown unit {text!r}; expected one of {expected}", "unit")
 
 
@@ -97,12 +98,17 @@ _ANY_UNIT_MAX: dict[Unit, float] = {
 
 
 def implausibility(dose: Dose) -> str | None:
-    """Return why a dose looks implausible (likely a typo), or ``None``."""
+    """Return why a dose looks implausible (likely a typo), or ``None``.
+
+    >>> from datetime import UTC, datetime
+    >>> implausibility(Dose(datetime(2024, 5, 1, tzinfo=UTC), 35, Unit.G))
+    '35 g of kratom is unusually large for one entry (more than 15); please check for a typo'
+    """
     limit = _PLAUSIBLE_MAX.get((dose.substance, dose.unit), _ANY_UNIT_MAX[dose.unit])
     if dose.amount > limit:
         return (
-            f"{dose.amount:g} {dose.unit.value} of {dose.substance} is unusually large for one "
-            f"entry (more than {limit:g}); please check for a typo"
+            f"{amount_text(dose.amount, dose.unit)} of {substance_text(dose.substance)} is "
+            f"unusually large for one entry (more than {limit:g}); please check for a typo"
         )
     if dose.grams_per_capsule is not None and dose.grams_per_capsule > 2.0:
         return f"{dose.grams_per_capsule:g} g per capsule is unusually large; please check"

@@ -13,6 +13,14 @@ from enum import StrEnum
 from typing import TypeVar
 
 from kratom_journal.domain.days import night_of
+from kratom_journal.domain.diary_rules import (
+    DIARY_LIMITS,
+    DIARY_ORDER_ITEMS,
+    OPTIONAL_DIARY_ITEMS,
+    diary_order_problem,
+)
+from kratom_journal.domain.diary_rules import require_int as _require_int
+from kratom_journal.domain.diary_rules import require_range as _require_range
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.strains import normalize_strain
 
@@ -109,15 +117,6 @@ def _fix_offset(entry: object, name: str) -> None:
     _require_aware(value, name)
     offset = value.utcoffset() or timedelta(0)
     object.__setattr__(entry, name, value.astimezone(timezone(offset)))
-
-
-def _require_range(value: float | None, low: float, high: float, name: str) -> None:
-    if value is None:
-        return
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidEntry("must be a finite number", name)
-    if not low <= value <= high:
-        raise InvalidEntry(f"must be between {low:g} and {high:g}, got {value:g}", name)
 
 
 def _clean_text(value: str | None, name: str = "text") -> str | None:
@@ -222,45 +221,15 @@ class SleepDiaryEntry:
     def __post_init__(self) -> None:
         for name in ("bed_at", "tried_at", "final_wake_at", "out_of_bed_at"):
             _fix_offset(self, name)
-        for name, high in (("sol_min", 24 * 60), ("waso_min", 24 * 60), ("awakenings", 100)):
-            _require_int(getattr(self, name), name)
-            _require_range(getattr(self, name), 0, high, name)
-        _require_int(self.quality, "quality")
-        _require_range(self.quality, 1, 5, "quality")
-        for name in ("nap_count", "nap_min"):
-            if getattr(self, name) is not None:
-                _require_int(getattr(self, name), name)
-                _require_range(getattr(self, name), 0, 24 * 60, name)
+        for name, (low, high) in DIARY_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None or name not in OPTIONAL_DIARY_ITEMS:
+                _require_int(value, name)
+                _require_range(value, low, high, name)
         object.__setattr__(self, "note", _clean_text(self.note, "note"))
-        self._check_order()
-
-    def _check_order(self) -> None:
-        """Refuse contradictory clock times (out of bed before into bed, and so on)."""
-        if self.tried_at < self.bed_at:
-            raise InvalidEntry("time tried to sleep is before time into bed", "tried_at")
-        if self.final_wake_at <= self.tried_at:
-            raise InvalidEntry("final awakening is not after time tried to sleep", "final_wake_at")
-        if self.out_of_bed_at < self.final_wake_at:
-            raise InvalidEntry("time out of bed is before the final awakening", "out_of_bed_at")
-        if self.out_of_bed_at - self.bed_at > timedelta(hours=24):
-            raise InvalidEntry("the night is longer than 24 hours", "out_of_bed_at")
-        window = (self.final_wake_at - self.tried_at) / timedelta(minutes=1)
-        if self.sol_min > window:
-            raise InvalidEntry(
-                f"minutes to fall asleep ({self.sol_min}) is longer than the night "
-                f"({window:.0f} min between trying to sleep and final awakening)",
-                "sol_min",
-            )
-        if self.sol_min + self.waso_min > window:
-            raise InvalidEntry(
-                f"minutes to fall asleep plus minutes awake ({self.sol_min + self.waso_min}) "
-                f"exceed the night ({window:.0f} min)",
-                "waso_min",
-            )
-        if self.awakenings == 0 and self.waso_min > 0:
-            raise InvalidEntry(
-                "minutes awake during the night given with no awakenings", "awakenings"
-            )
+        problem = diary_order_problem({name: getattr(self, name) for name in DIARY_ORDER_ITEMS})
+        if problem is not None:
+            raise problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,11 +298,6 @@ def kind_of(entry: Entry) -> Kind:
         if isinstance(entry, cls):
             return kind
     raise TypeError(f"not a journal entry: {type(entry).__name__}")
-
-
-def _require_int(value: object, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidEntry(f"must be a whole number, got {value!r}", name)
 
 
 def _coerce(enum: type[_E], value: object, name: str) -> _E:

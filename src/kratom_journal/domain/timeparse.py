@@ -5,8 +5,10 @@ journal's own formats reads typed times through these functions, so ``21:30`` me
 the same instant everywhere. They are pure: the current time is always passed in.
 
 * :func:`parse_when` reads the time of a dose, a mood or a side effect: a clock
-  time alone (``21:30``) is the most recent such time, so a dose logged at 21:30
-  shortly after midnight is yesterday evening's.
+  time alone (``21:30``) is that time today, or on the day given. A time later
+  than now is never moved to another day: without a day given it raises
+  :class:`FutureTime`, and the face asks (the web) or refuses (the command line,
+  until ``--date`` or ``--yesterday`` says which day).
 * :func:`night_time` reads a sleep-diary time: ``HH:MM`` from 12:00 belongs to the
   evening of the night, earlier times to the next morning.
 * :func:`parse_timestamp`, :func:`parse_day` and :func:`parse_zone` read ISO 8601
@@ -21,7 +23,7 @@ Examples
 >>> from zoneinfo import ZoneInfo
 >>> berlin = ZoneInfo("Europe/Berlin")
 >>> now = datetime(2024, 5, 2, 0, 30, tzinfo=berlin)
->>> parse_when("21:30", berlin, now).isoformat()
+>>> parse_when("21:30", berlin, now, date(2024, 5, 1)).isoformat()
 '2024-05-01T21:30:00+02:00'
 >>> night_time("06:40", date(2024, 5, 1), berlin, "final_wake_at").isoformat()
 '2024-05-02T06:40:00+02:00'
@@ -29,13 +31,29 @@ Examples
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.words import duration_text
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
-"""A clock time up to this far ahead of now still means today (clocks differ a little)."""
+"""A clock time up to this far ahead of now is taken as now-ish, not asked about (clocks differ)."""
+
+
+class FutureTime(InvalidEntry):
+    """A time given without a day is later than now: which day was meant must be said.
+
+    ``instant`` is the time today, ``yesterday`` the same clock time a day earlier.
+    """
+
+    def __init__(self, instant: datetime, now: datetime, yesterday: datetime, field: str) -> None:
+        ahead = duration_text(instant - now)
+        super().__init__(f"{instant:%H:%M} today ({instant:%a %d %b}) is in {ahead}", field)
+        self.instant = instant
+        self.yesterday = yesterday
+        self.ahead = ahead
 
 
 def is_zone(name: str) -> bool:
@@ -53,21 +71,45 @@ def is_zone(name: str) -> bool:
     return True
 
 
+def canonical_zone_name(name: str) -> str | None:
+    """The IANA name as spelt in the zone database, whatever its case; ``None`` if unknown.
+
+    >>> canonical_zone_name("europe/berlin"), canonical_zone_name("Mars/Olympus")
+    ('Europe/Berlin', None)
+    """
+    return _zone_names_by_folded().get(name.strip().casefold().replace(" ", "_"))
+
+
+@cache
+def _zone_names_by_folded() -> dict[str, str]:
+    names = {n.casefold(): n for n in available_timezones()}
+    names.setdefault("utc", "UTC")
+    return names
+
+
+def zone_names() -> list[str]:
+    """Every IANA zone name this machine knows, sorted (for a searchable list)."""
+    return sorted(set(_zone_names_by_folded().values()))
+
+
 def parse_zone(name: str, field: str = "timezone") -> ZoneInfo:
-    """The zone an IANA name gives, or :class:`InvalidEntry`.
+    """The zone an IANA name gives (in any letter case), or :class:`InvalidEntry`.
 
     >>> parse_zone("America/New_York")
     zoneinfo.ZoneInfo(key='America/New_York')
+    >>> parse_zone("europe/berlin")
+    zoneinfo.ZoneInfo(key='Europe/Berlin')
     >>> parse_zone("Berlin")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     kratom_journal.domain.errors.InvalidEntry: timezone: unknown time zone 'Berlin'; expected ...
     """
-    if not is_zone(name):
+    canonical = canonical_zone_name(name) if name else None
+    if canonical is None or not is_zone(canonical):
         raise InvalidEntry(
             f"unknown time zone {name!r}; expected an IANA name like Europe/Berlin", field
         )
-    return ZoneInfo(name)
+    return ZoneInfo(canonical)
 
 
 def parse_clock(value: str, field: str = "at") -> time | None:
@@ -153,43 +195,100 @@ def parse_day_or_timestamp(value: str, zone: tzinfo, field: str) -> datetime:
     return datetime(day.year, day.month, day.day, 12, 0, tzinfo=zone)
 
 
-def parse_when(text: str | None, zone: tzinfo, now: datetime) -> datetime:
-    """Read ``21:30``, ``2024-05-01 21:30`` or a full ISO 8601 time stamp; empty means ``now``.
+def check_exists(instant: datetime, field: str) -> datetime:
+    """``instant`` itself, unless its wall-clock time does not exist in its zone.
 
-    A clock time alone means the most recent such time (up to
-    :data:`FUTURE_TOLERANCE` ahead of ``now``). Time stamps without an offset are
-    read in ``zone``.
+    When clocks spring forward (Europe/Berlin, 31 March 2024, 02:00 -> 03:00) the
+    times in between never appear on a clock: such a time is a slip, and is refused
+    with the time it probably meant. A repeated time (clocks falling back) is the
+    first of the two.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> gap = datetime(2024, 3, 31, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    >>> check_exists(gap, "at")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kratom_journal.domain.errors.InvalidEntry: at: 02:30 does not exist on 2024-03-31 ... 03:30?)
+    """
+    if instant.tzinfo is None:
+        return instant
+    try:
+        back = instant.astimezone(UTC).astimezone(instant.tzinfo)
+    except (OverflowError, ValueError):
+        raise InvalidEntry(f"{instant:%Y-%m-%d %H:%M} is out of range", field) from None
+    if back.replace(tzinfo=None) != instant.replace(tzinfo=None):
+        raise InvalidEntry(
+            f"{instant:%H:%M} does not exist on {instant.date().isoformat()} in "
+            f"{instant.tzinfo}: the clocks skip it for daylight saving time "
+            f"(did you mean {back:%H:%M}?)",
+            field,
+        )
+    return instant
+
+
+def local_instant(day: date, clock: time, zone: tzinfo, field: str) -> datetime:
+    """``clock`` on ``day`` in ``zone``, refused (naming ``field``) where DST skips it."""
+    try:
+        return check_exists(datetime.combine(day, clock, tzinfo=zone), field)
+    except OverflowError:
+        raise InvalidEntry(f"{day.isoformat()} is out of range", field) from None
+
+
+def parse_when(
+    text: str | None,
+    zone: tzinfo,
+    now: datetime,
+    day: date | None = None,
+    *,
+    future_ok: bool = False,
+    field: str = "at",
+) -> datetime:
+    """Read ``21:30``, ``2024-05-01 21:30`` or a full ISO 8601 time stamp; empty means now.
+
+    A clock time alone is that time on ``day`` (default: today in ``zone``). It is
+    never moved to another day: a clock time later than now (by more than
+    :data:`FUTURE_TOLERANCE`) with no ``day`` given raises :class:`FutureTime`
+    unless ``future_ok`` says "yes, today". Time stamps without an offset are read
+    in ``zone``; a time a DST change skips is refused.
 
     >>> from zoneinfo import ZoneInfo
     >>> zone = ZoneInfo("Europe/Berlin")
-    >>> now = datetime(2024, 5, 1, 22, 0, tzinfo=zone)
-    >>> parse_when("21:30", zone, now).isoformat()
-    '2024-05-01T21:30:00+02:00'
-    >>> parse_when("22:04", zone, now).isoformat()
-    '2024-05-01T22:04:00+02:00'
-    >>> parse_when("22:06", zone, now).isoformat()
-    '2024-04-30T22:06:00+02:00'
+    >>> now = datetime(2024, 5, 1, 21, 16, tzinfo=zone)
+    >>> parse_when("21:00", zone, now).isoformat()
+    '2024-05-01T21:00:00+02:00'
+    >>> parse_when("21:30", zone, now)
+    Traceback (most recent call last):
+    ...
+    kratom_journal.domain.timeparse.FutureTime: at: 21:30 today (Wed 01 May) is in 14 minutes
+    >>> parse_when("21:30", zone, now, date(2024, 4, 30)).isoformat()
+    '2024-04-30T21:30:00+02:00'
     >>> parse_when(" ", zone, now) == now
     True
     """
     current = now.astimezone(zone)
+    today = current.date()
     if text is None or not text.strip():
-        return current
+        if day is None or day == today:
+            return current
+        raise InvalidEntry(f"give the time on {day:%a %d %b %Y}", field)
     value = text.strip()
-    clock = parse_clock(value)
+    clock = parse_clock(value, field)
     if clock is not None:
-        candidate = datetime.combine(current.date(), clock, tzinfo=zone)
-        if candidate > current + FUTURE_TOLERANCE:
-            candidate = datetime.combine(current.date() - timedelta(days=1), clock, tzinfo=zone)
+        candidate = local_instant(day or today, clock, zone, field)
+        if day is None and not future_ok and candidate > current + FUTURE_TOLERANCE:
+            yesterday = local_instant(today - timedelta(days=1), clock, zone, field)
+            raise FutureTime(candidate, current, yesterday, field)
         return candidate
-    return parse_timestamp(value, zone, "at")
+    instant = parse_timestamp(value, zone, field)
+    return check_exists(instant, field) if instant.tzinfo is zone else instant
 
 
 def night_time(value: str, night: date, zone: tzinfo, field: str) -> datetime:
     """A sleep-diary time: ``HH:MM`` from 12:00 belongs to ``night``, before to the next morning.
 
     ISO 8601 values are taken as they are. The offset is the zone's at that local
-    time, so a night across a DST change gets the right offset at each end.
+    time, so a night across a DST change gets the right offset at each end; a time
+    the change skips is refused.
 
     >>> from zoneinfo import ZoneInfo
     >>> zone = ZoneInfo("Europe/Berlin")
@@ -200,9 +299,13 @@ def night_time(value: str, night: date, zone: tzinfo, field: str) -> datetime:
     """
     clock = parse_clock(value.strip(), field)
     if clock is None:
-        return parse_timestamp(value, zone, field)
-    day = night if clock.hour >= 12 else night + timedelta(days=1)
-    return datetime.combine(day, clock, tzinfo=zone)
+        instant = parse_timestamp(value, zone, field)
+        return check_exists(instant, field) if instant.tzinfo is zone else instant
+    try:
+        day = night if clock.hour >= 12 else night + timedelta(days=1)
+    except OverflowError:
+        raise InvalidEntry(f"{night.isoformat()} is out of range", "night") from None
+    return local_instant(day, clock, zone, field)
 
 
 def parse_day(value: str, field: str = "date") -> date:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kratom_journal.domain.words import plural
 from kratom_journal.reports.model import CrisisSection, InstrumentSeries, ScoreBand
 from kratom_journal.safety.crisis import CrisisNotice
-from kratom_journal.services.questionnaires import Administration
+from kratom_journal.services.questionnaires import MIN_DAYS_BETWEEN, Administration
 
 REPORTED_INSTRUMENTS = ("phq9", "gad7")
 
@@ -18,7 +19,13 @@ REPORTED_INSTRUMENTS = ("phq9", "gad7")
 def crisis_section(
     administrations: list[Administration], notice: CrisisNotice | None
 ) -> CrisisSection | None:
-    """Every answer of the period that calls for crisis resources, with the resources."""
+    """Every answer that calls for crisis resources, with the resources shown with each.
+
+    ``administrations`` are those of the period and any after it up to the day the
+    report is made, so an answer given today is on the report made today. Each
+    answer says which crisis resources the person was shown when they answered, as
+    recorded then; ``notice`` is what the person is shown now.
+    """
     answers = []
     for administration in administrations:
         for flag in administration.result.safety_flags:
@@ -30,11 +37,35 @@ def crisis_section(
                     "value": flag.value,
                     "label": _answer_label(administration.instrument, flag.item, flag.value),
                     "text": _item_text(administration.instrument, flag.item),
+                    "shown": shown_text(administration.crisis_shown),
                 }
             )
     if not answers or notice is None:
         return None
     return CrisisSection(answers=answers, notice=notice.to_dict(), resources=notice)
+
+
+def shown_text(shown: dict[str, Any] | None) -> str:
+    """The crisis resources recorded with an answer, as one line for the report."""
+    if shown is None:
+        return (
+            "which crisis resources were shown was not recorded (answered before the journal "
+            "recorded them)"
+        )
+    parts = []
+    if shown.get("emergency_number"):
+        parts.append(f"emergency number {shown['emergency_number']}")
+    for line in [*shown.get("lines", []), shown.get("directory") or {}]:
+        if line:
+            contacts = ", ".join(f"{c['kind']} {c['value']}" for c in line.get("contacts", []))
+            parts.append(f"{line['name']} ({contacts})")
+    where = f" for {shown['country']}" if shown.get("country") else ""
+    lead = f"shown then{where}: "
+    if not shown.get("lines"):
+        lead = "no country was set, so no national crisis line was shown; shown then: "
+        if shown.get("country"):
+            lead = f"no crisis line for {shown['country']} was on file; shown then: "
+    return lead + "; ".join(parts)
 
 
 def _item_text(instrument: Any, item_id: str) -> str:
@@ -106,8 +137,14 @@ def series_summary(instrument: Any, points: list[tuple[date, int]]) -> str:
     if not points:
         return "No complete administration in this period."
     first, last = points[0][1], points[-1][1]
-    text = f"Baseline {first}, latest {last} ({len(points)} administrations)"
+    text = f"Baseline {first}, latest {last} ({plural(len(points), 'administration')})"
     rule = instrument.change
+    span = (points[-1][0] - points[0][0]).days
+    if len(points) > 1 and span < MIN_DAYS_BETWEEN.get(instrument.id, 0):
+        return text + (
+            f"; the answers are {plural(span, 'day')} apart, too close to describe a change "
+            "(each asks about the last two weeks)."
+        )
     if len(points) > 1:
         change = last - first
         text += f"; change {change:+d}"

@@ -13,6 +13,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from kratom_journal.domain.amounts import parse_unit
+from kratom_journal.domain.days import zone_or_none
 from kratom_journal.domain.entries import (
     Dose,
     Entry,
@@ -23,7 +24,12 @@ from kratom_journal.domain.entries import (
     kind_of,
 )
 from kratom_journal.domain.errors import InvalidEntry
-from kratom_journal.domain.timeparse import night_time, parse_day, parse_day_or_timestamp
+from kratom_journal.domain.timeparse import (
+    check_exists,
+    night_time,
+    parse_day,
+    parse_day_or_timestamp,
+)
 
 
 @dataclass(frozen=True)
@@ -119,11 +125,18 @@ def _float(row: dict[str, str], name: str, required: bool = True) -> float | Non
         raise InvalidEntry(f"expected a number, got {value!r}", name) from None
 
 
+def _row_zone(row: dict[str, str], zone: tzinfo) -> tzinfo:
+    """A row's own zone (its ``zone`` column) reads its times, else the journal's."""
+    return zone_or_none((_text(row, "zone") or "").strip()) or zone
+
+
 def _instant(row: dict[str, str], name: str, zone: tzinfo) -> datetime:
     value = _text(row, name)
     if value is None:
         raise InvalidEntry("is empty; expected an ISO 8601 time stamp", name)
-    return parse_day_or_timestamp(value, zone, name)
+    local = _row_zone(row, zone)
+    instant = parse_day_or_timestamp(value, local, name)
+    return check_exists(instant, name) if instant.tzinfo is local else instant
 
 
 def dose_of_row(row: dict[str, str], zone: tzinfo) -> Dose:
@@ -143,12 +156,13 @@ def dose_of_row(row: dict[str, str], zone: tzinfo) -> Dose:
 
 def sleep_of_row(row: dict[str, str], zone: tzinfo) -> SleepDiaryEntry:
     night = parse_day(_text(row, "night") or "", "night")
+    local = _row_zone(row, zone)
 
     def at(name: str) -> datetime:
         value = _text(row, name)
         if value is None:
             raise InvalidEntry("is empty; expected HH:MM or ISO 8601", name)
-        return night_time(value, night, zone, name)
+        return night_time(value, night, local, name)
 
     return SleepDiaryEntry(
         night=night,

@@ -12,8 +12,11 @@ from datetime import datetime, tzinfo
 from typing import Literal
 
 from kratom_journal.domain.entries import Form, Kind, Symptom, Unit
-from kratom_journal.services.entries import entry_view
-from kratom_journal.store.journal import Journal, StoredEntry
+from kratom_journal.services.entry_edits import entry_zone
+from kratom_journal.services.entry_views import entry_view
+from kratom_journal.services.keyed import keyed_write, request_hash
+from kratom_journal.store.idempotency import earlier_result
+from kratom_journal.store.journal import Journal, StoredEntry, edit_entry
 
 InputKind = Literal["datetime-local", "date", "time", "number", "int", "select", "text"]
 
@@ -99,8 +102,10 @@ def shown_values(stored: StoredEntry, zone: tzinfo) -> dict[str, str]:
         if value is None:
             shown[item.name] = ""
         elif isinstance(value, datetime):
+            # On the clock the entry was recorded with, as the edit will read it back.
             pattern = "%H:%M" if item.input == "time" else "%Y-%m-%dT%H:%M"
-            shown[item.name] = value.astimezone(zone).strftime(pattern)
+            local = value.astimezone(entry_zone(stored.entry, zone))
+            shown[item.name] = local.strftime(pattern)
         elif isinstance(view.get(item.name), float):
             shown[item.name] = f"{view[item.name]:g}"
         else:
@@ -121,10 +126,13 @@ def changed_fields(
     return changes
 
 
-def revert_last_edit(journal: Journal, entry_id: str) -> tuple[StoredEntry, bool]:
+def revert_last_edit(
+    journal: Journal, entry_id: str, key: str | None = None
+) -> tuple[StoredEntry, bool]:
     """Give an entry its previous version back (as a new version) if it was last edited.
 
-    Returns the entry as now stored and whether anything changed.
+    Returns the entry as now stored and whether anything changed. With ``key``, a
+    repeated request (a double tap on Undo) does it once, never undoing the undo.
     """
     stored = journal.entries.get(entry_id)
     history = journal.entries.history(stored.id)
@@ -135,4 +143,14 @@ def revert_last_edit(journal: Journal, entry_id: str) -> tuple[StoredEntry, bool
     changes = {k: v for k, v in previous[0].data.items() if k != "kind" and current.get(k) != v}
     if not changes:
         return stored, False
-    return journal.entries.edit(stored.id, changes), True
+    if key is not None and earlier_result(journal, key, "revert", request_hash(entry_id)):
+        return journal.entries.get(entry_id), False
+    reverted = keyed_write(
+        journal,
+        key,
+        "revert",
+        entry_id,
+        lambda: changes,
+        lambda session, wanted: edit_entry(session, stored.id, wanted),
+    )
+    return reverted, True

@@ -1,16 +1,22 @@
-"""Logging, listing and changing entries: what ``kj log``/``list``/``edit`` and the web forms do."""
+"""Logging, listing and changing entries: what ``kj log``/``list``/``edit`` and the web forms do.
+
+Every write checks the entry's dates against the journal's range, asks about a
+likely slip (see :mod:`kratom_journal.services.entry_checks`) and, given an
+idempotency key, happens once however often the request is repeated
+(:mod:`kratom_journal.services.keyed`). A clock time alone is that time today,
+or on the day given, and is never moved to another day
+(:func:`~kratom_journal.domain.timeparse.parse_when`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
 
-from kratom_journal.domain.amounts import implausibility, parse_amount
+from kratom_journal.domain.amounts import parse_amount
 from kratom_journal.domain.entries import (
     Dose,
-    Entry,
     Form,
     Kind,
     MoodCheckin,
@@ -19,31 +25,64 @@ from kratom_journal.domain.entries import (
     Symptom,
     Unit,
 )
-from kratom_journal.domain.errors import ImplausibleEntry, InvalidEntry
-from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
+from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.timeparse import night_time, parse_day, parse_when
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
+from kratom_journal.services.entry_checks import (
+    check_dates,
+    check_plausible,
+    confirm_dose,
+    entry_range,
+)
+from kratom_journal.services.entry_edits import coerce_changes, edit
+from kratom_journal.services.entry_views import (
+    entry_time,
+    entry_view,
+    summary_text,
+    when_text,
+)
+from kratom_journal.services.keyed import keyed_write
 from kratom_journal.services.settings import JournalSettings, read_settings
-from kratom_journal.sleep.metrics import diary_metrics
 from kratom_journal.store.journal import (
     Journal,
     StoredEntry,
+    StoreSession,
     add_entry,
     live_diary_for_night,
+    set_deleted,
 )
 
-
-def check_plausible(entry: Entry, confirmed: bool) -> None:
-    """Raise :class:`ImplausibleEntry` for a likely typo unless the person confirmed it."""
-    if isinstance(entry, Dose) and not confirmed:
-        reason = implausibility(entry)
-        if reason:
-            raise ImplausibleEntry(reason, "amount")
+__all__ = [
+    "DoseInput",
+    "SleepInput",
+    "build_dose",
+    "build_sleep",
+    "check_plausible",
+    "coerce_changes",
+    "delete_entry",
+    "edit",
+    "entry_time",
+    "entry_view",
+    "last_kratom_dose",
+    "list_entries",
+    "log_dose",
+    "log_mood",
+    "log_side_effect",
+    "log_sleep",
+    "logged_between",
+    "restore_entry",
+    "summary_text",
+    "when_text",
+]
 
 
 @dataclass(frozen=True)
 class DoseInput:
-    """A dose as typed: ``amount`` like ``3.5g``; ``at`` like ``21:30`` or ISO 8601."""
+    """A dose as typed: ``amount`` like ``3.5g``; ``at`` like ``21:30`` or ISO 8601.
+
+    ``day`` (``YYYY-MM-DD``) says which day a clock time is on; without it a clock
+    time is today's, and a time later than now needs ``future_ok``.
+    """
 
     amount: str
     substance: str = "kratom"
@@ -53,21 +92,39 @@ class DoseInput:
     at: str | None = None
     grams_per_capsule: float | None = None
     note: str | None = None
+    day: str | None = None
+    future_ok: bool = False
 
 
 def _snapshot(journal: Journal, settings: JournalSettings | None) -> JournalSettings:
     return settings if settings is not None else read_settings(journal)
 
 
+def _day(text: str | None, settings: JournalSettings, now: datetime) -> date | None:
+    """The day a form or flag names (checked against the journal's range), or ``None``."""
+    if not text or not text.strip():
+        return None
+    day = parse_day(text, "date")
+    entry_range(settings, now).check_day(day, "date")
+    return day
+
+
+def _when(
+    text: str | None, day: str | None, future_ok: bool, settings: JournalSettings, now: datetime
+) -> datetime:
+    return parse_when(
+        text, settings.zone, now, _day(day, settings, now), future_ok=future_ok, field="at"
+    )
+
+
 def build_dose(data: DoseInput, settings: JournalSettings, now: datetime) -> Dose:
     """The dose ``data`` describes, its time read in the journal's zone as of ``now``."""
-    zone = settings.zone
     amount, unit = parse_amount(data.amount)
     form = Form(data.form) if data.form in {f.value for f in Form} else data.form
     if unit is Unit.CAPSULE and form is None and data.substance == "kratom":
         form = Form.CAPSULE
-    return Dose(
-        taken_at=parse_when(data.at, zone, now),
+    dose = Dose(
+        taken_at=_when(data.at, data.day, data.future_ok, settings, now),
         amount=amount,
         unit=unit,
         substance=data.substance,
@@ -78,6 +135,12 @@ def build_dose(data: DoseInput, settings: JournalSettings, now: datetime) -> Dos
         note=data.note,
         zone=settings.zone_name,
     )
+    check_dates(dose, settings, now)
+    return dose
+
+
+def _add(session: StoreSession, entry: object) -> StoredEntry:
+    return add_entry(session, entry)  # type: ignore[arg-type]
 
 
 def log_dose(
@@ -87,11 +150,17 @@ def log_dose(
     *,
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    key: str | None = None,
 ) -> StoredEntry:
-    """Validate and store a dose; implausible amounts need ``confirmed``."""
-    dose = build_dose(data, _snapshot(journal, settings), clock.now())
-    check_plausible(dose, confirmed)
-    return journal.entries.add(dose)
+    """Validate and store a dose; a likely slip (typo, repeat, unusual day) needs ``confirmed``."""
+    snapshot = _snapshot(journal, settings)
+
+    def prepare() -> Dose:
+        dose = build_dose(data, snapshot, clock.now())
+        confirm_dose(journal, dose, confirmed)
+        return dose
+
+    return keyed_write(journal, key, "dose", (data, confirmed), prepare, _add)
 
 
 @dataclass(frozen=True)
@@ -112,11 +181,15 @@ class SleepInput:
     note: str | None = None
 
 
-def build_sleep(data: SleepInput, settings: JournalSettings, today: date) -> SleepDiaryEntry:
+def build_sleep(
+    data: SleepInput, settings: JournalSettings, today: date, now: datetime | None = None
+) -> SleepDiaryEntry:
     """The diary night ``data`` describes; without a night given, the night before ``today``."""
     zone = settings.zone
     night = parse_day(data.night, "night") if data.night else today - timedelta(days=1)
-    return SleepDiaryEntry(
+    allowed = entry_range(settings, now or datetime.combine(today, datetime.min.time(), zone))
+    allowed.check_day(night, "night")
+    entry = SleepDiaryEntry(
         night=night,
         bed_at=night_time(data.bed_at, night, zone, "bed_at"),
         tried_at=night_time(data.tried_at, night, zone, "tried_at"),
@@ -131,6 +204,8 @@ def build_sleep(data: SleepInput, settings: JournalSettings, today: date) -> Sle
         note=data.note,
         zone=settings.zone_name,
     )
+    allowed.check_entry(entry)
+    return entry
 
 
 def log_sleep(
@@ -139,19 +214,25 @@ def log_sleep(
     *,
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    key: str | None = None,
 ) -> StoredEntry:
     """Store a diary night; a night that already has a diary entry must be edited instead."""
     snapshot = _snapshot(journal, settings)
-    entry = build_sleep(data, snapshot, clock.today(snapshot.zone))
-    with journal.session() as session:
+
+    def prepare() -> SleepDiaryEntry:
+        return build_sleep(data, snapshot, clock.today(snapshot.zone), clock.now())
+
+    def write(session: StoreSession, entry: SleepDiaryEntry) -> StoredEntry:
         existing = live_diary_for_night(session, entry.night)
         if existing is not None:
             raise InvalidEntry(
                 f"the night of {entry.night} already has a diary entry ({existing.short_id}); "
-                f"change it with: kj edit {existing.short_id}",
+                "change that entry instead",
                 "night",
             )
         return add_entry(session, entry)
+
+    return keyed_write(journal, key, "sleep", data, prepare, write)
 
 
 def log_mood(
@@ -164,17 +245,28 @@ def log_mood(
     *,
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    day: str | None = None,
+    future_ok: bool = False,
+    key: str | None = None,
 ) -> StoredEntry:
+    """Store a mood check-in (``at`` and ``day`` read as for a dose)."""
     snapshot = _snapshot(journal, settings)
-    entry = MoodCheckin(
-        at=parse_when(at, snapshot.zone, clock.now()),
-        mood=mood,
-        anxiety=anxiety,
-        energy=energy,
-        note=note,
-        zone=snapshot.zone_name,
-    )
-    return journal.entries.add(entry)
+
+    def prepare() -> MoodCheckin:
+        now = clock.now()
+        entry = MoodCheckin(
+            at=_when(at, day, future_ok, snapshot, now),
+            mood=mood,
+            anxiety=anxiety,
+            energy=energy,
+            note=note,
+            zone=snapshot.zone_name,
+        )
+        check_dates(entry, snapshot, now)
+        return entry
+
+    request = (mood, anxiety, energy, at, note, day, future_ok)
+    return keyed_write(journal, key, "mood", request, prepare, _add)
 
 
 def log_side_effect(
@@ -186,17 +278,52 @@ def log_side_effect(
     *,
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    day: str | None = None,
+    future_ok: bool = False,
+    key: str | None = None,
 ) -> StoredEntry:
+    """Store a side effect (``at`` and ``day`` read as for a dose)."""
     snapshot = _snapshot(journal, settings)
-    key = symptom.strip().casefold().replace(" ", "_").replace("-", "_")
-    entry = SideEffect(
-        at=parse_when(at, snapshot.zone, clock.now()),
-        symptom=Symptom(key) if key in {s.value for s in Symptom} else key,  # type: ignore[arg-type]
-        severity=severity,
-        note=note,
-        zone=snapshot.zone_name,
+    name = symptom.strip().casefold().replace(" ", "_").replace("-", "_")
+
+    def prepare() -> SideEffect:
+        now = clock.now()
+        entry = SideEffect(
+            at=_when(at, day, future_ok, snapshot, now),
+            symptom=Symptom(name) if name in {s.value for s in Symptom} else name,  # type: ignore[arg-type]
+            severity=severity,
+            note=note,
+            zone=snapshot.zone_name,
+        )
+        check_dates(entry, snapshot, now)
+        return entry
+
+    request = (symptom, severity, at, note, day, future_ok)
+    return keyed_write(journal, key, "side-effect", request, prepare, _add)
+
+
+def delete_entry(journal: Journal, entry_id: str, key: str | None = None) -> StoredEntry:
+    """Delete an entry softly (restorable); a repeated request returns the first result."""
+    return keyed_write(
+        journal,
+        key,
+        "delete",
+        entry_id,
+        lambda: entry_id,
+        lambda session, target: set_deleted(session, target, True),
     )
-    return journal.entries.add(entry)
+
+
+def restore_entry(journal: Journal, entry_id: str, key: str | None = None) -> StoredEntry:
+    """Restore a deleted entry; a repeated request returns the first result."""
+    return keyed_write(
+        journal,
+        key,
+        "restore",
+        entry_id,
+        lambda: entry_id,
+        lambda session, target: set_deleted(session, target, False),
+    )
 
 
 def list_entries(
@@ -210,155 +337,24 @@ def list_entries(
 ) -> list[StoredEntry]:
     """Entries of the given kinds, oldest first; dates are read in the journal's zone."""
     zone = _snapshot(journal, settings).zone
-    start = parse_day(since, "since") if since else None
-    end = parse_day(until, "until") if until else None
+    start = _list_day(since, "since")
+    end = _list_day(until, "until")
     result: list[StoredEntry] = []
     for kind in kinds or list(Kind):
         result.extend(journal.entries.list(kind, start, end, include_deleted, tz=zone))
-    return sorted(result, key=_sort_time)
+    return sorted(result, key=entry_time)
 
 
-def _sort_time(stored: StoredEntry) -> datetime:
-    entry = stored.entry
-    if isinstance(entry, Dose):
-        return entry.taken_at
-    if isinstance(entry, SleepDiaryEntry):
-        return entry.bed_at
-    return entry.at
-
-
-def coerce_changes(
-    stored: StoredEntry, raw: Mapping[str, str], zone: tzinfo, now: datetime
-) -> dict[str, Any]:
-    """Turn ``field=value`` text from the CLI or a form into typed changes for :func:`edit`."""
-    entry = stored.entry
-    changes: dict[str, Any] = {}
-    for name, text in raw.items():
-        if not hasattr(entry, name) or name == "kind":
-            raise InvalidEntry(f"{stored.kind.value} has no field {name!r}", name)
-        current = getattr(entry, name)
-        changes[name] = _coerce_text(entry, name, text, current, zone, now)
-    return changes
-
-
-def _coerce_text(
-    entry: Entry, name: str, text: str, current: Any, zone: tzinfo, now: datetime
-) -> Any:
-    if text == "" and name in {
-        "note",
-        "strain",
-        "product",
-        "form",
-        "anxiety",
-        "energy",
-        "nap_count",
-        "nap_min",
-        "grams_per_capsule",
-    }:
+def _list_day(text: str | None, field: str) -> date | None:
+    """A list's bound: any date a person may type (years 1 to 9998 are all fine to ask for)."""
+    if not text:
         return None
-    if isinstance(current, datetime) or name in {
-        "taken_at",
-        "at",
-        "bed_at",
-        "tried_at",
-        "final_wake_at",
-        "out_of_bed_at",
-    }:
-        if isinstance(entry, SleepDiaryEntry):
-            return night_time(text, entry.night, zone, name).isoformat()
-        return parse_when(text, zone, now).isoformat()
-    if name == "night":
-        return parse_day(text, "night").isoformat()
-    if name in {"amount", "grams_per_capsule"}:
-        return _number(text, name, float)
-    if name in {
-        "sol_min",
-        "waso_min",
-        "awakenings",
-        "quality",
-        "mood",
-        "anxiety",
-        "energy",
-        "severity",
-        "nap_count",
-        "nap_min",
-    }:
-        return _number(text, name, int)
-    return text
-
-
-def _number(text: str, name: str, kind: type) -> Any:
-    try:
-        return kind(text.replace(",", ".") if kind is float else text)
-    except ValueError:
-        raise InvalidEntry(f"expected a number, got {text!r}", name) from None
-
-
-def edit(
-    journal: Journal,
-    entry_id: str,
-    raw: Mapping[str, str],
-    confirmed: bool = False,
-    *,
-    settings: JournalSettings | None = None,
-    clock: Clock = SYSTEM_CLOCK,
-) -> StoredEntry:
-    """Change fields of an entry; the previous version stays in its history."""
-    stored = journal.entries.get(entry_id)
-    changes = coerce_changes(stored, raw, _snapshot(journal, settings).zone, clock.now())
-    candidate = entry_from_dict({**entry_to_dict(stored.entry), **changes})
-    check_plausible(candidate, confirmed)
-    return journal.entries.edit(stored.id, changes)
-
-
-def entry_view(stored: StoredEntry) -> dict[str, Any]:
-    """A listed entry as JSON-ready values: identity, state and the entry's own fields."""
-    view: dict[str, Any] = {
-        "id": stored.id,
-        "kind": stored.kind.value,
-        "version": stored.version,
-        "created_at": stored.created_at.isoformat(),
-        "updated_at": stored.updated_at.isoformat(),
-        "deleted_at": stored.deleted_at.isoformat() if stored.deleted_at else None,
-        "source": stored.source,
-    }
-    view.update({k: v for k, v in entry_to_dict(stored.entry).items() if k != "kind"})
-    if isinstance(stored.entry, Dose):
-        view["strain_key"] = stored.entry.strain_key
-        view["grams"] = stored.entry.grams
-    if isinstance(stored.entry, SleepDiaryEntry):
-        # Derived Consensus Sleep Diary metrics beside the diary items (docs/instruments.md).
-        view["metrics"] = diary_metrics(stored.entry)
-    return view
-
-
-def summary_text(stored: StoredEntry) -> str:
-    """One short human line describing an entry (used in tables and confirmations)."""
-    entry = stored.entry
-    if isinstance(entry, Dose):
-        parts = [f"{entry.amount:g} {entry.unit.value}", entry.substance]
-        parts += [
-            p for p in (entry.strain, entry.form.value if entry.form else None, entry.product) if p
-        ]
-        return " · ".join(parts)
-    if isinstance(entry, SleepDiaryEntry):
-        return (
-            f"night {entry.night}: in bed {entry.bed_at:%H:%M}, up {entry.out_of_bed_at:%H:%M},"
-            f" SOL {entry.sol_min} min, WASO {entry.waso_min} min, quality {entry.quality}/5"
+    day = parse_day(text, field)
+    if day.year < 2 or day.year > 9998:
+        raise InvalidEntry(
+            f"expected a date between 0002-01-01 and 9998-12-31, got {text!r}", field
         )
-    if isinstance(entry, MoodCheckin):
-        extra = "".join(
-            f", {name} {value}/10"
-            for name, value in (("anxiety", entry.anxiety), ("energy", entry.energy))
-            if value is not None
-        )
-        return f"mood {entry.mood}/10{extra}"
-    return f"{entry.symptom.value.replace('_', ' ')}, severity {entry.severity}/3"
-
-
-def entry_time(stored: StoredEntry) -> datetime:
-    """The instant an entry is listed at."""
-    return _sort_time(stored)
+    return day
 
 
 PREFILL_STEPS = (2, 14, 60)

@@ -39,6 +39,7 @@ class AdministrationRecord(BaseModel):
     created_at: datetime
     deleted_at: datetime | None = None
     note: str | None = None
+    crisis_shown: dict[str, Any] | None = None
 
 
 def export_administrations(journal: Journal) -> list[dict[str, Any]]:
@@ -58,6 +59,7 @@ def _record(stored: StoredAdministration) -> dict[str, Any]:
         "created_at": stored.created_at.isoformat(),
         "deleted_at": stored.deleted_at.isoformat() if stored.deleted_at else None,
         "note": stored.note,
+        "crisis_shown": stored.crisis_shown,
     }
 
 
@@ -120,6 +122,7 @@ def _stored(record: AdministrationRecord, origin: str) -> StoredAdministration:
         created_at=record.created_at,
         deleted_at=record.deleted_at,
         note=record.note,
+        crisis_shown=record.crisis_shown,
     )
 
 

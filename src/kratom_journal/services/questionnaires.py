@@ -29,7 +29,8 @@ from kratom_journal.instruments import (
 from kratom_journal.instruments.loader import SHIPPED_IDS
 from kratom_journal.safety.crisis import CrisisNotice, crisis_resources
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
-from kratom_journal.services.settings import JournalSettings
+from kratom_journal.services.entry_checks import entry_range
+from kratom_journal.services.settings import JournalSettings, read_settings
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.questionnaires import (
     StoredAdministration,
@@ -55,6 +56,8 @@ class Administration:
     change: ChangeResult | None
     zone: str | None = None
     """The zone the administration was recorded in (its journal day is read in it)."""
+    crisis_shown: dict[str, Any] | None = None
+    """The crisis resources shown with a crisis answer, as shown then (``CrisisNotice.to_dict``)."""
 
     @property
     def short_id(self) -> str:
@@ -74,8 +77,13 @@ def record_administration(
     zone: str | None = None,
     *,
     clock: Clock = SYSTEM_CLOCK,
+    settings: JournalSettings | None = None,
 ) -> Administration:
-    """Validate, score and store one administration in a single transaction (``at``: now)."""
+    """Validate, score and store one administration in a single transaction (``at``: now).
+
+    With a crisis answer, the crisis resources the person is shown (for the country
+    set now) are stored with it, so the clinician report can say what was shown.
+    """
     if instrument.id in SHIPPED_IDS and instrument != shipped_instrument(instrument.id):
         raise InvalidInput(
             f"instrument id {instrument.id!r} belongs to the shipped {instrument.short_name}; "
@@ -86,6 +94,9 @@ def record_administration(
     moment = at or clock.now()
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput("the administration time needs a time zone")
+    snapshot = settings if settings is not None else read_settings(journal)
+    entry_range(snapshot, clock.now()).check_instant(moment, "at")
+    shown = crisis_notice_for(journal, snapshot).to_dict() if result.crisis else None
     stored = StoredAdministration(
         id=uuid.uuid4().hex,
         instrument_id=instrument.id,
@@ -98,6 +109,7 @@ def record_administration(
         crisis=result.crisis,
         definition=None if instrument.id in SHIPPED_IDS else instrument.model_dump(mode="json"),
         created_at=clock.now(),
+        crisis_shown=shown,
     )
     with journal.session() as session:
         add_administration(session, stored)
@@ -128,20 +140,35 @@ def find_administration(journal: Journal, administration_id: str) -> Administrat
     raise NotFound(f"no questionnaire result with id {administration_id!r}")
 
 
+MIN_DAYS_BETWEEN: dict[str, int] = {"phq9": 14, "gad7": 14}
+"""Change on these is only described between answers at least this many days apart.
+
+Both ask about the last two weeks (Kroenke, Spitzer & Williams 2001, J Gen Intern Med
+16:606; Spitzer et al. 2006, Arch Intern Med 166:1092): two answers a few days apart
+cover mostly the same days, so their difference is not a change over time.
+"""
+
+
 def _with_change(rows: list[StoredAdministration]) -> list[Administration]:
-    """Administrations of one instrument with change against the previous scored one."""
+    """Administrations of one instrument with change against an earlier scored one.
+
+    The earlier one is the latest scored administration before, at least
+    :data:`MIN_DAYS_BETWEEN` days earlier for the PHQ-9 and GAD-7.
+    """
     results: list[Administration] = []
     baseline: int | None = None
-    previous: int | None = None
+    scored: list[tuple[date, int]] = []
     for row in rows:
         administration = _administration(row, None)
         total = administration.result.total
+        gap = MIN_DAYS_BETWEEN.get(administration.instrument.id, 0)
+        earlier = [t for d, t in scored if (administration.day - d).days >= gap]
         change = None
-        if total is not None and previous is not None:
-            change = compare(administration.instrument, total, previous, baseline)
+        if total is not None and earlier:
+            change = compare(administration.instrument, total, earlier[-1], baseline)
         if total is not None:
             baseline = total if baseline is None else baseline
-            previous = total
+            scored.append((administration.day, total))
         results.append(dataclasses.replace(administration, change=change))
     return results
 
@@ -160,6 +187,7 @@ def _administration(row: StoredAdministration, change: ChangeResult | None) -> A
         score(instrument, answers),
         change,
         row.zone,
+        row.crisis_shown,
     )
 
 

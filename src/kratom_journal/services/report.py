@@ -20,7 +20,7 @@ from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SideEffect, S
 from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.safety.signals import SafetyReport
-from kratom_journal.services.clock import SYSTEM_CLOCK, journal_zone, journal_zone_name
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, journal_zone, journal_zone_name
 from kratom_journal.services.experiments import experiment_result
 from kratom_journal.services.insights import insight_rows
 from kratom_journal.services.questionnaires import (
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 DEFAULT_DAYS = 28
-"""Default report period: the last four weeks, ending on the latest journal day."""
+"""Default report period: the last four weeks, ending today."""
 MAX_TABLE_WEEKS = 8
 """At most this many weeks of nights are read in full (the sleep-diary table shows them)."""
 
@@ -93,6 +93,8 @@ class ReportData:
     side_effects: list[SideEffect]
     moods: list[int]
     administrations: list[Administration]
+    crisis_answers: list[Administration]
+    """Administrations with a crisis answer from the period's start up to the report's day."""
     crisis_notice: CrisisNotice | None
     wearable_nights: dict[str, int]
     device_tst: dict[date, float]
@@ -112,25 +114,37 @@ class ReportData:
 
 
 def default_period(journal: Journal, days: int = DEFAULT_DAYS) -> Period:
-    """The ``days`` days ending on the latest day with a journal entry (today if none)."""
+    """The ``days`` days ending on the latest day with a journal entry (today if none).
+
+    For looking back at a journal's own data (its tests and benchmarks); the report's
+    default period ends today (:func:`resolve_period`).
+    """
     zone = journal_zone(journal)
     latest = _latest_day(journal)
     end = latest or SYSTEM_CLOCK.journal_today(zone)
     return Period(end - timedelta(days=days - 1), end)
 
 
-def resolve_period(journal: Journal, start: date | None, end: date | None) -> Period:
-    """Fill in a missing end (latest journal day) or start (four weeks before the end)."""
+def resolve_period(
+    journal: Journal,
+    start: date | None,
+    end: date | None,
+    *,
+    today: date | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> Period:
+    """Fill in a missing end (today) or start (four weeks before the end).
+
+    Today is the journal day of the clock (or ``today``): a report made now covers
+    what was logged up to now, never stopping at the last diary night.
+    """
     if end is None:
-        end = (
-            default_period(journal).end
-            if start is None
-            else max(start, default_period(journal).end)
-        )
+        now = today or clock.journal_today(journal_zone(journal))
+        end = now if start is None else max(start, now)
     if start is None:
         start = end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise InvalidInput(f"--from {start} is after --to {end}")
+        raise InvalidInput(f"the first day ({start}) is after the last day ({end})")
     return Period(start, end)
 
 
@@ -184,12 +198,19 @@ def gather(
         max(period.start, period.end - timedelta(days=7 * MAX_TABLE_WEEKS - 1)), period.end
     )
     nights = _nights(journal, detail)
-    administrations = [a for a in list_administrations(journal) if a.day in period]
-    crisis = any(a.result.safety_flags for a in administrations)
+    moment = now or SYSTEM_CLOCK.now()
+    zone = journal_zone(journal)
+    everything = list_administrations(journal)
+    administrations = [a for a in everything if a.day in period]
+    # A crisis answer after the period, up to the day the report is made, is on it too.
+    report_day = max(period.end, journal_day(moment, zone))
+    crisis_answers = [
+        a for a in everything if a.result.safety_flags and period.start <= a.day <= report_day
+    ]
     insights, experiment = _analyses(journal) if with_analysis else (None, None)
     return ReportData(
         period=period,
-        generated_at=(now or SYSTEM_CLOCK.now()).astimezone(journal_zone(journal)),
+        generated_at=moment.astimezone(zone),
         zone=journal_zone_name(journal),
         person=person_details(journal),
         nights=nights,
@@ -198,7 +219,8 @@ def gather(
         side_effects=_side_effects(journal, period),
         moods=_moods(journal, period),
         administrations=administrations,
-        crisis_notice=crisis_notice_for(journal) if crisis else None,
+        crisis_answers=crisis_answers,
+        crisis_notice=crisis_notice_for(journal) if crisis_answers else None,
         wearable_nights=_wearable_nights(journal, period),
         device_tst=_device_tst(journal, nights),
         safety=safety_report(journal, period.end),

@@ -277,7 +277,26 @@ def interaction_note(substance: str) -> InteractionNote | None:
     name = substance_to_check(substance)
     if name is None:
         return None
-    return InteractionNote(name, check(name).headline())
+    return InteractionNote(name, interaction_summary(check(name)))
+
+
+def interaction_summary(result: InteractionCheck) -> str:
+    """One line a person reads: ``xanax (alprazolam): dangerous with kratom — benzodiazepines``.
+
+    The classes are named in words, as the interaction list names them.
+    """
+    if not result.listed:
+        return result.headline()
+    severity = result.severity.value if result.severity else "unknown"
+    names = [c.name[:1].lower() + c.name[1:] for c in result.classes]
+    shown = "; ".join(names[:2]) + (f"; and {len(names) - 2} more" if len(names) > 2 else "")
+    generics = ", ".join(result.generics)
+    label = (
+        result.query
+        if result.query.casefold() == generics.casefold()
+        else (f"{result.query} ({generics})")
+    )
+    return f"{label}: {severity} with kratom — {shown}"
 
 
 # --- the safety page -----------------------------------------------------------------
@@ -365,4 +384,26 @@ def doses_trend(report: dict[str, Any]) -> dict[str, Any] | None:
         if signal.get("id") == "doses_trend":
             found: dict[str, Any] | None = signal["values"].get("trend")
             return found
+    return None
+
+
+# --- where the person is: the one list of countries and regions ----------------------------
+
+
+def find_country(text: str) -> Jurisdiction | None:
+    """The listed country a code or a name names, in any letter case (``de``, ``Germany``)."""
+    wanted = " ".join(text.split()).casefold()
+    for country in jurisdiction_choices():
+        if wanted in {country.code.casefold(), country.name.casefold()}:
+            return country
+    return None
+
+
+def find_region(text: str) -> Jurisdiction | None:
+    """The listed region a code or a name names, in any letter case (``us-al``, ``Alabama``)."""
+    wanted = " ".join(text.split()).casefold()
+    for country in jurisdiction_choices():
+        for region in country.subdivisions:
+            if wanted in {region.code.casefold(), region.name.casefold()}:
+                return region
     return None

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from kratom_journal.domain.errors import InvalidEntry
-from kratom_journal.domain.timeparse import parse_day, parse_zone
+from kratom_journal.domain.errors import InvalidEntry, InvalidInput
+from kratom_journal.domain.timeparse import parse_clock, parse_day, parse_zone
 from kratom_journal.services.clock import TIMEZONE_KEY, system_zone_name
 from kratom_journal.store.journal import Journal
 
@@ -18,21 +18,64 @@ def _timezone(value: str) -> str:
 
 
 def _country(value: str) -> str:
+    """A country from the list, by name or code; another ISO 3166-1 code is taken as it is."""
+    from kratom_journal.services.safety import find_country
+
+    listed = find_country(value)
+    if listed is not None:
+        return listed.code
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
         raise InvalidEntry(
-            f"expected an ISO 3166-1 alpha-2 code like US or DE, got {value!r}", "country"
+            f"unknown country {value.strip()!r}; give a listed country's name or its "
+            "two-letter code (US, GB, DE, ...)",
+            "country",
         )
-    return code
+    return _iso_code(code, "country")
 
 
 def _region(value: str) -> str:
+    """A state or province from the list, by name or code, or an ISO 3166-2 code."""
+    from kratom_journal.services.safety import find_region
+
+    listed = find_region(value)
+    if listed is not None:
+        return listed.code
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}(-[A-Z0-9]{1,3})?", code):
         raise InvalidEntry(
-            f"expected an ISO 3166-2 code like US-AL (or a country code), got {value!r}", "region"
+            f"unknown region {value.strip()!r}; give a listed state or province (Alabama, "
+            "US-AL) or a country code",
+            "region",
         )
-    return code
+    return _iso_code(code, "region")
+
+
+def _iso_code(code: str, key: str) -> str:
+    """``code`` if it is real ISO 3166 (``US-ZZ`` is not), else a field-named error."""
+    from kratom_journal.services.safety import check_jurisdiction
+
+    try:
+        return check_jurisdiction(code)
+    except InvalidInput as error:
+        raise InvalidEntry(str(error), key) from None
+
+
+def _clock(key: str) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        clock = parse_clock(value.strip(), key)
+        if clock is None:
+            raise InvalidEntry(f"expected a clock time like 23:00, got {value!r}", key)
+        return f"{clock:%H:%M}"
+
+    return read
+
+
+def _done(value: str) -> str:
+    choice = value.strip().lower()
+    if choice not in {"done", "skipped"}:
+        raise InvalidEntry(f"expected done or skipped, got {value!r}", "first-run")
+    return choice
 
 
 def _units(value: str) -> str:
@@ -70,9 +113,12 @@ def _gender(value: str) -> str:
 
 
 SETTINGS: dict[str, tuple[Callable[[str], str], str]] = {
-    "timezone": (_timezone, "IANA time zone of the journal (default: the system's)"),
-    "country": (_country, "ISO 3166-1 alpha-2 country, for crisis lines and helplines"),
-    "region": (_region, "ISO 3166-2 region such as US-AL, for legal status"),
+    "timezone": (
+        _timezone,
+        "time zone of new entries, e.g. Europe/Berlin (default: the system's)",
+    ),
+    "country": (_country, "your country, for crisis lines and helplines (name or code)"),
+    "region": (_region, "your state or province, for legal status (e.g. Alabama or US-AL)"),
     "units": (_units, "metric or us"),
     "sleep-source-priority": (
         _source_priority,
@@ -81,6 +127,15 @@ SETTINGS: dict[str, tuple[Callable[[str], str], str]] = {
     "patient-name": (_patient_name, "your name, only if you want it on reports and FHIR exports"),
     "patient-birth-date": (_birth_date, "birth date YYYY-MM-DD, only if you want it exported"),
     "patient-gender": (_gender, "male, female, other or unknown, only if you want it exported"),
+    "usual-bedtime": (
+        _clock("usual-bedtime"),
+        "when you usually go to bed, HH:MM (fills in the sleep diary)",
+    ),
+    "usual-rise-time": (
+        _clock("usual-rise-time"),
+        "when you usually get up, HH:MM (fills in the sleep diary)",
+    ),
+    "first-run": (_done, "done or skipped: the first-run questions are no longer offered"),
 }
 """Known settings: validator and a one-line description."""
 
@@ -108,7 +163,7 @@ def unset_setting(journal: Journal, key: str) -> None:
 
 
 def replace_settings(journal: Journal, values: Mapping[str, str]) -> dict[str, str]:
-    """Set every known setting from ``values``; an empty or missing one goes back to its default.
+    """Set every known setting in ``values``; an empty one goes back to its default.
 
     Every value is checked first: with any problem nothing is stored, and the
     problems are returned by setting name (empty when all was stored).
@@ -125,7 +180,9 @@ def replace_settings(journal: Journal, values: Mapping[str, str]) -> dict[str, s
         return problems
     stored = journal.settings.all()
     for key in SETTINGS:
-        text = values.get(key, "").strip()
+        if key not in values:
+            continue  # a setting the form does not show is left as it is
+        text = values[key].strip()
         if text:
             set_setting(journal, key, text)
         elif key in stored:
@@ -163,6 +220,27 @@ class JournalSettings:
     def zone_name(self) -> str:
         """The IANA name of :attr:`zone`, as entries record it."""
         return str(self.zone.key)
+
+    @property
+    def usual_bedtime(self) -> str | None:
+        """When the person usually goes to bed (``HH:MM``), if they said."""
+        return self.stored.get("usual-bedtime") or None
+
+    @property
+    def usual_rise_time(self) -> str | None:
+        """When the person usually gets up (``HH:MM``), if they said."""
+        return self.stored.get("usual-rise-time") or None
+
+    @property
+    def first_run_open(self) -> bool:
+        """True while the first-run questions are still offered.
+
+        They are offered until finished or skipped, or until both the zone and the
+        country are set some other way.
+        """
+        if self.stored.get("first-run") in {"done", "skipped"}:
+            return False
+        return not (self.stored.get(TIMEZONE_KEY) and self.stored.get("country"))
 
     @property
     def place(self) -> str | None:

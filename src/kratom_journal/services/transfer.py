@@ -22,7 +22,7 @@ from kratom_journal import __version__
 from kratom_journal.domain.entries import Entry, Kind, SleepDiaryEntry, kind_of
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
-from kratom_journal.services.clock import journal_zone
+from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, journal_zone
 from kratom_journal.services.csv_format import (
     FILE_NAMES,
     FORMATS,
@@ -30,7 +30,9 @@ from kratom_journal.services.csv_format import (
     detect_format,
     row_of_entry,
 )
+from kratom_journal.services.entry_checks import check_dates, check_plausible, entry_range
 from kratom_journal.services.import_summary import ImportFailed, ImportSummary
+from kratom_journal.services.settings import read_settings
 from kratom_journal.store.journal import (
     Journal,
     Revision,
@@ -148,15 +150,18 @@ def _write_atomically(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def import_json(journal: Journal, path: Path) -> ImportSummary:
+def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) -> ImportSummary:
     """Restore entries from a JSON export; entries whose id exists already are left alone."""
     document = _read_json(path)
     problems: list[str] = []
     parsed: list[tuple[StoredEntry, list[Revision]]] = []
+    allowed = entry_range(read_settings(journal), clock.now())
     for index, item in enumerate(document["entries"]):
         try:
-            parsed.append(_stored_from_json(item))
-        except (InvalidEntry, KeyError, TypeError, ValueError) as exc:
+            stored, history = _stored_from_json(item)
+            allowed.check_entry(stored.entry)
+            parsed.append((stored, history))
+        except (InvalidEntry, KeyError, TypeError, ValueError, OverflowError) as exc:
             problems.append(f"{path}: entry {index + 1}: {_explain(exc)}")
     if problems:
         raise ImportFailed(problems)
@@ -310,11 +315,16 @@ def read_csv(path: Path, journal: Journal) -> Iterator[tuple[int, Entry | str]]:
 
 
 def import_csv(
-    journal: Journal, paths: list[Path], skip_bad: bool = False, confirmed: bool = False
+    journal: Journal,
+    paths: list[Path],
+    skip_bad: bool = False,
+    confirmed: bool = False,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> ImportSummary:
     """Import journal CSV files in one transaction; any bad row aborts unless ``skip_bad``."""
-    from kratom_journal.services.entries import check_plausible
-
+    settings = read_settings(journal)
+    now = clock.now()
     summary = ImportSummary("csv", ", ".join(path.name for path in paths))
     good: list[Entry] = []
     problems: list[str] = []
@@ -328,6 +338,11 @@ def import_csv(
                     nights[item.night] = f"{path.name}:{line}"
             if isinstance(item, str):
                 problems.append(f"{path}:{line}: {item}")
+                continue
+            try:
+                check_dates(item, settings, now)
+            except InvalidEntry as exc:
+                problems.append(f"{path}:{line}: {exc}")
                 continue
             try:
                 check_plausible(item, confirmed)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from kratom_journal.domain.date_range import DateRange
 from kratom_journal.domain.entries import ENTRY_TYPES, Dose, Entry, Kind, kind_of
 from kratom_journal.domain.errors import InvalidEntry, InvalidInput, NotFound
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
@@ -144,6 +145,7 @@ def add_entry(
     """Insert a new entry and its first revision."""
     kind = kind_of(entry)
     moment = now or utc_now()
+    in_range(entry, moment)
     row = ENTRY_TABLES[kind.value]()
     row.id = entry_id or new_id()
     row.version = 1
@@ -154,6 +156,16 @@ def add_entry(
     session.add(row)
     _record_revision(session, kind, row, "create", moment)
     return stored_of_row(kind, row)
+
+
+def in_range(entry: Entry, moment: datetime) -> None:
+    """Refuse an entry dated before 1970 or more than a day after ``moment`` (the write time).
+
+    The services check the same range first, with the person's birth date and their
+    clock; this check keeps whatever path writes an entry from storing a date that
+    summaries over all days could not handle.
+    """
+    DateRange.around(moment).check_entry(entry)
 
 
 def _record_revision(session: Session, kind: Kind, row: Any, action: str, moment: datetime) -> None:
@@ -198,6 +210,7 @@ def edit_entry(
     if entry_to_dict(updated) == current:
         return stored_of_row(kind, row)
     moment = now or utc_now()
+    in_range(updated, moment)
     fill_row(row, updated)
     row.version += 1
     row.updated_at_utc = moment
@@ -266,6 +279,7 @@ def revisions_of(session: Session, entry_id: str) -> list[Revision]:
 
 def restore_entry(session: Session, stored: StoredEntry, history: Sequence[Revision]) -> None:
     """Insert an entry exactly as exported: same id, version, times and history."""
+    in_range(stored.entry, utc_now())
     row = ENTRY_TABLES[stored.kind.value]()
     row.id = stored.id
     row.version = stored.version
@@ -305,6 +319,7 @@ def bulk_add(
     by_kind: dict[Kind, list[dict[str, Any]]] = {}
     revisions: list[dict[str, Any]] = []
     for entry_id, entry in items:
+        in_range(entry, moment)
         kind = kind_of(entry)
         row = entry_values(entry)
         row.update(

@@ -35,6 +35,8 @@ class AdministrationRow(Base):
     created_at_utc: Mapped[datetime] = mapped_column(UtcDateTime)
     deleted_at_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    crisis_shown: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """The crisis resources shown with a crisis answer, as shown (``None``: none shown)."""
     __table_args__ = (
         Index(
             "ix_questionnaire_administrations_instrument", "instrument_id", "administered_at_utc"

@@ -35,6 +35,8 @@ class StoredAdministration:
     created_at: datetime
     deleted_at: datetime | None = None
     note: str | None = None
+    crisis_shown: dict[str, Any] | None = None
+    """The crisis resources shown with a crisis answer, as shown then (``None``: none recorded)."""
 
 
 def _stored(row: AdministrationRow) -> StoredAdministration:
@@ -52,6 +54,7 @@ def _stored(row: AdministrationRow) -> StoredAdministration:
         created_at=row.created_at_utc,
         deleted_at=row.deleted_at_utc,
         note=row.note,
+        crisis_shown=row.crisis_shown,
     )
 
 
@@ -71,6 +74,7 @@ def _row(stored: StoredAdministration) -> AdministrationRow:
         created_at_utc=stored.created_at,
         deleted_at_utc=stored.deleted_at,
         note=stored.note,
+        crisis_shown=stored.crisis_shown,
     )
 
 

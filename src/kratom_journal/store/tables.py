@@ -121,6 +121,7 @@ ENTRY_TABLES: dict[str, type[Any]] = {
 from kratom_journal.store import (  # noqa: E402
     cache_tables,
     experiment_tables,
+    idempotency_tables,
     instrument_tables,
     safety_tables,
     versioning,
@@ -133,6 +134,7 @@ TABLE_MODULES = (
     wearable_tables,
     experiment_tables,
     cache_tables,
+    idempotency_tables,
     versioning,
 )
 metadata: MetaData = Base.metadata

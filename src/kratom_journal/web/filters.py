@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
+
+from kratom_journal.domain.words import day_text
 
 
 def clock(value: datetime | None) -> str:
@@ -11,7 +14,36 @@ def clock(value: datetime | None) -> str:
 
 
 def day(value: date | datetime | None) -> str:
-    return f"{value:%a %d %b %Y}" if value else ""
+    return day_text(value) if value else ""
+
+
+_VERBS = {"call": "Call", "emergency": "Call", "text": "Text", "chat": "Chat at", "web": "See"}
+
+
+def contact_links(value: str, kind: str) -> list[dict[str, str | None]]:
+    """Tappable links for a crisis contact: ``tel:`` to call, ``sms:`` to text, ``https:``.
+
+    A value naming two numbers ("112 or 999") gives a link for each.
+
+    >>> [link["href"] for link in contact_links("112 or 999", "emergency")]
+    ['tel:112', 'tel:999']
+    >>> contact_links("9-8-8", "text")[0]["href"]
+    'sms:988'
+    >>> contact_links("https://988lifeline.org", "chat")[0]["text"]
+    '988lifeline.org'
+    """
+    verb = _VERBS.get(kind, kind.capitalize())
+    if kind in {"call", "emergency", "text"}:
+        links: list[dict[str, str | None]] = []
+        for part in re.split(r"\s+or\s+|\s*[,/;]\s*", value.strip()):
+            digits = re.sub(r"[^0-9+]", "", part)
+            if digits:
+                scheme = "sms:" if kind == "text" else "tel:"
+                links.append({"href": scheme + digits, "verb": verb, "text": part.strip()})
+        return links or [{"href": None, "verb": verb, "text": value}]
+    if value.startswith("https://"):
+        return [{"href": value, "verb": verb, "text": value.removeprefix("https://").rstrip("/")}]
+    return [{"href": None, "verb": verb, "text": value}]
 
 
 def number(value: Any, digits: int = 1) -> str:
@@ -29,4 +61,10 @@ def label(value: Any) -> str:
     return str(value).replace("_", " ").replace("-", " ")
 
 
-FILTERS = {"clock": clock, "day": day, "number": number, "label": label}
+FILTERS = {
+    "clock": clock,
+    "day": day,
+    "number": number,
+    "label": label,
+    "contact_links": contact_links,
+}

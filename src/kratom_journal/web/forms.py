@@ -6,6 +6,10 @@ and names the form field an error belongs to.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
+from datetime import date, timedelta
 from typing import Protocol
 
 from kratom_journal.domain.errors import InvalidEntry, JournalError
@@ -14,8 +18,52 @@ from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.settings import JournalSettings
 from kratom_journal.store.journal import Journal, StoredEntry
 
-FIELD_OF_ERROR = {"taken_at": "at", "unit": "amount", "grams_per_capsule": "grams_per_capsule"}
+FIELD_OF_ERROR = {
+    "taken_at": "at",
+    "unit": "amount",
+    "grams_per_capsule": "grams_per_capsule",
+    "date": "date",
+}
 """Domain field -> form field, where the form names it differently."""
+
+KEY_FIELD = "idempotency_key"
+"""The hidden field each form carries: a key drawn with the page (one submission, one write)."""
+
+
+def new_form_key() -> str:
+    """A fresh key for one drawn form."""
+    return uuid.uuid4().hex
+
+
+def form_key(values: dict[str, str], scope: str) -> str | None:
+    """The idempotency key of a submitted form, tied to what it asks for.
+
+    The same form sent twice (a double tap, a resend) has the same key and values,
+    so it writes once. Changed and sent again from the same page (after Back, say),
+    it is a new request and writes again.
+    """
+    key = values.get(KEY_FIELD, "").strip()
+    if not key or len(key) > 64:
+        return None
+    asked = {k: v for k, v in values.items() if k not in {KEY_FIELD, "page_day"}}
+    digest = hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()[:24]
+    return f"form:{scope}:{key}:{digest}"
+
+
+def when_values(values: dict[str, str], today: date) -> tuple[str | None, bool]:
+    """The day a form names and whether a time later than now is meant for today.
+
+    The date field shows today by default; a time later than now on today is asked
+    about (the answer comes back as ``future``: ``today`` or ``yesterday``).
+    """
+    day = _text(values, "date")
+    future = values.get("future", "")
+    if future == "yesterday":
+        return (today - timedelta(days=1)).isoformat(), True
+    if day == today.isoformat():
+        day = None
+    return day, future == "today" or day is not None
+
 
 SUBSTANCE_CHOICES = ("caffeine", "alcohol", "melatonin", "cannabis", "medication", "other")
 
@@ -58,6 +106,10 @@ def confirmed(values: dict[str, str]) -> bool:
     return values.get("confirm") in {"1", "on", "yes", "true"}
 
 
+def _today(settings: JournalSettings | None, clock: Clock) -> date:
+    return clock.today(settings.zone) if settings is not None else clock.now().date()
+
+
 def submit_dose(
     journal: Journal,
     values: dict[str, str],
@@ -65,6 +117,7 @@ def submit_dose(
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
+    day, future_ok = when_values(values, _today(settings, clock))
     data = entry_service.DoseInput(
         amount=_required(values, "amount"),
         strain=_text(values, "strain"),
@@ -73,8 +126,17 @@ def submit_dose(
         at=_text(values, "at"),
         grams_per_capsule=_float(values, "grams_per_capsule"),
         note=_text(values, "note"),
+        day=day,
+        future_ok=future_ok,
     )
-    return entry_service.log_dose(journal, data, confirmed(values), settings=settings, clock=clock)
+    return entry_service.log_dose(
+        journal,
+        data,
+        confirmed(values),
+        settings=settings,
+        clock=clock,
+        key=form_key(values, "dose"),
+    )
 
 
 def substance_name(values: dict[str, str]) -> str:
@@ -95,13 +157,23 @@ def submit_substance(
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
+    day, future_ok = when_values(values, _today(settings, clock))
     data = entry_service.DoseInput(
         amount=_required(values, "amount"),
         substance=substance_name(values),
         at=_text(values, "at"),
         note=_text(values, "note"),
+        day=day,
+        future_ok=future_ok,
     )
-    return entry_service.log_dose(journal, data, confirmed(values), settings=settings, clock=clock)
+    return entry_service.log_dose(
+        journal,
+        data,
+        confirmed(values),
+        settings=settings,
+        clock=clock,
+        key=form_key(values, "substance"),
+    )
 
 
 def submit_sleep(
@@ -111,7 +183,14 @@ def submit_sleep(
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
-    data = entry_service.SleepInput(
+    return entry_service.log_sleep(
+        journal, sleep_input(values), settings=settings, clock=clock, key=form_key(values, "sleep")
+    )
+
+
+def sleep_input(values: dict[str, str]) -> entry_service.SleepInput:
+    """The diary night a form (or an API body, as text) describes."""
+    return entry_service.SleepInput(
         night=_text(values, "night"),
         bed_at=_required(values, "bed_at"),
         tried_at=_required(values, "tried_at"),
@@ -125,7 +204,6 @@ def submit_sleep(
         nap_min=_int(values, "nap_min", False),
         note=_text(values, "note"),
     )
-    return entry_service.log_sleep(journal, data, settings=settings, clock=clock)
 
 
 def submit_mood(
@@ -135,6 +213,7 @@ def submit_mood(
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
+    day, future_ok = when_values(values, _today(settings, clock))
     return entry_service.log_mood(
         journal,
         _int(values, "mood"),  # type: ignore[arg-type]
@@ -144,6 +223,9 @@ def submit_mood(
         _text(values, "note"),
         settings=settings,
         clock=clock,
+        day=day,
+        future_ok=future_ok,
+        key=form_key(values, "mood"),
     )
 
 
@@ -154,6 +236,7 @@ def submit_side_effect(
     settings: JournalSettings | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> StoredEntry:
+    day, future_ok = when_values(values, _today(settings, clock))
     return entry_service.log_side_effect(
         journal,
         _required(values, "symptom"),
@@ -162,6 +245,9 @@ def submit_side_effect(
         _text(values, "note"),
         settings=settings,
         clock=clock,
+        day=day,
+        future_ok=future_ok,
+        key=form_key(values, "side-effect"),
     )
 
 

@@ -7,18 +7,28 @@ from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.days import journal_day, local_time
 from kratom_journal.domain.entries import Dose, SleepDiaryEntry
+from kratom_journal.domain.words import amount_text, plural, substance_text
+from kratom_journal.services.entry_views import zone_note
 from kratom_journal.web.charts import AXIS_START_HOUR, COLORS, Chart, figure_layout
 
 
-def axis_start(night: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(night, time(AXIS_START_HOUR), tzinfo=zone)
+def axis_start(night: date) -> datetime:
+    """18:00 on the evening of ``night``, on a wall clock (no zone)."""
+    return datetime.combine(night, time(AXIS_START_HOUR))
 
 
-def hours_into(instant: datetime, night: date, zone: ZoneInfo) -> float:
-    """Hours from the axis start of ``night`` to ``instant`` (elapsed time, DST-proof)."""
-    return (instant - axis_start(night, zone)).total_seconds() / 3600.0
+def hours_into(instant: datetime, night: date, zone: str | None = None) -> float:
+    """Where ``instant`` sits on the 18:00-to-18:00 axis of ``night``, by its recorded clock.
+
+    Each entry is placed at the local time it was recorded with (the clock of its
+    own ``zone``, else its own offset), never at the journal's current zone: a night
+    logged as 22:30 to 07:00 in New York is drawn from 22:30 to 07:00 after the
+    journal moves to Berlin, the same as the table beside the chart says.
+    """
+    local = local_time(instant, zone).replace(tzinfo=None)
+    return (local - axis_start(night)).total_seconds() / 3600.0
 
 
 def _tick_labels() -> tuple[list[float], list[str]]:
@@ -47,23 +57,25 @@ def sleep_chart(
         entry = diary.get(night)
         if entry is None:
             continue
-        start = hours_into(entry.bed_at, night, zone)
+        own = entry.zone
+        note = zone_note(entry.bed_at, own, zone.key)
+        start = hours_into(entry.bed_at, night, own)
         in_bed["base"].append(round(start, 3))
-        in_bed["x"].append(round(hours_into(entry.out_of_bed_at, night, zone) - start, 3))
+        in_bed["x"].append(round(hours_into(entry.out_of_bed_at, night, own) - start, 3))
         in_bed["y"].append(label)
         in_bed["hovertext"].append(
-            f"in bed {entry.bed_at.astimezone(zone):%H:%M}–"
-            f"{entry.out_of_bed_at.astimezone(zone):%H:%M}"
+            f"in bed {local_time(entry.bed_at, own):%H:%M}–"
+            f"{local_time(entry.out_of_bed_at, own):%H:%M}{note}"
         )
         onset = entry.tried_at + timedelta(minutes=entry.sol_min)
-        begin = hours_into(onset, night, zone)
+        begin = hours_into(onset, night, own)
         asleep["base"].append(round(begin, 3))
-        asleep["x"].append(round(hours_into(entry.final_wake_at, night, zone) - begin, 3))
+        asleep["x"].append(round(hours_into(entry.final_wake_at, night, own) - begin, 3))
         asleep["y"].append(label)
         asleep["hovertext"].append(
-            f"asleep {onset.astimezone(zone):%H:%M}–"
-            f"{entry.final_wake_at.astimezone(zone):%H:%M}, "
-            f"{entry.awakenings} awakenings, {entry.waso_min} min awake"
+            f"asleep {local_time(onset, own):%H:%M}–"
+            f"{local_time(entry.final_wake_at, own):%H:%M}{note}, "
+            f"{plural(entry.awakenings, 'awakening')}, {entry.waso_min} min awake"
         )
     traces: list[dict[str, Any]] = [
         {
@@ -85,7 +97,7 @@ def sleep_chart(
             **asleep,
         },
     ]
-    traces.extend(_wearable_traces(nights, labels, wearable or {}, zone))
+    traces.extend(_wearable_traces(nights, labels, wearable or {}))
     traces.extend(_dose_traces(nights, labels, doses, zone))
     ticks, tick_text = _tick_labels()
     height = max(220, 44 * len(nights) + 110)
@@ -112,7 +124,7 @@ def sleep_chart(
         "sleep-chart",
         "Sleep diary chart",
         {"data": traces, "layout": layout},
-        sleep_summary(nights, diary, doses, zone),
+        sleep_summary(nights, diary, doses),
     )
 
 
@@ -123,15 +135,16 @@ def _dose_traces(
     other: dict[str, list[Any]] = {"x": [], "y": [], "hovertext": []}
     for night, label in zip(nights, labels, strict=True):
         for dose in doses:
-            position = hours_into(dose.taken_at, night, zone)
+            position = hours_into(dose.taken_at, night, dose.zone)
             if not 0 <= position < 24:
                 continue
             target = kratom if dose.substance == "kratom" else other
             target["x"].append(round(position, 3))
             target["y"].append(label)
             target["hovertext"].append(
-                f"{dose.substance} {dose.amount:g} {dose.unit.value} at "
-                f"{dose.taken_at.astimezone(zone):%H:%M}"
+                f"{substance_text(dose.substance)} {amount_text(dose.amount, dose.unit)} at "
+                f"{local_time(dose.taken_at, dose.zone):%H:%M}"
+                f"{zone_note(dose.taken_at, dose.zone, zone.key)}"
             )
     return [
         {
@@ -167,7 +180,6 @@ def _wearable_traces(
     nights: list[date],
     labels: list[str],
     wearable: dict[date, list[tuple[datetime, datetime, str]]],
-    zone: ZoneInfo,
 ) -> list[dict[str, Any]]:
     """The wearable's night under the diary's bar: its stages where recorded, else time in bed."""
     traces: dict[str, dict[str, list[Any]]] = {}
@@ -179,13 +191,12 @@ def _wearable_traces(
                 else "wearable (in bed)"
             )
             trace = traces.setdefault(name, {"x": [], "base": [], "y": [], "hovertext": []})
-            begin = hours_into(start, night, zone)
+            begin = hours_into(start, night)
             trace["base"].append(round(begin, 3))
-            trace["x"].append(round(hours_into(end, night, zone) - begin, 3))
+            trace["x"].append(round(hours_into(end, night) - begin, 3))
             trace["y"].append(label)
             trace["hovertext"].append(
-                f"{name} {start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M}"
-                + ("" if text in STAGE_COLORS else f" ({text})")
+                f"{name} {start:%H:%M}–{end:%H:%M}" + ("" if text in STAGE_COLORS else f" ({text})")
             )
     return [
         {
@@ -212,14 +223,12 @@ def _clock(hours: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def sleep_summary(
-    nights: list[date], diary: dict[date, SleepDiaryEntry], doses: list[Dose], zone: ZoneInfo
-) -> str:
+def sleep_summary(nights: list[date], diary: dict[date, SleepDiaryEntry], doses: list[Dose]) -> str:
     logged = [diary[n] for n in nights if n in diary]
     if not logged:
         return f"No diary nights in the last {len(nights)} nights."
-    beds = [hours_into(e.bed_at, e.night, zone) for e in logged]
-    ups = [hours_into(e.out_of_bed_at, e.night, zone) for e in logged]
+    beds = [hours_into(e.bed_at, e.night, e.zone) for e in logged]
+    ups = [hours_into(e.out_of_bed_at, e.night, e.zone) for e in logged]
     kratom_days = {journal_day(d.taken_at, d.zone) for d in doses if d.substance == "kratom"}
     nights_with_kratom = sum(1 for n in nights if n in kratom_days)
     return (

@@ -14,10 +14,12 @@ from kratom_journal.web.routes import (
     sleep,
     surveys,
     today,
+    welcome,
 )
 
 ROUTERS = [
     today.router,
+    welcome.router,
     entries.router,
     sleep.router,
     mood.router,

@@ -2,18 +2,25 @@
 
 Errors a person (or a client) causes come back as 422 with the field named,
 in FastAPI's own error shape: ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}``.
+
+Every write takes an ``Idempotency-Key`` header (as the IETF draft
+"The Idempotency-Key HTTP Header Field" names it): a request repeating a key gets
+the first request's answer and writes nothing; a key reused for a different
+request is refused with 422.
 """
 
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from kratom_journal.domain.entries import Kind
 from kratom_journal.domain.errors import ImplausibleEntry, InvalidEntry, JournalError, NotFound
+from kratom_journal.domain.timeparse import FutureTime
 from kratom_journal.services import entries as entry_service
 from kratom_journal.services.clock import Clock
+from kratom_journal.services.keyed import keyed_response
 from kratom_journal.services.settings import (
     SETTINGS,
     JournalSettings,
@@ -30,6 +37,22 @@ router = APIRouter(prefix="/api/v1")
 T = TypeVar("T")
 
 Text = Annotated[str, Field(max_length=2000)]
+Day = Annotated[
+    str | None,
+    Field(
+        default=None,
+        max_length=32,
+        description="YYYY-MM-DD: the day of a clock time in at (needed for a time later than now)",
+    ),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="A key of your choosing: the same key again returns the first answer",
+    ),
+]
 OptionalText = Annotated[str | None, Field(default=None, max_length=2000)]
 
 
@@ -47,8 +70,9 @@ class DoseCreate(_Body):
     product: OptionalText = None
     at: Annotated[
         str | None,
-        Field(default=None, max_length=64, description="HH:MM (most recent) or ISO 8601"),
+        Field(default=None, max_length=64, description="HH:MM (today, or on date) or ISO 8601"),
     ] = None
+    date: Day = None
     grams_per_capsule: float | None = None
     note: OptionalText = None
     confirm: bool = Field(default=False, description="accept an unusual amount")
@@ -76,6 +100,7 @@ class MoodCreate(_Body):
     anxiety: int | None = None
     energy: int | None = None
     at: Annotated[str | None, Field(default=None, max_length=64)] = None
+    date: Day = None
     note: OptionalText = None
 
 
@@ -83,6 +108,7 @@ class SideEffectCreate(_Body):
     symptom: Annotated[str, Field(max_length=64)]
     severity: int
     at: Annotated[str | None, Field(default=None, max_length=64)] = None
+    date: Day = None
     note: OptionalText = None
 
 
@@ -107,6 +133,12 @@ def guarded(action: Callable[[], T]) -> T:
     """Run a service call; turn the errors a client can cause into 404/422."""
     try:
         return action()
+    except FutureTime as exc:
+        raise invalid(
+            exc.field,
+            f'{exc.message}; send "date" to say which day (today or another)',
+            "future_time",
+        ) from None
     except ImplausibleEntry as exc:
         raise invalid(
             exc.field, f'{exc.message}; send "confirm": true to accept it', "needs_confirmation"
@@ -136,8 +168,17 @@ def _stored(journal: Journal, kind: Kind, entry_id: str) -> StoredEntry:
     return stored
 
 
-Creator = Callable[[Journal, JournalSettings, Clock, Any], StoredEntry]
-"""Stores the entry a request body describes."""
+Creator = Callable[[Journal, JournalSettings, Clock, Any, str | None], StoredEntry]
+"""Stores the entry a request body describes (once per idempotency key)."""
+
+
+def keyed(scope: str, key: str | None) -> str | None:
+    """The journal's key for a client's ``Idempotency-Key`` on one kind of request."""
+    if key is None:
+        return None
+    if not key.strip() or not key.isprintable() or not key.isascii():
+        raise invalid(None, "Idempotency-Key must be 1 to 255 printable ASCII characters")
+    return f"api:{scope}:{key}"
 
 
 def _add_resource(path: str, kind: Kind, create_model: type[BaseModel], create: Creator) -> None:
@@ -166,10 +207,13 @@ def _add_resource(path: str, kind: Kind, create_model: type[BaseModel], create: 
         journal: JournalDep,
         settings: SettingsDep,
         clock: ClockDep,
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, Any]:
-        stored = guarded(lambda: create(journal, settings, clock, body))
+        key = keyed(f"create:{path}", idempotency_key)
+        stored = guarded(lambda: create(journal, settings, clock, body, key))
         written(request)
-        return entry_service.entry_view(stored)
+        first = first_answer(journal, key)
+        return first if first is not None else entry_service.entry_view(stored)
 
     @router.get(f"/{path}/{{entry_id}}", tags=[tag], summary=f"One {kind.value}")
     def get_kind(journal: JournalDep, entry_id: str) -> dict[str, Any]:
@@ -199,20 +243,39 @@ def _add_resource(path: str, kind: Kind, create_model: type[BaseModel], create: 
         return entry_service.entry_view(updated)
 
     @router.delete(f"/{path}/{{entry_id}}", tags=[tag], summary=f"Delete a {kind.value}")
-    def delete_kind(request: Request, entry_id: str, journal: JournalDep) -> dict[str, Any]:
+    def delete_kind(
+        request: Request,
+        entry_id: str,
+        journal: JournalDep,
+        idempotency_key: IdempotencyKey = None,
+    ) -> dict[str, Any]:
         stored = _stored(journal, kind, entry_id)
-        deleted = guarded(lambda: journal.entries.delete(stored.id))
+        key = keyed(f"delete:{stored.id}", idempotency_key)
+        deleted = guarded(lambda: entry_service.delete_entry(journal, stored.id, key))
         written(request)
-        return entry_service.entry_view(deleted)
+        first = first_answer(journal, key)
+        return first if first is not None else entry_service.entry_view(deleted)
 
     @router.post(
         f"/{path}/{{entry_id}}/restore", tags=[tag], summary=f"Restore a deleted {kind.value}"
     )
-    def restore_kind(request: Request, entry_id: str, journal: JournalDep) -> dict[str, Any]:
+    def restore_kind(
+        request: Request,
+        entry_id: str,
+        journal: JournalDep,
+        idempotency_key: IdempotencyKey = None,
+    ) -> dict[str, Any]:
         stored = _stored(journal, kind, entry_id)
-        restored = guarded(lambda: journal.entries.undelete(stored.id))
+        key = keyed(f"restore:{stored.id}", idempotency_key)
+        restored = guarded(lambda: entry_service.restore_entry(journal, stored.id, key))
         written(request)
-        return entry_service.entry_view(restored)
+        first = first_answer(journal, key)
+        return first if first is not None else entry_service.entry_view(restored)
+
+
+def first_answer(journal: Journal, key: str | None) -> dict[str, Any] | None:
+    """The answer stored with a key: the first request's, which a repeat gets again."""
+    return None if key is None else keyed_response(journal, key)
 
 
 def _as_values(body: BaseModel) -> dict[str, str]:
@@ -223,7 +286,7 @@ def _as_values(body: BaseModel) -> dict[str, str]:
 
 
 def _create_dose(
-    journal: Journal, settings: JournalSettings, clock: Clock, body: DoseCreate
+    journal: Journal, settings: JournalSettings, clock: Clock, body: DoseCreate, key: str | None
 ) -> StoredEntry:
     data = entry_service.DoseInput(
         amount=body.amount,
@@ -234,18 +297,23 @@ def _create_dose(
         at=body.at,
         grams_per_capsule=body.grams_per_capsule,
         note=body.note,
+        day=body.date,
+        future_ok=body.date is not None,
     )
-    return entry_service.log_dose(journal, data, body.confirm, settings=settings, clock=clock)
+    return entry_service.log_dose(
+        journal, data, body.confirm, settings=settings, clock=clock, key=key
+    )
 
 
 def _create_sleep(
-    journal: Journal, settings: JournalSettings, clock: Clock, body: SleepCreate
+    journal: Journal, settings: JournalSettings, clock: Clock, body: SleepCreate, key: str | None
 ) -> StoredEntry:
-    return forms.submit_sleep(journal, _as_values(body), settings=settings, clock=clock)
+    data = forms.sleep_input(_as_values(body))
+    return entry_service.log_sleep(journal, data, settings=settings, clock=clock, key=key)
 
 
 def _create_mood(
-    journal: Journal, settings: JournalSettings, clock: Clock, body: MoodCreate
+    journal: Journal, settings: JournalSettings, clock: Clock, body: MoodCreate, key: str | None
 ) -> StoredEntry:
     return entry_service.log_mood(
         journal,
@@ -256,14 +324,30 @@ def _create_mood(
         body.note,
         settings=settings,
         clock=clock,
+        day=body.date,
+        future_ok=body.date is not None,
+        key=key,
     )
 
 
 def _create_side_effect(
-    journal: Journal, settings: JournalSettings, clock: Clock, body: SideEffectCreate
+    journal: Journal,
+    settings: JournalSettings,
+    clock: Clock,
+    body: SideEffectCreate,
+    key: str | None,
 ) -> StoredEntry:
     return entry_service.log_side_effect(
-        journal, body.symptom, body.severity, body.at, body.note, settings=settings, clock=clock
+        journal,
+        body.symptom,
+        body.severity,
+        body.at,
+        body.note,
+        settings=settings,
+        clock=clock,
+        day=body.date,
+        future_ok=body.date is not None,
+        key=key,
     )
 
 

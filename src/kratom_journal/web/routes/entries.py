@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from kratom_journal.domain.errors import ImplausibleEntry, NotFound
+from kratom_journal.domain.words import zone_time_label
 from kratom_journal.services import entries as entry_service
 from kratom_journal.services.editing import (
     CHOICES,
@@ -19,7 +20,7 @@ from kratom_journal.services.editing import (
 )
 from kratom_journal.store.journal import StoredEntry
 from kratom_journal.web import forms
-from kratom_journal.web.deps import ClockDep, JournalDep, SettingsDep
+from kratom_journal.web.deps import ClockDep, JournalDep, SettingsDep, settings_for
 from kratom_journal.web.views import (
     FormState,
     checked_form,
@@ -41,9 +42,10 @@ def safe_next(value: str | None, default: str = "/history") -> str:
 
 
 def _with_query(path: str, key: str, value: str) -> str:
-    base, _, fragment = path.partition("#")
+    """``path`` with ``key=value`` added, scrolled to the entry the action was on."""
+    base = path.partition("#")[0]
     joiner = "&" if "?" in base else "?"
-    return f"{base}{joiner}{key}={value}" + (f"#{fragment}" if fragment else "")
+    return f"{base}{joiner}{key}={value}#entry-{value}"
 
 
 def _edit_page(
@@ -54,6 +56,7 @@ def _edit_page(
     status: int = 200,
     ask_confirm: bool = False,
 ) -> Response:
+    settings = settings_for(request)
     return render(
         request,
         "edit.html",
@@ -61,6 +64,8 @@ def _edit_page(
             "page": "history",
             "title": f"Change this {stored.kind.value.replace('-', ' ')}",
             "stored": stored,
+            "when": entry_service.when_text(stored, settings.zone_name),
+            "other_zone": entry_other_zone(stored, settings.zone_name),
             "fields": [(f.name, f.label, f.input) for f in editable_fields(stored.kind)],
             "choices": CHOICES,
             "state": state,
@@ -70,6 +75,12 @@ def _edit_page(
         },
         status=status,
     )
+
+
+def entry_other_zone(stored: StoredEntry, journal_zone: str) -> str | None:
+    """The place of the zone an entry was recorded in, when it is not the journal's now."""
+    zone = stored.entry.zone
+    return zone_time_label(zone) if zone and zone != journal_zone else None
 
 
 def _no_entry(request: Request) -> Response:
@@ -139,9 +150,12 @@ def delete_entry(
     journal: JournalDep,
 ) -> Response:
     """Delete (softly): the entry can be restored with the Undo button that follows."""
-    next_url = safe_next(text_values(form).get("next"))
+    values = text_values(form)
+    next_url = safe_next(values.get("next"))
     try:
-        stored = journal.entries.delete(entry_id)
+        stored = entry_service.delete_entry(
+            journal, entry_id, forms.form_key(values, f"delete:{entry_id}")
+        )
     except NotFound:
         return _no_entry(request)
     written(request)
@@ -155,9 +169,12 @@ def restore_entry(
     form: Annotated[FormData, Depends(checked_form)],
     journal: JournalDep,
 ) -> Response:
-    next_url = safe_next(text_values(form).get("next"))
+    values = text_values(form)
+    next_url = safe_next(values.get("next"))
     try:
-        stored = journal.entries.undelete(entry_id)
+        stored = entry_service.restore_entry(
+            journal, entry_id, forms.form_key(values, f"restore:{entry_id}")
+        )
     except NotFound:
         return _no_entry(request)
     written(request)
@@ -172,9 +189,12 @@ def revert_edit(
     journal: JournalDep,
 ) -> Response:
     """Undo the latest change: the entry gets its previous version back (as a new version)."""
-    next_url = safe_next(text_values(form).get("next"))
+    values = text_values(form)
+    next_url = safe_next(values.get("next"))
     try:
-        stored, changed = revert_last_edit(journal, entry_id)
+        stored, changed = revert_last_edit(
+            journal, entry_id, forms.form_key(values, f"revert:{entry_id}")
+        )
     except NotFound:
         return _no_entry(request)
     if changed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,6 +19,15 @@ router = APIRouter(include_in_schema=False)
 
 MAX_ROWS = 500
 DEFAULT_DAYS = 30
+
+
+FLASH_PARAMS = frozenset({"saved", "edited", "deleted", "restored"})
+
+
+def here_without_flash(request: Request) -> str:
+    """This page's address without the confirmation of the last action."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in FLASH_PARAMS]
+    return str(request.url.path) + ("?" + urlencode(kept) if kept else "")
 
 
 @router.get("/history", response_class=HTMLResponse)
@@ -51,6 +61,10 @@ def history_page(
             )
         except InvalidEntry as exc:
             state.errors[exc.field or "since"] = exc.message
+    found = flash(request, journal, settings)
+    if found and all(s.id != found["entry"].id for s in stored):
+        # The entry just deleted stays in its place, with its undo button.
+        stored = sorted([*stored, found["entry"]], key=entry_service.entry_time)
     stored = list(reversed(stored))
     return render(
         request,
@@ -63,11 +77,9 @@ def history_page(
             "entries": stored[:MAX_ROWS],
             "more": max(0, len(stored) - MAX_ROWS),
             "summary": entry_service.summary_text,
-            "zone_info": settings.zone,
-            "entry_time": entry_service.entry_time,
-            "flash": flash(request, journal),
-            "here": str(request.url.path)
-            + ("?" + str(request.url.query) if request.url.query else ""),
+            "when": lambda item: entry_service.when_text(item, settings.zone_name),
+            "flash": found,
+            "here": here_without_flash(request),
         },
         status=422 if state.errors else 200,
     )

@@ -27,6 +27,7 @@ def _build(request: Request, journal: Journal, clock: Clock) -> ClinicianReport:
         journal,
         parse_optional_day(params.get("from"), "from"),
         parse_optional_day(params.get("to"), "to"),
+        clock=clock,
     )
     return build_report(
         journal, period, now=clock.now(), with_analysis=params.get("analysis", "1") == "1"

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kratom_journal.domain.entries import Dose, Kind, SleepDiaryEntry
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.services.entry_views import zone_note
 from kratom_journal.services.sleep_panels import recent_weeks, wearable_period
 from kratom_journal.services.sleep_stats import doses_by_night
 from kratom_journal.sleep.metrics import NightMetrics, night_metrics
@@ -85,6 +86,9 @@ def sleep_page(
                 "metrics": diary_metrics(entry),
                 "wearable": wearable.nights.get(night) if wearable else None,
                 "kratom": kratom.get(night, []),
+                "zone_note": zone_note(entry.bed_at, entry.zone, settings.zone_name).strip()
+                if entry
+                else "",
             }
         )
     return render(

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from kratom_journal.domain.errors import JournalError, NotFound
 from kratom_journal.instruments import Instrument, InstrumentError
 from kratom_journal.services import questionnaires as survey_service
-from kratom_journal.services.settings import JournalSettings
+from kratom_journal.services.settings import JournalSettings, read_settings, replace_settings
 from kratom_journal.store.journal import Journal
 from kratom_journal.web.deps import ClockDep, JournalDep, SettingsDep
 from kratom_journal.web.views import (
@@ -111,6 +111,12 @@ def survey_step(
     values = text_values(form)
     answers = _answers(values.get("answers", ""), len(instrument.items))
     action = values.get("action", "next")
+    if action == "country":
+        # Chosen inside the crisis screen: the same question again, now with the country's line.
+        if values.get("country", "").strip():
+            replace_settings(journal, {"country": values["country"]})
+            written(request)
+        return _item_page(request, journal, read_settings(journal), instrument, answers)
     if action == "back" and answers:
         return _item_page(request, journal, settings, instrument, answers[:-1])
     if action in {"next", "skip"} and "item" in values and len(answers) < len(instrument.items):
@@ -140,6 +146,7 @@ def survey_step(
             at=clock.now_in(settings.zone),
             zone=settings.zone_name,
             clock=clock,
+            settings=settings,
         )
     except JournalError as exc:
         return _item_page(request, journal, settings, instrument, answers[:-1], str(exc))
