@@ -390,3 +390,31 @@ def test_demo_journal_pages_render_for_the_screenshots(
             screenshot(page, f"demo-{names[route]}-{device}", full_page=route in ("/", "/sleep"))
         page.context.close()
     assert errors == []
+
+
+def test_demo_insights_page_fits_four_phone_screens_and_leads_with_the_answer(
+    chromium: Any, demo_db: Any, screenshot: Screenshot
+) -> None:
+    """The demo journal's Insights page on a phone: short, accessible, the answer first."""
+    from tests.web.browser_support import live_server
+
+    with live_server(demo_db) as url:
+        page = new_page(chromium, PHONE, bypass_csp=True)  # axe-core is injected as a script
+        page.goto(url + "/insights")
+        expect(page.locator("main p.answer").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        first = page.locator("main p").first
+        assert "answer" in (first.get_attribute("class") or "").split()
+        assert first.inner_text().count(". ") == 0
+        assert page.locator("main details[open]").count() == 0
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 4 * PHONE["height"], height
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert axe_violations(page) == []
+        # Opening a family's details shows the exploratory rest and the method.
+        page.locator("main details summary").first.click()
+        expect(page.locator("main details[open]")).to_have_count(1)
+        expect(page.locator("main details[open] .hint").first).to_be_visible()
+        assert axe_violations(page) == []
+        screenshot(page, "demo-insights-phone-full", full_page=True)
+        page.context.close()
