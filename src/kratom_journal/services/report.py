@@ -15,6 +15,7 @@ from typing import Any
 
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import ExperimentResult
+from kratom_journal.domain.date_range import DateRange
 from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SideEffect, SleepDiaryEntry
 from kratom_journal.domain.errors import InvalidInput
@@ -138,6 +139,10 @@ def resolve_period(
     Today is the journal day of the clock (or ``today``): a report made now covers
     what was logged up to now, never stopping at the last diary night.
     """
+    allowed = DateRange.around(clock.now())
+    for day, field in ((start, "from"), (end, "to")):
+        if day is not None:
+            allowed.check_day(day, field)
     if end is None:
         now = today or clock.journal_today(journal_zone(journal))
         end = now if start is None else max(start, now)
