@@ -63,19 +63,57 @@ def import_command(
     ],
     path: Annotated[Path | None, typer.Argument(help="File or folder to import.")] = None,
     skip_bad: Annotated[
-        bool, typer.Option("--skip-bad", help="Import the good rows and report each bad one.")
+        bool,
+        typer.Option(
+            "--skip-bad",
+            help="Journal CSV: import the good rows and report each bad one (exports always "
+            "skip and count bad records).",
+        ),
     ] = False,
     yes: YesFlag = False,
+    zone: Annotated[
+        str | None,
+        typer.Option(
+            "--zone",
+            metavar="AREA/CITY",
+            help="Time zone of an export whose times have no offset (Fitbit, Garmin, Sleep "
+            "Cycle…); re-reads an export imported before in another zone.",
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN,…",
+            help="sleep-csv: which column is which, e.g. start=Bedtime,end=Wake,asleep_min=Sleep.",
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            metavar="NAME",
+            help="sleep-csv: save --map under NAME, or use the map saved under NAME.",
+        ),
+    ] = None,
 ) -> None:
     """Import a journal export, CSV files or a wearable export.
 
     Example: kj import csv doses.csv
     """
     from kratom_journal.cli.wearables import import_with_progress
+    from kratom_journal.services.imports import ExportOptions
 
     journal = open_from_context(ctx)
     source, target = (source_or_path, path) if path is not None else (None, Path(source_or_path))
-    summary = import_with_progress(journal, source, target, skip_bad=skip_bad, confirmed=yes)
+    summary = import_with_progress(
+        journal,
+        source,
+        target,
+        skip_bad=skip_bad,
+        confirmed=yes,
+        options=ExportOptions(zone=zone, columns=columns, profile=profile),
+    )
     for problem in summary.skipped:
         err_console.print(f"[yellow]skipped:[/] {problem}", soft_wrap=True)
     say(summary.line())

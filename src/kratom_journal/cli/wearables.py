@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from kratom_journal.store.journal import Journal
 
 if TYPE_CHECKING:
     from kratom_journal.services.import_summary import ImportSummary
+    from kratom_journal.services.imports import ExportOptions
 
 # The import machinery (and lxml) loads only when an import or night command runs,
 # so that `kj log` starts fast.
@@ -35,18 +37,28 @@ def import_with_progress(
     skip_bad: bool = False,
     confirmed: bool = False,
     console: Console | None = None,
+    options: ExportOptions | None = None,
 ) -> ImportSummary:
     """Run :func:`~kratom_journal.services.imports.run_import`, with a Rich progress bar
     when on a terminal.
 
+    On a terminal, an export whose times carry no offset is imported only after
+    asking which zone they were recorded in (unless ``--zone`` or the journal's
+    ``timezone`` setting says so already).
+
     Raises the import's :class:`~kratom_journal.domain.errors.JournalError` (one line,
     or every bad row) when nothing could be imported.
     """
-    from kratom_journal.services.imports import run_import
+    from kratom_journal.services.imports import ExportOptions, run_import
 
     console = console or Console(stderr=True)
+    wanted = options or ExportOptions()
     if not console.is_terminal:
-        return run_import(journal, source, path, skip_bad=skip_bad, confirmed=confirmed)
+        return run_import(
+            journal, source, path, skip_bad=skip_bad, confirmed=confirmed, options=wanted
+        )
+    if wanted.zone is None:
+        wanted = replace(wanted, zone=_ask_zone(journal, source, path, console))
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -72,7 +84,31 @@ def import_with_progress(
             confirmed=confirmed,
             progress=on_bytes,
             on_records=on_records,
+            options=wanted,
         )
+
+
+def _ask_zone(journal: Journal, source: str | None, path: Path, console: Console) -> str | None:
+    """Ask which zone an offset-less export was recorded in; ``None`` when not needed."""
+    from kratom_journal.domain.timeparse import is_zone
+    from kratom_journal.services.clock import system_zone_name
+    from kratom_journal.services.imports import detect_source
+    from kratom_journal.services.wearables import asks_for_zone
+
+    if source is None and detect_source(path) in ("csv", "json"):
+        return None
+    title = asks_for_zone(journal, source, path)
+    if title is None:
+        return None
+    console.print(
+        f"{title} writes its times without a UTC offset, so the journal needs the time zone "
+        "they were recorded in (set it for good with: kj config set timezone Area/City)."
+    )
+    while True:
+        answer = str(typer.prompt("Time zone (Area/City)", default=system_zone_name())).strip()
+        if is_zone(answer):
+            return answer
+        console.print(f"[red]unknown time zone {answer!r}[/]; for example Europe/Berlin")
 
 
 def print_nights(

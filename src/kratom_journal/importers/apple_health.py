@@ -23,12 +23,13 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape as _html_unescape
 from pathlib import Path
 from typing import Final
 
 from kratom_journal.importers.safe_input import CountingReader, InputBundle, InputRejected, Member
+from kratom_journal.importers.window_filter import NearSleep
 from kratom_journal.sleep.samples import (
     Metric,
     MetricSample,
@@ -68,6 +69,9 @@ SLEEP_VALUES: Final[dict[str, Stage]] = {
 }
 
 _INFINITY: Final = float("inf")
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND: Final = timedelta(milliseconds=1)
+_HEART: Final = Metric.HEART_RATE
 READ_SIZE: Final = 4 * 1024 * 1024
 MAX_DOCTYPE: Final = 4 * 1024 * 1024
 MAX_TAG: Final = 64 * 1024
@@ -85,10 +89,12 @@ _TAG = re.compile(rb"<([A-Za-z_:][-\w.:]*)(?:" + _ATTRIBUTE + rb")*\s*(/?)>")
 _ATTRIBUTES_TEXT = re.compile(_ATTRIBUTE.decode())
 _SIMPLE_ATTRIBUTE = re.compile(r' (\w+)="([^"]*)"')
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _UNSAFE_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?|<!DOCTYPE|<!ENTITY")
 _ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
 _DEVICE_POINTER_BYTES = re.compile(rb"HKDevice: 0x[0-9A-Fa-f]+")
 _DEVICE_POINTER = re.compile(r"<<HKDevice: 0x[0-9A-Fa-f]+>,\s*")
+_HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]+")
 _END_OF_DOCUMENT = re.compile(rb"</HealthData\s*>\s*$")
 
 
@@ -104,24 +110,40 @@ def is_export_head(head: bytes) -> bool:
     return b"<!DOCTYPE HealthData" in head or b"<HealthData" in head
 
 
-def find_export(bundle: InputBundle) -> Member:
-    """The export XML inside a bundle, whatever its localized name.
+MAX_DEPTH: Final = 3
+"""Folders above ``export.xml`` that are searched (Apple's zip has one; unzipping
+into a folder of its own, or zipping that folder again, adds more)."""
 
-    ``export_cda.xml`` (clinical documents) is never chosen.
+
+def export_members(bundle: InputBundle) -> list[Member]:
+    """The export XML of a bundle, whatever its localized name, shallowest first.
+
+    ``export_cda.xml`` (clinical documents) is never chosen. Detection uses this too.
     """
-    candidates = bundle.find(
-        lambda m: (
-            m.name.lower().endswith(".xml")
-            and not m.name.lower().endswith("export_cda.xml")
-            and m.name.count("/") <= 1
-        )
+    candidates = sorted(
+        bundle.find(
+            lambda m: (
+                m.name.lower().endswith(".xml")
+                and not m.name.lower().endswith("export_cda.xml")
+                and m.name.count("/") <= MAX_DEPTH
+            )
+        ),
+        key=lambda m: (m.name.count("/"), m.name),
     )
     for member in candidates:
         if is_export_head(bundle.head(member)):
-            return member
-    raise InputRejected(
-        bundle.label, "no Apple Health export.xml found (expected <HealthData> in an .xml file)"
-    )
+            return [member]
+    return []
+
+
+def find_export(bundle: InputBundle) -> Member:
+    """The one export XML of a bundle; :class:`InputRejected` if there is none."""
+    found = export_members(bundle)
+    if not found:
+        raise InputRejected(
+            bundle.label, "no Apple Health export.xml found (expected <HealthData> in an .xml file)"
+        )
+    return found[0]
 
 
 @dataclass(slots=True)
@@ -141,10 +163,26 @@ class TagMemory:
 
 
 def tag_digest(tag: bytes) -> int:
-    """A 64-bit digest of a Record start tag, independent of the device pointer."""
-    if b"HKDevice: 0x" in tag:
-        tag = _DEVICE_POINTER_BYTES.sub(b"", tag)
-    return int.from_bytes(hashlib.blake2b(tag, digest_size=8).digest(), "big", signed=True)
+    """A 64-bit digest of a Record start tag, independent of the device pointer.
+
+    >>> tag_digest(b'<Record device="&lt;&lt;HKDevice: 0x2820aa000&gt;, name:Watch&gt;"/>') == (
+    ...     tag_digest(b'<Record device="&lt;&lt;HKDevice: 0x1f&gt;, name:Watch&gt;"/>'))
+    True
+    """
+    pointer = tag.find(b"HKDevice: 0x")
+    if pointer == -1:
+        return int.from_bytes(hashlib.blake2b(tag, digest_size=8).digest(), "big", signed=True)
+    digits = _HEX_DIGITS.match(tag, pointer + 12)
+    end = digits.end() if digits else pointer + 12
+    digest = hashlib.blake2b(tag[:pointer], digest_size=8)
+    digest.update(tag[end:])
+    if b"HKDevice: 0x" in tag[end:]:  # a second pointer: the exact (slower) rule
+        return int.from_bytes(
+            hashlib.blake2b(_DEVICE_POINTER_BYTES.sub(b"", tag), digest_size=8).digest(),
+            "big",
+            signed=True,
+        )
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def parse(
@@ -153,6 +191,7 @@ def parse(
     zone: str | None = None,  # noqa: ARG001 (every importer's signature)
     full: bool = False,
     memory: TagMemory | None = None,
+    near: NearSleep | None = None,
 ) -> Iterator[Record | ParseIssue]:
     """Yield sleep and heart samples from an Apple Health export.
 
@@ -166,14 +205,23 @@ def parse(
         Use the full XML parser instead of the byte-level pre-filter.
     memory
         Tags imported before (skipped) and, on return, the tags read now.
+    near
+        The filter that keeps heart rate only near sleep: heart-rate readings in
+        Apple's own layout go to it straight from their bytes (:meth:`NearSleep.hold_raw`),
+        without a record being built; the filter releases those near sleep.
     """
     with InputBundle(Path(path)) as bundle:
         member = find_export(bundle)
-        yield from parse_member(bundle, member, full=full, memory=memory)
+        yield from parse_member(bundle, member, full=full, memory=memory, near=near)
 
 
 def parse_member(
-    bundle: InputBundle, member: Member, *, full: bool = False, memory: TagMemory | None = None
+    bundle: InputBundle,
+    member: Member,
+    *,
+    full: bool = False,
+    memory: TagMemory | None = None,
+    near: NearSleep | None = None,
 ) -> Iterator[Record | ParseIssue]:
     """Records from one export member of an open bundle."""
     label = bundle.display(member)
@@ -187,9 +235,10 @@ def parse_member(
     # which ``memory.skipped`` has counted already.
     yielded_records = yielded_issues = 0
     remembered_before = memory.skipped if memory is not None else 0
+    held_before = near.held_raw if near is not None else 0
     with bundle.open(member) as stream:
         try:
-            for item in scan_records(stream, label, memory):
+            for item in scan_records(stream, label, memory, near):
                 if isinstance(item, ParseIssue):
                     yielded_issues += 1
                 else:
@@ -199,6 +248,8 @@ def parse_member(
         except _NeedsFullParser:
             if memory is not None:
                 yielded_records += memory.skipped - remembered_before
+            if near is not None:
+                yielded_records += near.held_raw - held_before
     with bundle.open(member) as stream:
         for item in parse_full(stream, label):
             if isinstance(item, ParseIssue):
@@ -220,7 +271,56 @@ class _RecordBuilder:
     def __init__(self, label: str) -> None:
         self.label = label
         self._sources: dict[tuple[str, str | None, str | None], SourceRef] = {}
+        self._prefixes: dict[bytes, int | None] = {}
+        self._hours: dict[bytes, tuple[int, int]] = {}
         self.entity_cache: dict[str, str] = {}
+
+    def stamp(self, text: bytes) -> tuple[int, int]:
+        """UTC milliseconds and offset seconds of Apple's ``2024-01-15 23:04:05 -0800``.
+
+        The instant of each hour is computed once (readings come many to an hour);
+        the minutes and seconds are added to it.
+        """
+        hour = text[:13] + text[19:]
+        found = self._hours.get(hour)
+        if found is None:
+            moment = parse_time(text[:13].decode("ascii") + ":00:00" + text[19:].decode("ascii"))
+            offset = moment.utcoffset()
+            found = (
+                (moment - _EPOCH) // _MILLISECOND,
+                int(offset.total_seconds()) if offset else 0,
+            )
+            if len(self._hours) > 100_000:
+                self._hours.clear()
+            self._hours[hour] = found
+        if text[13:14] != b":" or text[16:17] != b":":
+            raise ValueError("not Apple's date layout")
+        minutes, seconds = int(text[14:16]), int(text[17:19])
+        if minutes > 59 or seconds > 59:
+            raise ValueError("minute or second out of range")
+        return found[0] + (minutes * 60 + seconds) * 1000, found[1]
+
+    def heart_kind(self, attributes: bytes, near: NearSleep) -> int | None:
+        """``near``'s index of the heart rate of the source named in a tag's attributes
+        (those between its type and ``creationDate``); remembered per spelling."""
+        found = self._prefixes.get(attributes, False)
+        if found is False:
+            found = None
+            try:
+                attrs = _attributes(
+                    '<Record type="x"' + attributes.decode("utf-8") + ">", self.entity_cache
+                )
+                source = self.source(
+                    attrs.get("sourceName") or "unknown",
+                    attrs.get("sourceVersion"),
+                    attrs.get("device"),
+                )
+                found = near.kind_index(source, _HEART)
+            except (ValueError, UnicodeDecodeError):
+                pass
+            if len(self._prefixes) < 10_000:
+                self._prefixes[attributes] = found
+        return found
 
     def source(self, name: str, version: str | None, device: str | None) -> SourceRef:
         key = (name, version, device)
@@ -365,7 +465,10 @@ def _doctype_end(buffer: bytes, start: int) -> int | None:
 
 
 def scan_records(
-    stream: CountingReader, label: str, memory: TagMemory | None = None
+    stream: CountingReader,
+    label: str,
+    memory: TagMemory | None = None,
+    near: NearSleep | None = None,
 ) -> Iterator[Record | ParseIssue]:
     """Byte-level pre-filter: yield kept records without parsing the rest of the XML."""
     builder = _RecordBuilder(label)
@@ -395,7 +498,7 @@ def scan_records(
             carry = b""
         if _UNSAFE_MARKUP.search(chunk):
             raise _NeedsFullParser
-        for item in _records_in(chunk, builder, line_base, memory):
+        for item in _records_in(chunk, builder, line_base, memory, near):
             if isinstance(item, ParseIssue) and item.message.startswith("illegal control"):
                 control_seen += 1
                 if control_seen > MAX_REPORTED_CONTROL:
@@ -433,9 +536,15 @@ def _control_issue(label: str, chunk: bytes, position: int, line_base: int) -> P
 
 
 def _records_in(
-    chunk: bytes, builder: _RecordBuilder, line_base: int, memory: TagMemory | None = None
+    chunk: bytes,
+    builder: _RecordBuilder,
+    line_base: int,
+    memory: TagMemory | None = None,
+    near: NearSleep | None = None,
 ) -> Iterator[Record | ParseIssue]:
     last_tag = -1
+    # bytes.translate runs at memory speed; a regex search of the chunk would cost a second.
+    clean = near is not None and len(chunk.translate(None, _CONTROL_BYTES)) == len(chunk)
     for hit in _KEPT_TYPE_ATTR.finditer(chunk):
         if hit.group(1) is None:
             raise _NeedsFullParser
@@ -443,6 +552,13 @@ def _records_in(
         if tag_start <= last_tag:
             continue
         last_tag = tag_start
+        heart = (
+            _HEART_TAG.match(chunk, tag_start) if clean and hit.group(1) == _HEART_RATE else None
+        )
+        # Heart rate in Apple's layout costs less to read than to recognise by digest, and
+        # the readings away from sleep are not stored: no digest is kept for them.
+        if heart is not None and near is not None and _hold_heart(heart, builder, near):
+            continue
         # Apple's own layout: the tag ends at the first ">" and its quotes pair up.
         tag_end = chunk.find(b">", hit.end()) + 1
         tag = chunk[tag_start:tag_end]
@@ -493,6 +609,33 @@ def _records_in(
         elif memory is not None:
             memory.new.append(digest)
         yield result
+
+
+_HEART_RATE: Final = b"HKQuantityTypeIdentifierHeartRate"
+_HEART_TAG = re.compile(
+    rb'<Record type="HKQuantityTypeIdentifierHeartRate"([^<>"]*(?:"[^<>"]*"[^<>"]*)*?)'
+    rb' creationDate="[^<>"]{25}" startDate="([^<>"]{25})" endDate="\2" value="([^<>"]*)"'
+    rb"[^<>]*>"
+)
+"""A heart-rate tag in Apple's own layout: the attributes before ``creationDate``
+(type, source, device, unit), an instantaneous start and end, and the value."""
+
+
+def _hold_heart(tag: re.Match[bytes], builder: _RecordBuilder, near: NearSleep) -> bool:
+    """Hand a heart-rate tag matched by :data:`_HEART_TAG` to ``near`` without building a
+    record; ``False`` (the tag then takes the exact path) when a field does not read."""
+    try:
+        value = float(tag.group(3))
+        at_ms, offset = builder.stamp(tag.group(2))
+    except ValueError:
+        return False
+    if not 0 <= value < _INFINITY:
+        return False
+    kind = builder.heart_kind(tag.group(1), near)
+    if kind is None:
+        return False
+    near.hold_kind(at_ms, offset, value, kind)
+    return True
 
 
 # -------------------------------------------------------------------- full parser

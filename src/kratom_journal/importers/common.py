@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
@@ -21,6 +22,12 @@ def zone_info(name: str | None, label: str) -> ZoneInfo:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         raise InputRejected(label, f"unknown time zone {name!r} (expected an IANA name)") from None
+
+
+@cache
+def fixed_zone(offset_seconds: int) -> timezone:
+    """The fixed UTC offset of ``offset_seconds`` (one object per offset)."""
+    return timezone(timedelta(seconds=offset_seconds))
 
 
 def fixed(moment: datetime) -> datetime:
@@ -57,13 +64,35 @@ def read_bytes(bundle: InputBundle, member: Member, cap: int = MAX_JSON_BYTES) -
     return b"".join(chunks)
 
 
+def decode_text(data: bytes, label: str, *, lenient: bool = False) -> str:
+    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    ``lenient`` reads anything else as Windows-1252, the encoding spreadsheets on
+    Windows save CSV files in; otherwise it is refused.
+
+    >>> decode_text("Zeit;Qualität".encode("utf-16"), "x.csv")
+    'Zeit;Qualität'
+    >>> decode_text("Qualität".encode("cp1252"), "x.csv", lenient=True)
+    'Qualität'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputRejected(label, "is not valid UTF-16 text") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if lenient:
+            return data.decode("cp1252", "replace")
+        raise InputRejected(label, "is not UTF-8 text") from None
+
+
 def read_json(bundle: InputBundle, member: Member) -> object:
     """Parse a JSON member; one clear error if it is not JSON."""
     data = read_bytes(bundle, member)
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputRejected(bundle.display(member), "is not UTF-8 text") from None
+        return json.loads(decode_text(data, bundle.display(member)))
     except json.JSONDecodeError as error:
         raise InputRejected(
             bundle.display(member),
@@ -73,11 +102,7 @@ def read_json(bundle: InputBundle, member: Member) -> object:
 
 def read_text_lines(bundle: InputBundle, member: Member) -> Iterator[str]:
     """Decoded lines of a text member."""
-    data = read_bytes(bundle, member)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputRejected(bundle.display(member), "is not UTF-8 text") from None
+    text = decode_text(read_bytes(bundle, member), bundle.display(member), lenient=True)
     return iter(text.splitlines())
 
 

@@ -1,9 +1,9 @@
 """Android Health Connect export (``Health Connect.zip`` → ``health_connect_export.db``).
 
-The export is a SQLite database. It is never attached or written: a bare file is
-opened read-only and immutable with untrusted schema features off; a database
-inside a zip is read into memory (size-capped) and opened there. The schema is
-probed first, so any other SQLite file is refused with one clear message.
+The export is a SQLite database, opened by :mod:`~kratom_journal.importers.sqlite_input`
+so it is never written. Its schema is probed first, so any other SQLite file (a
+Gadgetbridge database, say) is not taken for one, and is refused with one clear
+message when named as Health Connect.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Final
-from urllib.parse import quote
 
-from kratom_journal.importers.common import read_bytes
 from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
+from kratom_journal.importers.sqlite_input import connect, is_sqlite, schema
 from kratom_journal.sleep.samples import (
     Metric,
     MetricSample,
@@ -29,7 +28,6 @@ from kratom_journal.sleep.samples import (
 )
 
 VENDOR: Final = "health-connect"
-SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 STAGE_TYPES: Final[dict[int, Stage]] = {
     0: Stage.UNKNOWN,
     1: Stage.AWAKE,
@@ -44,13 +42,31 @@ REQUIRED: Final = {
     "sleep_session_record_table": {"row_id", "start_time", "end_time", "start_zone_offset"},
     "sleep_stages_table": {"parent_key", "stage_start_time", "stage_end_time", "stage_type"},
 }
-MAX_DB_BYTES: Final = 1024**3
+
+
+def problem(bundle: InputBundle, member: Member) -> str | None:
+    """Why a member is not a Health Connect export, or ``None`` when it is one."""
+    found = schema(bundle, member)
+    if isinstance(found, str):
+        return found
+    for table, needed in REQUIRED.items():
+        if table not in found:
+            return f"not a Health Connect export (no table {table!r})"
+        missing = needed - found[table]
+        if missing:
+            return f"table {table!r} lacks columns {', '.join(sorted(missing))}"
+    return None
 
 
 def members(bundle: InputBundle) -> list[Member]:
-    if bundle.kind == "file":
-        return bundle.members()
-    return bundle.find(lambda m: m.name.lower().endswith(".db"))
+    """The Health Connect databases of a bundle (detection uses this too)."""
+    return bundle.find(
+        lambda m: (
+            (bundle.kind == "file" or m.name.lower().endswith(".db"))
+            and is_sqlite(bundle, m)
+            and problem(bundle, m) is None
+        )
+    )
 
 
 def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:  # noqa: ARG001
@@ -61,50 +77,18 @@ def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssu
     with InputBundle(Path(path)) as bundle:
         found = members(bundle)
         if not found:
+            if bundle.kind == "file":
+                (only,) = bundle.members()
+                raise InputRejected(bundle.label, problem(bundle, only) or "not a database")
             raise InputRejected(bundle.label, "no Health Connect .db file found")
         for member in found:
             label = bundle.display(member)
-            with closing(_connect(bundle, member, label)) as db:
-                _check_schema(db, label)
+            with closing(connect(bundle, member)) as db:
                 yield from _read(db, label)
-
-
-def _connect(bundle: InputBundle, member: Member, label: str) -> sqlite3.Connection:
-    if bundle.head(member, 16) != SQLITE_MAGIC:
-        raise InputRejected(label, "not a SQLite database")
-    try:
-        if bundle.kind == "file":
-            uri = f"file:{quote(str(bundle.path.resolve()))}?mode=ro&immutable=1"
-            db = sqlite3.connect(uri, uri=True)
-        else:
-            if member.size > MAX_DB_BYTES:
-                raise InputRejected(label, f"database larger than {MAX_DB_BYTES} bytes")
-            db = sqlite3.connect(":memory:")
-            db.deserialize(read_bytes(bundle, member, MAX_DB_BYTES))
-        db.execute("PRAGMA trusted_schema=OFF")
-        db.execute("PRAGMA query_only=ON")
-    except sqlite3.Error as error:
-        raise InputRejected(label, f"cannot open the database ({error})") from None
-    return db
 
 
 def _columns(db: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
-
-
-def _check_schema(db: sqlite3.Connection, label: str) -> None:
-    try:
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        for table, needed in REQUIRED.items():
-            if table not in tables:
-                raise InputRejected(label, f"not a Health Connect export (no table {table!r})")
-            missing = needed - _columns(db, table)
-            if missing:
-                raise InputRejected(
-                    label, f"table {table!r} lacks columns {', '.join(sorted(missing))}"
-                )
-    except sqlite3.DatabaseError as error:
-        raise InputRejected(label, f"damaged database ({error})") from None
 
 
 def _apps(db: sqlite3.Connection) -> dict[int, str]:

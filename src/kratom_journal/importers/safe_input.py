@@ -168,7 +168,11 @@ class InputBundle:
             check_archive(self._zip, self.label, limits)
         else:
             self.kind = "file"
-        self._handle: IO[bytes] | None = None
+        self._members: list[Member] | None = None
+        self._heads: dict[tuple[str, int], bytes] = {}
+        self.memo: dict[object, object] = {}
+        """What importers learnt about members (a database's schema), shared by
+        recognising the bundle and importing it."""
 
     def close(self) -> None:
         if self._zip is not None:
@@ -189,6 +193,11 @@ class InputBundle:
 
     def members(self) -> list[Member]:
         """Regular files in the bundle, archive-relative (symbolic links are ignored)."""
+        if self._members is None:
+            self._members = self._list_members()
+        return list(self._members)
+
+    def _list_members(self) -> list[Member]:
         if self._zip is not None:
             return [Member(i.filename, i.file_size) for i in self._zip.infolist() if not i.is_dir()]
         if self.kind == "file":
@@ -213,9 +222,15 @@ class InputBundle:
         return sorted((m for m in self.members() if accept(m)), key=lambda m: m.name)
 
     def head(self, member: Member, size: int = 1024) -> bytes:
-        """The first ``size`` bytes of a member (for format detection)."""
-        with self.open(member) as stream:
-            return stream.read(size)
+        """The first ``size`` bytes of a member (for format detection; remembered)."""
+        key = (member.name, size)
+        found = self._heads.get(key)
+        if found is None:
+            with self.open(member) as stream:
+                found = stream.read(size)
+            if len(self._heads) < 4096:
+                self._heads[key] = found
+        return found
 
     @contextmanager
     def open(self, member: Member) -> Iterator[CountingReader]:

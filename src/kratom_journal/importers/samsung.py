@@ -1,11 +1,15 @@
 """Samsung Health "Download personal data" sleep files (CSV).
 
-``com.samsung.shealth.sleep_stage.<stamp>.csv`` holds the stages and
-``com.samsung.shealth.sleep.<stamp>.csv`` the sessions. Line 1 of each is a
-metadata preamble; the header is line 2 and its column names may carry a
-``com.samsung.health.sleep.`` style prefix. Times are UTC without an offset, with
-the local offset in ``time_offset`` (``UTC+0200``). Sessions become in-bed spans
-and stages lie on top of them: the two are never added.
+The stage file is named ``com.samsung.health.sleep_stage.<stamp>.csv`` in real
+exports (``com.samsung.shealth.sleep_stage…`` in some older ones) and the sessions
+``com.samsung.shealth.sleep.<stamp>.csv``; either may come alone. Line 1 of each is
+a metadata preamble (``com.samsung.health.sleep_stage,7006011,7``); the header is
+line 2, its column names may carry a ``com.samsung.health.sleep.`` style prefix,
+and data lines end with a stray comma. Times are UTC without an offset, with the
+local offset in ``time_offset`` (``UTC+0200``). Sessions become in-bed spans and
+stages lie on top of them: the two are never added. ``pkg_name`` says which app
+recorded a row (Samsung Health itself or, for example, Sleep as Android), and each
+app is its own source.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import csv
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -29,15 +34,21 @@ STAGES: Final[dict[str, Stage]] = {
     "40003": Stage.DEEP,
     "40004": Stage.REM,
 }
-STAGE_FILE = re.compile(r"com\.samsung\.shealth\.sleep_stage\.[^/]*\.csv$", re.IGNORECASE)
-SESSION_FILE = re.compile(r"com\.samsung\.shealth\.sleep\.\d[^/]*\.csv$", re.IGNORECASE)
+STAGE_FILE = re.compile(r"com\.samsung\.s?health\.sleep_stage\.[^/]*\.csv$", re.IGNORECASE)
+SESSION_FILE = re.compile(r"com\.samsung\.s?health\.sleep\.\d[^/]*\.csv$", re.IGNORECASE)
+PREAMBLE = re.compile(rb"^(\xef\xbb\xbf)?com\.samsung\.s?health\.sleep(_stage)?,")
+OWN_PACKAGE: Final = "com.sec.android.app.shealth"
 OFFSET = re.compile(r"^UTC([+-])(\d{2}):?(\d{2})$")
 
 
 def members(bundle: InputBundle) -> list[Member]:
-    if bundle.kind == "file":
-        return bundle.members()
-    return bundle.find(lambda m: bool(STAGE_FILE.search(m.name) or SESSION_FILE.search(m.name)))
+    """The Samsung sleep and sleep-stage files of a bundle (detection uses this too)."""
+    return bundle.find(
+        lambda m: (
+            bool(STAGE_FILE.search(m.name) or SESSION_FILE.search(m.name))
+            or (m.name.lower().endswith(".csv") and bool(PREAMBLE.match(bundle.head(m, 256))))
+        )
+    )
 
 
 def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:  # noqa: ARG001
@@ -48,7 +59,9 @@ def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssu
     with InputBundle(Path(path)) as bundle:
         found = members(bundle)
         if not found:
-            raise InputRejected(bundle.label, "no com.samsung.shealth.sleep*.csv files found")
+            raise InputRejected(
+                bundle.label, "no Samsung Health sleep files found (com.samsung.health.sleep*.csv)"
+            )
         for member in found:
             yield from _file(bundle, member)
 
@@ -69,11 +82,15 @@ def _file(bundle: InputBundle, member: Member) -> Iterator[Record | ParseIssue]:
         yield ParseIssue(label, f"header on line 2 lacks {', '.join(missing)}", line=2)
         return
     column = {name: header.index(name) for name in needed}
+    package = header.index("pkg_name") if "pkg_name" in header else None
     for line_no, row in enumerate(rows[1:], 3):
         if not any(cell.strip() for cell in row):
             continue
         try:
             cells = {name: row[index].strip() for name, index in column.items()}
+            source = _source(
+                row[package].strip() if package is not None and package < len(row) else ""
+            )
             tz = _offset(cells["time_offset"])
             start = _utc(cells["start_time"]).astimezone(tz)
             end = _utc(cells["end_time"]).astimezone(tz)
@@ -88,9 +105,16 @@ def _file(bundle: InputBundle, member: Member) -> Iterator[Record | ParseIssue]:
             if stage is None:
                 yield ParseIssue(label, f"unknown stage code {cells['stage']!r}", line=line_no)
                 continue
-            yield SleepSample(SOURCE, start, end, stage)
+            yield SleepSample(source, start, end, stage)
         else:
-            yield SleepSample(SOURCE, start, end, Stage.IN_BED)
+            yield SleepSample(source, start, end, Stage.IN_BED)
+
+
+@cache
+def _source(package: str) -> SourceRef:
+    if not package or package == OWN_PACKAGE:
+        return SOURCE
+    return SourceRef(VENDOR, package)
 
 
 def _utc(text: str) -> datetime:

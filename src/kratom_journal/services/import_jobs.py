@@ -17,7 +17,7 @@ from typing import Literal
 
 from kratom_journal.domain.errors import JournalError
 from kratom_journal.services import imports
-from kratom_journal.services.imports import ImportFailed
+from kratom_journal.services.imports import ExportOptions, ImportFailed
 from kratom_journal.store.journal import Journal
 
 MAX_JOBS = 20
@@ -83,11 +83,12 @@ class ImportJobs:
         upload: Path,
         skip_bad: bool,
         finished: Callable[[], None],
+        options: ExportOptions | None = None,
     ) -> threading.Thread:
         """Run :func:`run_job` in a background thread; ``finished`` is called at the end."""
         thread = threading.Thread(
             target=run_job,
-            args=(journal, job, source, upload, skip_bad, finished),
+            args=(journal, job, source, upload, skip_bad, finished, options),
             name=f"import-{job.id[:8]}",
             daemon=True,
         )
@@ -102,6 +103,7 @@ def run_job(
     upload: Path,
     skip_bad: bool,
     finished: Callable[[], None] = lambda: None,
+    options: ExportOptions | None = None,
 ) -> None:
     """Import ``upload`` (a file in a folder of its own, removed at the end) into ``journal``.
 
@@ -115,7 +117,9 @@ def run_job(
         job.done, job.total = done, total
 
     try:
-        summary = imports.run_import(journal, source, upload, skip_bad=skip_bad, progress=progress)
+        summary = imports.run_import(
+            journal, source, upload, skip_bad=skip_bad, progress=progress, options=options
+        )
         job.summary = summary.line()
         job.skipped = list(summary.skipped)
         job.state = "done"

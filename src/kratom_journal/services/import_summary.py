@@ -12,6 +12,8 @@ from typing import Any, Literal
 from kratom_journal.domain.errors import JournalError
 
 JOURNAL_SOURCES = ("csv", "json")
+MAX_PLACES = 3
+"""Places remembered per skip reason."""
 """Sources that are the journal's own formats; every other source is a wearable export."""
 
 
@@ -29,8 +31,10 @@ class ImportSummary:
 
     ``added``, ``updated`` and ``unchanged`` count entries (journal formats) or raw
     samples (wearables: a sample already stored is ``unchanged``). The ``nights_*``
-    counts are of derived wearable nights. ``skipped_reasons`` maps each reason a
-    record was skipped for to how many were.
+    counts are of derived wearable nights (``updated`` samples are ones read again
+    in another time zone). ``skipped_reasons`` maps each reason a record was
+    skipped for to how many were, and ``skipped_where`` to the first places
+    (``export.xml line 103610``) it happened.
 
     >>> summary = ImportSummary("csv", "doses.csv", added=2)
     >>> summary.skip("doses.csv:3: amount: expected a number")
@@ -50,27 +54,47 @@ class ImportSummary:
     nights_updated: int = 0
     nights_unchanged: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    skipped_where: dict[str, list[str]] = field(default_factory=dict)
     warnings: int = 0
     already_imported: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    zone: str | None = None
+    """The time zone times without an offset were read in (wearable exports)."""
 
     @property
     def kind(self) -> Literal["journal", "wearable"]:
         """``journal`` for the journal's own formats, ``wearable`` for an export's samples."""
         return "journal" if self.source in JOURNAL_SOURCES else "wearable"
 
-    def skip(self, reason: str, count: int = 1) -> None:
-        """Count ``count`` records skipped for ``reason``."""
+    def skip(self, reason: str, count: int = 1, where: str | None = None) -> None:
+        """Count ``count`` records skipped for ``reason``; remember the first few ``where``."""
         self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
+        if where is not None:
+            places = self.skipped_where.setdefault(reason, [])
+            if len(places) < MAX_PLACES:
+                places.append(where)
 
     @property
     def skipped(self) -> list[str]:
-        """One line per reason records were skipped for, with how many when more than one."""
-        return [
-            reason if count == 1 else f"{reason} ({count} records)"
-            for reason, count in self.skipped_reasons.items()
-        ]
+        """One line per reason records were skipped for, with how many and the first places.
+
+        >>> summary = ImportSummary("apple-health", "export.xml")
+        >>> for line in (1036, 1037, 2000, 2001):
+        ...     summary.skip("ends before it starts", where=f"export.xml line {line}")
+        >>> print(summary.skipped[0])
+        4 records skipped: ends before it starts — export.xml line 1036, line 1037, line 2000, …
+        """
+        lines = []
+        for reason, count in self.skipped_reasons.items():
+            places = self.skipped_where.get(reason)
+            if not places:
+                lines.append(reason if count == 1 else f"{reason} ({count} records)")
+                continue
+            text = _places(places) + (", …" if count > len(places) else "")
+            noun = "record" if count == 1 else "records"
+            lines.append(f"{count} {noun} skipped: {reason} — {text}")
+        return lines
 
     @property
     def records_skipped(self) -> int:
@@ -96,15 +120,18 @@ class ImportSummary:
         if self.kind == "journal":
             return self._entries_line()
         if self.already_imported:
-            return (
+            text = (
                 f"{self.source}: {self.file} was already imported; nothing changed "
                 f"({self.nights_unchanged} nights unchanged)"
             )
+            return "; ".join([text, *self.notes])
         text = (
             f"{self.source}: {self.nights_added} nights added, {self.nights_updated} updated, "
             f"{self.nights_unchanged} unchanged; {self.added} new samples of "
             f"{self.records_read} read"
         )
+        if self.updated:
+            text += f", {self.updated} read again in {self.zone or 'another zone'}"
         if self.skipped_reasons:
             reasons = "; ".join(
                 f"{n} × {reason}" for reason, n in sorted(self.skipped_reasons.items())
@@ -128,3 +155,12 @@ class ImportSummary:
         data["samples_added"] = self.samples_added
         data["samples_known"] = self.samples_known
         return data
+
+
+def _places(places: list[str]) -> str:
+    """``a.xml line 3, line 9`` for places in one file; each in full otherwise."""
+    parts = [place.rsplit(" ", 2) for place in places]
+    files = {p[0] for p in parts if len(p) == 3 and p[1] in ("line", "record")}
+    if len(files) == 1 and all(len(p) == 3 for p in parts):
+        return places[0] + "".join(f", {p[1]} {p[2]}" for p in parts[1:])
+    return ", ".join(places)

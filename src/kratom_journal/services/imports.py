@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kratom_journal.importers import REGISTRY
@@ -21,6 +22,7 @@ Progress = Callable[[int, int], None]
 
 __all__ = [
     "JOURNAL_SOURCES",
+    "ExportOptions",
     "ImportFailed",
     "ImportSummary",
     "Progress",
@@ -28,6 +30,18 @@ __all__ = [
     "known_sources",
     "run_import",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """How to read a wearable export: the zone of offset-less times, a CSV column map."""
+
+    zone: str | None = None
+    """IANA zone for times without an offset (``kj import --zone``)."""
+    columns: str | None = None
+    """``sleep-csv``: the column map, ``start=…,end=…``."""
+    profile: str | None = None
+    """``sleep-csv``: the name to save ``columns`` under, or of a saved map to use."""
 
 
 def run_import(
@@ -38,11 +52,13 @@ def run_import(
     confirmed: bool = False,
     progress: Progress | None = None,
     on_records: Callable[[int], None] | None = None,
+    options: ExportOptions | None = None,
 ) -> ImportSummary:
     """Import ``path`` from ``source`` (detected from the file when ``None``).
 
     ``progress`` is called with (bytes read, total bytes) and ``on_records`` with
     the records read so far, where the source reports them (wearable exports).
+    ``options`` say how to read a wearable export.
 
     Raises
     ------
@@ -53,7 +69,8 @@ def run_import(
     """
     if not path.exists():
         raise ImportFailed([f"{path}: no such file or folder"])
-    chosen = (source or detect_source(path)).strip().lower()
+    wants_map = options is not None and bool(options.columns or options.profile)
+    chosen = (source or ("sleep-csv" if wants_map else detect_source(path))).strip().lower()
     if chosen == "csv":
         return transfer.import_csv(journal, [path], skip_bad=skip_bad, confirmed=confirmed)
     if chosen == "json":
@@ -62,8 +79,17 @@ def run_import(
         raise ImportFailed(
             [f"{path}: unknown source {chosen!r}; expected one of {', '.join(known_sources())}"]
         )
+    wanted = options or ExportOptions()
     return wearables.import_wearable(
-        journal, chosen, path, progress=progress, skip_bad=skip_bad, on_records=on_records
+        journal,
+        chosen,
+        path,
+        progress=progress,
+        skip_bad=skip_bad,
+        on_records=on_records,
+        zone=wanted.zone,
+        columns=wanted.columns,
+        profile=wanted.profile,
     )
 
 

@@ -34,6 +34,7 @@ NIGHT_FIELDS: tuple[str, ...] = (
     "hrv_sdnn_ms",
     "hrv_rmssd_ms",
     "respiratory_rate_per_min",
+    "sleep_score",
     "samples",
     "other_sources",
 )
@@ -63,6 +64,7 @@ def night_dict(night: Night, others: Sequence[Night] = ()) -> dict[str, Any]:
         "hrv_sdnn_ms": night.hrv_sdnn_mean,
         "hrv_rmssd_ms": night.hrv_rmssd_mean,
         "respiratory_rate_per_min": night.respiratory_rate_mean,
+        "sleep_score": night.sleep_score,
         "samples": night.samples,
         "other_sources": [other.source.label for other in others],
     }

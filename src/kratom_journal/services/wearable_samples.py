@@ -8,7 +8,8 @@ the nights whose content changed are written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -17,8 +18,10 @@ from kratom_journal.services.import_summary import ImportSummary
 from kratom_journal.sleep.nights import derive_nights
 from kratom_journal.sleep.samples import Record
 from kratom_journal.store import wearable_nights as night_store
+from kratom_journal.store import wearable_runs as runs
 from kratom_journal.store import wearables as store
 from kratom_journal.store.types import from_ms, to_ms
+from kratom_journal.store.wearable_runs import StoredSample
 from kratom_journal.store.wearables import SampleRow, SourceIds, StoreSession
 
 BATCH = 20_000
@@ -111,6 +114,118 @@ def save_records(
     return touched, covered
 
 
+# ------------------------------------------------------------- zone-aware saving
+
+ZONE_SEARCH_MS = 2 * 86_400_000
+"""How far (either way) the same sample read in another zone may have been stored."""
+
+Identity = tuple[int, str, str | None, int, int, float | None, str | None]
+
+
+def identity(row: SampleRow | StoredSample, wall_clock: bool) -> Identity:
+    """What makes two stored samples the same sample, whatever zone they were read in.
+
+    For wall-clock exports that is the local time written in the file (the UTC
+    instant plus its offset); for UTC exports, the instant.
+
+    >>> row = store.sample_row(1, "sleep", "deep", 3_600_000, 7_200_000, 60, 60, None, None)
+    >>> moved = store.sample_row(1, "sleep", "deep", 0, 3_600_000, 120, 120, None, None)
+    >>> identity(row, wall_clock=True) == identity(moved, wall_clock=True)
+    True
+    >>> identity(row, wall_clock=False) == identity(moved, wall_clock=False)
+    False
+    """
+    if isinstance(row, StoredSample):
+        values = (row.source_id, row.kind, row.stage, row.start_ms, row.end_ms, row.value)
+        offsets, detail = (row.start_offset_min, row.end_offset_min), row.detail
+    else:
+        values = (
+            row["source_id"],
+            row["kind"],
+            row["stage"],
+            row["start_ms"],
+            row["end_ms"],
+            row["value"],
+        )
+        offsets, detail = (row["start_offset_min"], row["end_offset_min"]), row["detail"]
+    source_id, kind, stage, start, end, value = values
+    if wall_clock:
+        start, end = start + offsets[0] * 60_000, end + offsets[1] * 60_000
+    return (source_id, kind, stage, start, end, value, detail)
+
+
+def _place(row: SampleRow | StoredSample) -> tuple[int, int, int, int]:
+    if isinstance(row, StoredSample):
+        return (row.start_ms, row.key, row.start_offset_min, row.end_offset_min)
+    return (row["start_ms"], row["key"], row["start_offset_min"], row["end_offset_min"])
+
+
+def save_zoned_records(
+    session: StoreSession,
+    records: Iterable[Record],
+    import_id: int | None,
+    summary: ImportSummary,
+    *,
+    wall_clock: bool,
+    may_replace: Callable[[str | None], bool],
+) -> tuple[set[int], set[int]]:
+    """Save the records of an export whose stored instants depend on a time zone.
+
+    A sample already stored from an earlier import in another zone is the same
+    sample (see :func:`identity`): when ``may_replace`` allows it for that import's
+    zone source (``option``, ``setting`` or ``system``), it is moved to the instants
+    of this import (counted as updated), otherwise it is left as it is. Returns the
+    ordinal nights touched and those covered, as :func:`save_records` does.
+    """
+    sources = SourceIds(session)
+    rows: dict[tuple[int, int], SampleRow] = {}
+    for record in records:
+        row = store.row_of_record(record, sources.id(record.source), import_id)
+        rows[(row["start_ms"], row["key"])] = row
+    touched: set[int] = set()
+    covered: set[int] = set()
+    if not rows:
+        return touched, covered
+    starts = [start for start, _key in rows]
+    stored = runs.source_samples(
+        session,
+        {row["source_id"] for row in rows.values()},
+        min(starts) - ZONE_SEARCH_MS,
+        max(starts) + ZONE_SEARCH_MS,
+    )
+    same: dict[Identity, list[StoredSample]] = defaultdict(list)
+    for sample in stored:
+        same[identity(sample, wall_clock)].append(sample)
+    zone_from = runs.zone_sources(session, {s.import_id for s in stored if s.import_id})
+    fresh: list[SampleRow] = []
+    removed: list[tuple[int, int]] = []
+    for row in rows.values():
+        copies = same.get(identity(row, wall_clock), [])
+        exact = [c for c in copies if _place(c) == _place(row)]
+        others = [c for c in copies if _place(c) != _place(row)]
+        if others and all(may_replace(zone_from.get(c.import_id or -1)) for c in others):
+            removed.extend((c.start_ms, c.key) for c in others)
+            for copy in others:
+                touched.update(night_span(runs.row_of_stored(copy)))
+            if not exact:
+                fresh.append(row)
+                summary.updated += 1
+                continue
+        if exact or others:
+            summary.unchanged += 1
+            covered.add(night_ordinal(row["start_ms"], row["start_offset_min"]))
+            continue
+        fresh.append(row)
+        summary.added += 1
+    runs.delete_samples(session, sorted(set(removed)))
+    fresh.sort(key=lambda r: (r["start_ms"], r["key"]))
+    for at in range(0, len(fresh), BATCH):
+        store.insert_samples(session, fresh[at : at + BATCH])
+    for row in fresh:
+        touched.update(night_span(row))
+    return touched, covered
+
+
 # -------------------------------------------------------------------- nights
 
 
@@ -151,10 +266,12 @@ def derive_touched(
         dates_before = {key[0] for key in stored}
         changed: set[date] = set()
         seen: set[date] = set()
+        seen_keys: set[tuple[date, int]] = set()
         fresh: list[night_store.NightRow] = []
         for night in derived:
             row = night_store.night_row(night, ids[night.source])
             seen.add(night.night)
+            seen_keys.add((night.night, row["source_id"]))
             existing = stored.get((night.night, row["source_id"]))
             if existing is None:
                 fresh.append(row)
@@ -162,11 +279,15 @@ def derive_touched(
             elif existing.content_hash != row["content_hash"]:
                 night_store.replace_night(session, existing.id, row)
                 changed.add(night.night)
+        # Nights no longer derived (their samples moved to another zone or evening) go.
+        stale = {key: found for key, found in stored.items() if key not in seen_keys}
+        night_store.delete_nights(session, [found.id for found in stale.values()])
         night_store.add_nights(session, fresh)
+        summary.nights_updated += len({key[0] for key in stale} - seen)
         for night_date in seen:
             if night_date not in dates_before:
                 summary.nights_added += 1
-            elif night_date in changed:
+            elif night_date in changed or any(key[0] == night_date for key in stale):
                 summary.nights_updated += 1
             else:
                 summary.nights_unchanged += 1

@@ -17,20 +17,38 @@ from pathlib import Path
 from typing import Any
 
 from kratom_journal.domain.errors import JournalError
-from kratom_journal.importers import REGISTRY
+from kratom_journal.importers import REGISTRY, Importer
 from kratom_journal.importers import detect_source as _detect
 from kratom_journal.importers.apple_health import TagMemory
 from kratom_journal.importers.safe_input import InputRejected, progress_sink
-from kratom_journal.services.clock import system_zone_name
+from kratom_journal.importers.summaries import parse_spec
+from kratom_journal.importers.window_filter import NearSleep
 from kratom_journal.services.import_summary import ImportSummary
-from kratom_journal.services.wearable_samples import derive_and_store, hour_nights, save_records
+from kratom_journal.services.wearable_samples import (
+    derive_and_store,
+    hour_nights,
+    save_records,
+    save_zoned_records,
+)
+from kratom_journal.services.wearable_zones import (
+    TIMEZONE_KEY,
+    ZoneChoice,
+    choose_zone,
+    guess_note,
+    kept_note,
+    reads_again,
+    replaces,
+)
 from kratom_journal.sleep.nights import parse_priority
 from kratom_journal.sleep.samples import ParseIssue, Record
+from kratom_journal.store import wearable_runs as runs
 from kratom_journal.store import wearables as store
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.wearables import StoreSession
 
 PRIORITY_KEY = "sleep-source-priority"
+DEFAULT_PROFILE = "default"
+"""The name a ``sleep-csv`` column map given without ``--profile`` is saved under."""
 MAX_REMEMBERED_TAGS = 600_000
 
 ProgressCallback = Callable[[int, int], None]
@@ -103,11 +121,18 @@ def import_wearable(
     source: str | None,
     path: Path,
     progress: ProgressCallback | None = None,
-    skip_bad: bool = False,
+    skip_bad: bool = False,  # noqa: ARG001 - machine exports always skip bad records
     *,
     on_records: Callable[[int], None] | None = None,
+    zone: str | None = None,
+    columns: str | None = None,
+    profile: str | None = None,
 ) -> ImportSummary:
     """Import a wearable export into ``journal`` and derive its nights.
+
+    A record that cannot be read or is impossible is skipped and counted with its
+    reason and first places; only a file that is not this format at all (or is
+    unsafe, or holds nothing readable) refuses the import.
 
     Parameters
     ----------
@@ -120,9 +145,15 @@ def import_wearable(
     progress
         Called with (bytes read, total bytes) as the file is read.
     skip_bad
-        Skip unreadable records instead of refusing the whole import.
+        Accepted for the journal's own formats' sake; exports always skip bad records.
     on_records
         Called with the number of records read so far.
+    zone
+        IANA zone for times without an offset (``kj import --zone``); it re-reads an
+        export imported before in another zone, moving its samples.
+    columns, profile
+        ``sleep-csv`` only: a column map (``start=…,end=…``) and the name to save it
+        under, or the name of a saved map to use.
 
     Raises
     ------
@@ -137,43 +168,74 @@ def import_wearable(
     if name is None:
         raise WearableImportError(
             f"{path.name}: cannot tell which app this export comes from; name the source "
-            f"(one of {', '.join(REGISTRY)})"
+            f"(one of {', '.join(REGISTRY)}), or for another sleep CSV: "
+            "kj import sleep-csv FILE --map start=COLUMN,end=COLUMN"
         )
     if name not in REGISTRY:
         raise WearableImportError(f"unknown source {name!r}; expected one of {', '.join(REGISTRY)}")
+    importer = REGISTRY[name]
     started = clock.monotonic()
     digest, size = fingerprint(path)
     summary = ImportSummary(name, path.name)
     # Settings are read before the import's transaction opens.
-    chosen_zone = setting(journal, "timezone")
-    zone = chosen_zone or system_zone_name()
+    try:
+        choice = zone_choice(journal, zone) if importer.naive_times else None
+    except ValueError as error:
+        raise WearableImportError(str(error)) from None
     priority = source_priority(journal)
     with journal.session() as session:
+        options = _options(session, importer, columns, profile)
         previous = store.previous_import(session, name, digest)
-        if previous is not None:
+        if previous is not None and (choice is None or not reads_again(previous, choice)):
             summary.already_imported = True
             summary.nights_unchanged = previous.nights
+            if choice is not None and previous.zone not in (None, choice.zone):
+                summary.notes.append(kept_note(previous, choice))
             if progress:
                 progress(size, size)
             summary.seconds = clock.monotonic() - started
             return summary
-        run_id = store.start_import(session, name, path.name, digest, size)
-        if REGISTRY[name].naive_times and chosen_zone is None:
-            summary.notes.append(
-                f"times without an offset were read in {zone} (set the journal's zone with: "
-                "kj config set timezone Area/City)"
-            )
+        run_id = store.start_import(
+            session,
+            name,
+            path.name,
+            digest,
+            size,
+            choice.zone if choice else None,
+            choice.came_from if choice else None,
+        )
+        if choice is not None:
+            summary.zone = choice.zone
+            if choice.guessed:
+                summary.notes.append(guess_note(choice))
         memory = _tag_memory(session, name)
-        records = _read(name, path, zone, size, progress, on_records, summary, skip_bad, memory)
-        touched, covered = save_records(session, records, run_id, summary)
+        near = NearSleep(lambda first, last: runs.sleep_windows(session, first, last))
+        if memory is not None:
+            options.update(memory=memory, near=near)
+        reading = _read(name, path, choice, size, progress, on_records, summary, options)
+        records = _records(near.filter(reading))
+        if choice is None:
+            touched, covered = save_records(session, records, run_id, summary)
+        else:
+            touched, covered = save_zoned_records(
+                session,
+                records,
+                run_id,
+                summary,
+                wall_clock=importer.times == "local",
+                may_replace=replaces(choice),
+            )
+        summary.records_read += near.held_raw
+        if near.dropped:
+            summary.notes.append(
+                f"{near.dropped} heart and breathing rate readings away from sleep were not kept"
+            )
         if memory is not None:
             summary.records_read += memory.skipped
             summary.unchanged += memory.skipped
             covered.update(hour_nights(memory.skipped_starts))
         if summary.records_read == 0:
-            raise WearableImportError(
-                f"{path.name}: nothing could be imported (no sleep data found)"
-            )
+            raise WearableImportError(_nothing_read(path, summary))
         derive_and_store(session, touched, priority, summary, covered)
         store.finish_import(
             session,
@@ -186,6 +248,69 @@ def import_wearable(
         )
     summary.seconds = clock.monotonic() - started
     return summary
+
+
+def _nothing_read(path: Path, summary: ImportSummary) -> str:
+    if summary.skipped_reasons:
+        first = summary.skipped[0]
+        return f"{path.name}: nothing could be imported; every record was skipped ({first})"
+    return f"{path.name}: nothing could be imported (no sleep data found)"
+
+
+def zone_choice(journal: Journal, option: str | None) -> ZoneChoice:
+    """The zone an import of ``journal`` uses for offset-less times (see wearable_zones)."""
+    return choose_zone(option, setting(journal, TIMEZONE_KEY))
+
+
+def asks_for_zone(journal: Journal, source: str | None, path: Path) -> str | None:
+    """The export's title when importing it would guess a zone (no setting, no option).
+
+    A face on a terminal asks the person for the zone before importing; ``None``
+    means no question is needed (the times carry offsets, or the journal has a zone).
+    """
+    if setting(journal, TIMEZONE_KEY):
+        return None
+    name = source or detect_source(Path(path))
+    if name is None or name not in REGISTRY or not REGISTRY[name].naive_times:
+        return None
+    return REGISTRY[name].title
+
+
+def _options(
+    session: StoreSession, importer: Importer, columns: str | None, profile: str | None
+) -> dict[str, Any]:
+    """The parser's extra options: the column map of a ``sleep-csv`` import.
+
+    A map given with ``--map`` is saved (under ``--profile NAME``, else as the
+    default map) and used again next time without ``--map``.
+    """
+    if not importer.takes_columns:
+        if columns or profile:
+            raise WearableImportError(
+                f"--map and --profile are for sleep-csv files, not {importer.name}"
+            )
+        return {}
+    spec = columns
+    if spec is None:
+        spec = runs.load_profile(session, profile or DEFAULT_PROFILE)
+        if spec is None and profile:
+            known = ", ".join(runs.profile_names(session)) or "none saved yet"
+            raise WearableImportError(f"no column map named {profile!r} (saved: {known})")
+    try:
+        column_map = parse_spec(spec) if spec else None
+    except ValueError as error:
+        raise WearableImportError(f"--map: {error}") from None
+    if columns and column_map is not None:
+        runs.save_profile(session, profile or DEFAULT_PROFILE, column_map.spec())
+    return {"columns": column_map, "name": profile}
+
+
+def saved_profiles(journal: Journal) -> dict[str, str]:
+    """Saved ``sleep-csv`` column maps by name."""
+    with journal.session() as session:
+        return {
+            name: runs.load_profile(session, name) or "" for name in runs.profile_names(session)
+        }
 
 
 def import_records(
@@ -223,18 +348,32 @@ def _reason(issue: ParseIssue) -> str:
     return _REASON_DETAIL.sub("…", issue.message)[:80]
 
 
+def _where(issue: ParseIssue) -> str:
+    if issue.line is not None:
+        return f"{issue.file} line {issue.line}"
+    if issue.record is not None:
+        return f"{issue.file} record {issue.record}"
+    return issue.file
+
+
+def _records(items: Iterable[Record | ParseIssue]) -> Iterator[Record]:
+    """The records among filtered items (problems were counted while reading)."""
+    for item in items:
+        if not isinstance(item, ParseIssue):
+            yield item
+
+
 def _read(
     name: str,
     path: Path,
-    zone: str | None,
+    choice: ZoneChoice | None,
     total: int,
     progress: ProgressCallback | None,
     on_records: Callable[[int], None] | None,
     summary: ImportSummary,
-    skip_bad: bool,
-    memory: TagMemory | None = None,
-) -> Iterator[Record]:
-    """Records from the parser, with progress reporting and the bad-record policy."""
+    options: dict[str, Any],
+) -> Iterator[Record | ParseIssue]:
+    """Records from the parser, with progress reporting; bad records counted and skipped."""
     done = 0
     last_report = 0.0
 
@@ -250,18 +389,13 @@ def _read(
 
     token = progress_sink.set(consumed if progress else None)
     try:
-        options: dict[str, Any] = {"memory": memory} if memory is not None else {}
+        zone = choice.zone if choice is not None else None
         for item in REGISTRY[name].parse(path, zone=zone, **options):
             if isinstance(item, ParseIssue):
                 if item.severity == "warning":
                     summary.warnings += 1
-                    continue
-                if not skip_bad:
-                    raise WearableImportError(
-                        f"{item.describe()}; nothing was imported "
-                        "(fix the file or import with --skip-bad to skip bad records)"
-                    )
-                summary.skip(_reason(item))
+                else:
+                    summary.skip(_reason(item), where=_where(item))
                 continue
             summary.records_read += 1
             yield item

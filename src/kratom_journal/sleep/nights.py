@@ -35,6 +35,16 @@ SESSION_GAP = timedelta(minutes=90)
 
 NAP_MAX = timedelta(hours=4)
 
+SHORT_SESSION = timedelta(hours=2)
+"""An in-bed-only session shorter than this is never a night (the phone's 47-minute
+morning "In Bed" record); a session with sleep shorter than this is a nap when it lies
+more than :data:`NAP_DISTANCE` from the night's main session."""
+
+NAP_DISTANCE = timedelta(hours=2)
+
+SCORE_AFTER = timedelta(hours=3)
+"""A vendor's score of a night is looked for from bed time to this long after rising."""
+
 LONGEST_SAMPLE = timedelta(hours=24)
 """Sleep samples longer than this are implausible and left out of nights (kept raw)."""
 
@@ -121,12 +131,55 @@ class _Session:
     summary: SleepSummary | None = None
 
     def night(self) -> date | None:
-        """Evening date of the session, or ``None`` for a daytime nap."""
+        """Evening date of the session, or ``None`` for a nap or a short in-bed record."""
         anchor = self.summary.start if self.summary else self.samples[0].start
         midpoint = (self.start + (self.end - self.start) / 2).astimezone(anchor.tzinfo)
         if 12 <= midpoint.hour < 18 and self.end - self.start < NAP_MAX:
             return None
+        if not self.asleep_seconds() and self.end - self.start < SHORT_SESSION:
+            return None
         return night_of(midpoint)
+
+    def asleep_seconds(self) -> float:
+        """Seconds of sleep the session records (any stage), overlaps counted once."""
+        if self.summary is not None:
+            return float(sum(s for k, s in self.summary.stage_seconds if k in ASLEEP_STAGES))
+        asleep = [s for s in self.samples if s.stage in ASLEEP_STAGES]
+        if not asleep:
+            return 0.0
+        return sum((e - b).total_seconds() for b, e in _union((s.start, s.end) for s in asleep))
+
+
+def _union(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def main_sessions(found: Sequence[_Session]) -> list[_Session]:
+    """The sessions of one source's night that make the night; naps and stray records go.
+
+    With a session that has sleep in it, the in-bed-only sessions (records outside
+    the main sleep) are dropped, and so are short sessions far from the longest
+    sleep (naps). A split night (asleep, up for a while, asleep again) stays whole.
+    """
+    if len(found) < 2:
+        return list(found)
+    sleeping = [s for s in found if s.asleep_seconds() > 0]
+    if not sleeping:
+        return list(found)
+    main = max(sleeping, key=lambda s: (s.asleep_seconds(), s.end - s.start))
+    kept = []
+    for session in sleeping:
+        short = session.end - session.start < SHORT_SESSION
+        far = session.start - main.end > NAP_DISTANCE or main.start - session.end > NAP_DISTANCE
+        if session is main or not (short and far):
+            kept.append(session)
+    return kept
 
 
 def cluster_sessions(
@@ -308,6 +361,9 @@ def _with_metrics(
 ) -> Night:
     """Add heart rate, HRV and breathing rate measured while asleep."""
     values = metrics(windows)
+    scores = metrics([(result.bed_at, result.out_at + SCORE_AFTER)]).get(Metric.SLEEP_SCORE)
+    if scores:
+        result = replace(result, sleep_score=scores[-1])
     if not values:
         return result
 
@@ -454,7 +510,8 @@ def derive_nights(
         if night is not None and (only is None or night in only):
             grouped[(night, session.source)].append(session)
     per_night: dict[date, list[Night]] = defaultdict(list)
-    for (night, source), found in grouped.items():
+    for (night, source), everything in grouped.items():
+        found = main_sessions(everything)
         timelines = [s for s in found if s.summary is None]
         if timelines:
             merged = [sample for s in timelines for sample in s.samples]

@@ -45,7 +45,12 @@ class Metric(StrEnum):
     HRV_SDNN = "hrv_sdnn"
     HRV_RMSSD = "hrv_rmssd"
     RESPIRATORY_RATE = "respiratory_rate"
+    SLEEP_SCORE = "sleep_score"
+    """The vendor's own 0-100 score of a night (Fitbit, Oura, Whoop, Withings)."""
 
+
+WINDOWED_METRICS: frozenset[Metric] = frozenset({Metric.HEART_RATE, Metric.RESPIRATORY_RATE})
+"""Readings taken all day; only those in and around sleep are kept."""
 
 METRIC_UNITS: dict[Metric, str] = {
     Metric.HEART_RATE: "count/min",
@@ -53,6 +58,7 @@ METRIC_UNITS: dict[Metric, str] = {
     Metric.HRV_SDNN: "ms",
     Metric.HRV_RMSSD: "ms",
     Metric.RESPIRATORY_RATE: "count/min",
+    Metric.SLEEP_SCORE: "score",
 }
 
 
@@ -173,5 +179,6 @@ class Night:
     hrv_sdnn_mean: float | None = None
     hrv_rmssd_mean: float | None = None
     respiratory_rate_mean: float | None = None
+    sleep_score: float | None = None
     samples: int = 0
     chosen: bool = False

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypedDict
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kratom_journal.sleep.samples import Night, StageMinutes
@@ -49,6 +49,7 @@ class NightRow(TypedDict):
     hrv_sdnn_mean: float | None
     hrv_rmssd_mean: float | None
     respiratory_rate_mean: float | None
+    sleep_score: float | None
     samples: int
     content_hash: str
 
@@ -81,6 +82,7 @@ def night_row(night: Night, source_id: int) -> NightRow:
         "hrv_sdnn_mean": night.hrv_sdnn_mean,
         "hrv_rmssd_mean": night.hrv_rmssd_mean,
         "respiratory_rate_mean": night.respiratory_rate_mean,
+        "sleep_score": night.sleep_score,
         "samples": night.samples,
         "content_hash": "",
     }
@@ -118,6 +120,15 @@ def add_nights(session: Session, rows: Sequence[NightRow]) -> None:
 def replace_night(session: Session, night_id: int, row: NightRow) -> None:
     statement = update(WearableNight).where(WearableNight.id == night_id).values(**row)
     session.connection().execute(statement)
+
+
+def delete_nights(session: Session, night_ids: Sequence[int]) -> None:
+    """Remove stored nights (ones no longer derived from the samples)."""
+    ordered = sorted(night_ids)
+    for at in range(0, len(ordered), LOOKUP_CHUNK):
+        session.connection().execute(
+            delete(WearableNight).where(WearableNight.id.in_(ordered[at : at + LOOKUP_CHUNK]))
+        )
 
 
 def dates_with_nights(session: Session, days: Sequence[date]) -> int:
@@ -184,6 +195,7 @@ def _night_of(row: Row[tuple[object, ...]], sources: SourceIds) -> Night:
         hrv_sdnn_mean=stored["hrv_sdnn_mean"],
         hrv_rmssd_mean=stored["hrv_rmssd_mean"],
         respiratory_rate_mean=stored["respiratory_rate_mean"],
+        sleep_score=stored["sleep_score"],
         samples=stored["samples"],
     )
 

@@ -1,4 +1,5 @@
-"""Tables for wearable imports: sources, raw samples, derived nights, import runs.
+"""Tables for wearable imports: sources, raw samples, derived nights, import runs,
+saved CSV column maps.
 
 Raw samples keep their source (app or device name, version, device description),
 their instants in UTC milliseconds and the UTC offset the device wrote, so nights
@@ -58,6 +59,10 @@ class WearableImport(Base):
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     tag_digests: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     """Packed 64-bit digests of the raw records read (Apple Health), for fast re-imports."""
+    zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The IANA zone times without an offset were read in (``None``: the export has offsets)."""
+    zone_from: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """Where that zone came from: ``option`` (``--zone``), ``setting`` or ``system`` (a guess)."""
 
 
 class WearableSample(Base):
@@ -118,5 +123,17 @@ class WearableNight(Base):
     hrv_sdnn_mean: Mapped[float | None] = mapped_column(Float, nullable=True)
     hrv_rmssd_mean: Mapped[float | None] = mapped_column(Float, nullable=True)
     respiratory_rate_mean: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sleep_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     samples: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(32))
+
+
+class WearableCsvProfile(Base):
+    """A named column map for ``kj import sleep-csv`` (which column holds what)."""
+
+    __tablename__ = "wearable_csv_profile"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    columns: Mapped[str] = mapped_column(Text)
+    """The map as ``--map`` takes it (``start=Bedtime,end=Wake up,…``)."""
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

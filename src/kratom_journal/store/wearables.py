@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import struct
 from array import array
 from collections.abc import Iterator, Sequence
@@ -102,6 +103,8 @@ class ImportRun:
 
     id: int
     nights: int
+    zone: str | None = None
+    zone_from: str | None = None
 
 
 def previous_import(session: Session, source: str, file_sha256: str) -> ImportRun | None:
@@ -115,17 +118,31 @@ def previous_import(session: Session, source: str, file_sha256: str) -> ImportRu
         .scalars()
         .first()
     )
-    return None if row is None else ImportRun(row.id, row.nights)
+    return None if row is None else ImportRun(row.id, row.nights, row.zone, row.zone_from)
 
 
-def start_import(session: Session, source: str, file_name: str, file_sha256: str, size: int) -> int:
-    """Record the start of an import run; returns its id (for the samples it adds)."""
+def start_import(
+    session: Session,
+    source: str,
+    file_name: str,
+    file_sha256: str,
+    size: int,
+    zone: str | None = None,
+    zone_from: str | None = None,
+) -> int:
+    """Record the start of an import run; returns its id (for the samples it adds).
+
+    ``zone`` is the zone times without an offset are read in, ``zone_from`` where it
+    came from (``option``, ``setting`` or ``system``).
+    """
     run = WearableImport(
         source=source,
         file_name=file_name[:500],
         file_sha256=file_sha256,
         file_size=size,
         imported_at=datetime.now(UTC),
+        zone=zone,
+        zone_from=zone_from,
     )
     session.add(run)
     session.flush()
@@ -312,12 +329,39 @@ def known_sample_keys(session: Session, keys: Sequence[tuple[int, int]]) -> set[
     return known
 
 
+_SAMPLE_COLUMNS = (
+    "start_ms",
+    "key",
+    "source_id",
+    "kind",
+    "stage",
+    "end_ms",
+    "start_offset_min",
+    "end_offset_min",
+    "value",
+    "detail",
+    "import_id",
+)
+_as_tuple = operator.itemgetter(*_SAMPLE_COLUMNS)
+_SQLITE_INSERT = (
+    f"INSERT OR IGNORE INTO wearable_sample ({', '.join(_SAMPLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_SAMPLE_COLUMNS))})"
+)
+
+
 def insert_samples(session: Session, rows: Sequence[SampleRow]) -> None:
     """Add the rows; a row whose key is stored already is left as it is."""
-    if rows:
-        statement = insert_ignoring_duplicates(session, WearableSample)
-        # The connection, not the session: a Core executemany, no ORM bookkeeping per row.
-        session.connection().execute(statement, list(rows))
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # Hundreds of thousands of rows: one prepared statement and plain tuples, without
+        # building SQLAlchemy's parameters for each row.
+        connection.exec_driver_sql(_SQLITE_INSERT, list(map(_as_tuple, rows)))
+        return
+    statement = insert_ignoring_duplicates(session, WearableSample)
+    # The connection, not the session: a Core executemany, no ORM bookkeeping per row.
+    connection.execute(statement, list(rows))
 
 
 def window_samples(

@@ -93,6 +93,8 @@ class AppleOptions:
     broken_dtd: bool = False
     control_char: bool = False
     filler_per_night: int = 0
+    day_heart_rate_per_night: int = 0
+    """Heart-rate readings spread over each day, as a watch takes them all day long."""
     seed: int = 0
     extra_body: str = ""
     truncate: bool = False
@@ -276,6 +278,26 @@ def _apple_filler(night: SyntheticNight, count: int, rng: random.Random) -> Iter
         )
 
 
+def _apple_day_heart(night: SyntheticNight, count: int, rng: random.Random) -> Iterator[str]:
+    watch = WATCH_DEVICE.format(pointer=0x2820AA000)
+    motion = '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="1"/>\n'
+    zone = ZoneInfo(night.zone)
+    day_start = datetime.combine(night.night, time(7, 30), tzinfo=zone).astimezone(UTC)
+    for index in range(count):
+        moment = (day_start + timedelta(seconds=index * 50_000 // max(count, 1))).astimezone(zone)
+        yield _record(
+            "HKQuantityTypeIdentifierHeartRate",
+            "Apple Watch",
+            "10.1",
+            watch,
+            moment,
+            moment,
+            str(rng.randint(62, 118)),
+            "count/min",
+            motion,
+        )
+
+
 def apple_export_text(nights: list[SyntheticNight], options: AppleOptions) -> Iterator[str]:
     """The export XML, piece by piece (memory stays flat for any number of nights)."""
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -289,6 +311,9 @@ def apple_export_text(nights: list[SyntheticNight], options: AppleOptions) -> It
     rng = random.Random(options.seed)
     for night in nights:
         yield from _apple_filler(night, options.filler_per_night, rng)
+    rng = random.Random(options.seed + 3)
+    for night in nights:
+        yield from _apple_day_heart(night, options.day_heart_rate_per_night, rng)
     rng = random.Random(options.seed + 1)
     for index, night in enumerate(nights):
         for line in _apple_heart(night, rng):

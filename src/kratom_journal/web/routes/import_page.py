@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from kratom_journal.domain.timeparse import is_zone
 from kratom_journal.services import imports
 from kratom_journal.web.deps import ImportJobsDep, JournalDep, PageCacheDep
 from kratom_journal.web.views import (
@@ -66,6 +67,10 @@ async def upload(
     if source is not None and source not in imports.known_sources():
         state.errors["source"] = "choose one of the sources listed"
         return _page(request, state, status=422)
+    zone = values.get("zone", "").strip() or None
+    if zone is not None and not is_zone(zone):
+        state.errors["zone"] = "unknown time zone; expected a name like Europe/Berlin"
+        return _page(request, state, status=422)
     folder = Path(tempfile.mkdtemp(prefix="kj-upload-"))
     target = folder / _safe_name(upload_file.filename)
     size = 0
@@ -75,7 +80,15 @@ async def upload(
             size += len(chunk)
     job = jobs.add(target.name, size)
     skip_bad = values.get("skip_bad") in {"1", "on"}
-    jobs.start(journal, job, source, target, skip_bad, finished=cache.invalidate)
+    jobs.start(
+        journal,
+        job,
+        source,
+        target,
+        skip_bad,
+        finished=cache.invalidate,
+        options=imports.ExportOptions(zone=zone),
+    )
     return redirect(f"/import/jobs/{job.id}")
 
 
