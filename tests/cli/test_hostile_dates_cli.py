@@ -49,7 +49,8 @@ def test_every_summary_answers_on_a_journal_at_the_edges(
     ("args", "message"),
     [
         (["--from", "0001-01-01"], "from: 0001-01-01 is before 1970-01-01"),
-        (["--to", "9999-12-31"], "to: 9999-12-31 is more than a day from now"),
+        (["--to", "9999-12-31"], "to: 9999-12-31 is more than a year from now"),
+        (["--to", "2099-05-01"], "to: 2099-05-01 is more than a year from now"),
     ],
 )
 def test_a_hostile_report_period_is_refused_in_one_line(  # type: ignore[no-untyped-def]
