@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```")
 EXAMPLE_IDS = ("3f2a9c1b", "3f2a")
-SYNTAX_ONLY = re.compile(r"\[[A-Z]+\]|\bPATH\b")
+SYNTAX_ONLY = re.compile(r"\[[A-Z]+\]|\bPATH\b|\bFILE\b")
 """A line naming its arguments (``kj import [SOURCE] PATH``) shows syntax, not an example."""
 
 NOW = datetime(2026, 10, 20, 23, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -104,6 +105,24 @@ def _files(folder: Path, bad_csv: bool) -> None:
 
     nights = [date(2026, 10, 17) + timedelta(days=i) for i in range(3)]
     apple_health_export(folder, nights)
+    _wearable_files(folder)
+
+
+def _wearable_files(folder: Path) -> None:
+    """The other exports the import examples name, in their apps' documented shapes."""
+    from tests.importers import real_shapes, real_shapes_more
+
+    real_shapes.gadgetbridge_db(folder / "Gadgetbridge")
+    takeout = real_shapes.fitbit_takeout(folder / "takeout")
+    with zipfile.ZipFile(folder / "takeout.zip", "w") as archive:
+        for path in sorted(takeout.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(takeout))
+    (folder / "log.csv").write_text(
+        "Bed,Up\n2026-10-10 23:05,2026-10-11 06:50\n2026-10-11 22:40,2026-10-12 07:10\n",
+        encoding="utf-8",
+    )
+    real_shapes_more.generic_csv(folder / "sleep.csv")
 
 
 def _fresh_journal(db: Path, seeded: bool) -> str | None:

@@ -1,8 +1,8 @@
 """Wearable imports remember the time zone they read offset-less times in; nights keep
 the vendor's sleep score; named column maps for sleep CSV files.
 
-Revision ID: 0008_import_zones
-Revises: 0007
+Revision ID: 0009_import_zones
+Revises: 0008_idempotency_keys
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_import_zones"
-down_revision = "0007"
+revision = "0009_import_zones"
+down_revision = "0008_idempotency_keys"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """Idempotency keys of form and API writes; the crisis resources shown with an answer.
 
-Revision ID: 0009_idempotency_keys
-Revises: 0008_import_zones
+Revision ID: 0008_idempotency_keys
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_idempotency_keys"
-down_revision = "0008_import_zones"
+revision = "0008_idempotency_keys"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
