@@ -35,6 +35,7 @@ from kratom_journal.analysis.ar1 import METHOD_NAME, Ar1Fit, fit_ar1_regression
 from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.thresholds import load_thresholds
+from kratom_journal.domain.words import plural
 
 FloatArray = NDArray[np.float64]
 
@@ -109,14 +110,21 @@ class ExperimentPlan:
         """One line describing the design."""
         shape = "days" if self.design is Design.DAY else f"blocks of {self.block_days} days"
         wash = (
-            f", first {self.washout_days} day(s) of each block not analysed"
+            f", first {plural(self.washout_days, 'day')} of each block not analysed"
             if (self.washout_days)
             else ""
         )
         return (
-            f"{self.condition_a} vs {self.condition_b} on {self.outcome}: {self.pairs} pairs "
+            f"{self.condition_a} vs {self.condition_b} on {outcome_name(self.outcome)}: "
+            f"{self.pairs} pairs "
             f"of {shape}{wash}; {self.total_days} days from {self.start.isoformat()}"
         )
+
+
+def outcome_name(outcome: str) -> str:
+    """The outcome's plain name from the thresholds file (``sol_min`` -> its label)."""
+    found = load_thresholds().outcomes.get(outcome)
+    return found.label if found is not None else outcome.replace("_", " ")
 
 
 def pairs_needed(alpha: float = ALPHA) -> int:
@@ -394,19 +402,19 @@ class ExperimentResult:
                 "each pair drawn at random; not blinded (expectations can shape ratings)"
             ),
             "periods": (
-                f"{2 * plan.pairs} periods of {plan.block_days} day(s); "
+                f"{2 * plan.pairs} periods of {plural(plan.block_days, 'day')}; "
                 f"{self.days_elapsed} of {self.days_planned} days elapsed"
             ),
             "washout": (
-                f"first {plan.washout_days} day(s) of each period excluded "
+                f"first {plural(plan.washout_days, 'day')} of each period excluded "
                 f"({self.days_washout} days)"
                 if plan.washout_days
                 else "none"
             ),
-            "outcome": f"{plan.outcome} (declared before the start)",
+            "outcome": f"{outcome_name(plan.outcome)} (declared before the start)",
             "randomization": f"seed {plan.seed}; schedule frozen with SHA-256 {self.frozen_hash}",
             "adherence": f"{adherence} ({self.days_adherent} of {self.days_logged_adherence} days)",
-            "missing": f"{self.days_missing} day(s) without the outcome",
+            "missing": f"{plural(self.days_missing, 'day')} without the outcome",
             "deviations": ", ".join(d.isoformat() for d in self.deviations) or "none",
             "analysis": ANALYSIS_PLAN,
             "integrity": "schedule unchanged" if self.hash_ok else "SCHEDULE CHANGED AFTER START",

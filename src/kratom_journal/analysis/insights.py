@@ -493,7 +493,7 @@ def sentence_for(
         direction = "lower" if raw.estimate < 0 else "higher"
         return (
             f"{first} In your data this is associated with {direction} {outcome}, which "
-            f"counts as {word} (q = {q_value:.3f} after adjusting for every test shown). "
+            f"counts as {word} (p-value {q_value:.3f} after adjusting for every test shown). "
             f"{_REMINDER}"
         )
     if verdict is Verdict.INCONCLUSIVE:
