@@ -105,7 +105,7 @@ def all_administrations(journal: Journal) -> list[StoredAdministration]:
     stmt = select(AdministrationRow).order_by(
         AdministrationRow.administered_at_utc, AdministrationRow.id
     )
-    with journal.session() as session:
+    with journal.reading() as session:
         return [_stored(row) for row in session.scalars(stmt)]
 
 

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kratom_journal import __version__
 from kratom_journal.domain.errors import JournalError, NotFound
+from kratom_journal.services.cache import keep_in_memory
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.import_jobs import ImportJobs
 from kratom_journal.store.journal import open_journal
@@ -61,6 +62,7 @@ def create_app(settings: WebSettings, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
     ``clock`` gives every page its "now" (a test can stop it).
     """
     journal = open_journal(settings.db)
+    keep_in_memory(journal)  # pages only read: their results stay in memory (single-flight)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

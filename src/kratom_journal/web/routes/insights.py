@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from kratom_journal.analysis.insights import InsightReport
 from kratom_journal.services import insight_views
 from kratom_journal.store.journal import Journal
-from kratom_journal.web.cache import PageCache
+from kratom_journal.web.cache import REFRESH_WAIT_SECONDS, PageCache
 from kratom_journal.web.deps import JournalDep, PageCacheDep
 from kratom_journal.web.forest_chart import forest_group
 from kratom_journal.web.views import render
@@ -28,7 +28,9 @@ VERDICT_TEXT = {
 
 def insight_report(journal: Journal, cache: PageCache) -> tuple[InsightReport | None, str | None]:
     """The insight report (cached until the journal changes), or why there is none."""
-    return cache.get("insights", lambda: insight_views.insight_report(journal))
+    return cache.get(
+        "insights", lambda: insight_views.insight_report(journal), wait=REFRESH_WAIT_SECONDS
+    )
 
 
 def result_cards(report: InsightReport) -> list[dict[str, Any]]:
@@ -86,7 +88,9 @@ def insights_page(request: Request, journal: JournalDep, cache: PageCacheDep) ->
     cards = cache.get("insight_cards", lambda: result_cards(report)) if report is not None else []
     decided = [c for c in cards if c["verdict"] != "insufficient_data"]
     waiting = [c for c in cards if c["verdict"] == "insufficient_data"]
-    groups = cache.get("insight_groups", lambda: outcome_groups(journal, decided))
+    groups = cache.get(
+        "insight_groups", lambda: outcome_groups(journal, decided), wait=REFRESH_WAIT_SECONDS
+    )
     return render(
         request,
         "insights.html",
