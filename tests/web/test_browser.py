@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -183,12 +184,19 @@ def seed(live_url: str) -> None:
             assert response.status == 201
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [*PAGES, "/surveys/phq9"])
-def test_every_page_passes_axe_and_fits_a_phone(chromium: Any, live_url: str, path: str) -> None:
+def test_every_page_passes_axe_and_fits_a_phone(
+    chromium: Any, live_url: str, path: str, scheme: str
+) -> None:
     seed(live_url)
-    page = new_page(chromium, PHONE, bypass_csp=True)  # axe-core is injected as a script
+    # axe-core is injected as a script; each page is checked in both colour schemes.
+    page = new_page(chromium, PHONE, bypass_csp=True, color_scheme=scheme)
     page.goto(live_url + path)
     page.wait_for_load_state("networkidle")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (int(part) for part in re.findall(r"\d+", background)[:3])
+    assert (red + green + blue < 255) is (scheme == "dark"), background
     assert axe_violations(page) == [], path
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
     page.context.close()

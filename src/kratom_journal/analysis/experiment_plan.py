@@ -29,6 +29,7 @@ from kratom_journal.analysis.choices import Comparison, Design
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.families import QUESTIONNAIRES
 from kratom_journal.analysis.thresholds import load_thresholds
+from kratom_journal.domain.words import plural
 
 ALPHA = 0.05
 
@@ -151,16 +152,23 @@ class ExperimentPlan:
         """One line describing the design."""
         shape = "days" if self.design is Design.DAY else f"blocks of {self.block_days} days"
         wash = (
-            f", first {self.washout_days} day(s) of each block not analysed"
+            f", first {plural(self.washout_days, 'day')} of each block not analysed"
             if self.washout_days
             else ""
         )
         unit = "pairs of " if self.randomization == PAIRS else f"{2 * self.pairs} "
         count = f"{self.pairs} " if self.randomization == PAIRS else ""
         return (
-            f"{self.condition_a} vs {self.condition_b} on {self.outcome}: {count}{unit}"
+            f"{self.condition_a} vs {self.condition_b} on {outcome_name(self.outcome)}: "
+            f"{count}{unit}"
             f"{shape}{wash}; {self.total_days} days from {self.start.isoformat()}"
         )
+
+
+def outcome_name(outcome: str) -> str:
+    """The outcome's plain name from the thresholds file (``sol_min`` -> its label)."""
+    found = load_thresholds().outcomes.get(outcome)
+    return found.label if found is not None else outcome.replace("_", " ")
 
 
 def pairs_needed(alpha: float = ALPHA, balanced: bool = False) -> int:

@@ -50,6 +50,7 @@ from kratom_journal.analysis.experiment_plan import (
     check_design,
     frozen_hash,
     make_schedule,
+    outcome_name,
     pairs_needed,
     plan_from_json,
     plan_to_json,
@@ -64,6 +65,7 @@ from kratom_journal.analysis.randomization import (
     pair_flips,
 )
 from kratom_journal.analysis.thresholds import load_thresholds
+from kratom_journal.domain.words import plural
 
 __all__ = [
     "ALPHA",
@@ -242,20 +244,20 @@ class ExperimentResult:
                 "blinded (expectations can shape ratings)"
             ),
             "periods": (
-                f"{2 * plan.pairs} periods of {plan.block_days} day(s); "
+                f"{2 * plan.pairs} periods of {plural(plan.block_days, 'day')}; "
                 f"{self.days_elapsed} of {self.days_planned} days elapsed"
             ),
             "washout": (
-                f"first {plan.washout_days} day(s) of each period excluded "
+                f"first {plural(plan.washout_days, 'day')} of each period excluded "
                 f"({self.days_washout} days)"
                 if plan.washout_days
                 else "none"
             ),
-            "outcome": f"{plan.outcome} (declared before the start)",
+            "outcome": f"{outcome_name(plan.outcome)} (declared before the start)",
             "estimand": self.estimand,
             "randomization": f"seed {plan.seed}; schedule frozen with SHA-256 {self.frozen_hash}",
             "adherence": f"{adherence} ({self.days_adherent} of {self.days_logged_adherence} days)",
-            "missing": f"{self.days_missing} day(s) without the outcome",
+            "missing": f"{plural(self.days_missing, 'day')} without the outcome",
             "deviations": ", ".join(d.isoformat() for d in self.deviations) or "none",
             "analysis": plan.analysis_plan,
             "stage": (

@@ -92,16 +92,50 @@ def register(app: typer.Typer) -> None:
     _register_experiment(experiment)
 
 
+PLAN_EXAMPLE = 'kj experiment plan --a "Red Bali" --b "Green Maeng Da" --pairs 8'
+
+
+def _ask_plan(a: str | None, b: str | None, pairs: int | None) -> tuple[str, str, int]:
+    """The two conditions and the number of pairs: given, or asked one by one in a terminal."""
+    from rich.prompt import IntPrompt, Prompt
+
+    from kratom_journal.cli.common import fail, interactive
+
+    missing = [
+        flag for flag, value in (("--a", a), ("--b", b), ("--pairs", pairs)) if value is None
+    ]
+    if missing and not interactive():
+        fail(f"missing {', '.join(missing)}; for example: {PLAN_EXAMPLE} (or run in a terminal)")
+    try:
+        while a is None:
+            a = Prompt.ask("Condition A, in your own words (e.g. Red Bali)")
+        while b is None:
+            b = Prompt.ask("Condition B, in your own words (e.g. Green Maeng Da)")
+        while pairs is None:
+            pairs = IntPrompt.ask(
+                "How many pairs of days (each pair has one A and one B)", default=8
+            )
+    except (EOFError, KeyboardInterrupt):
+        fail("stopped before the last question; nothing planned")
+    return a, b, pairs
+
+
 def _register_experiment(experiment: typer.Typer) -> None:
     @experiment.command("plan")
     def plan_command(
         ctx: typer.Context,
-        condition_a: str = typer.Option(..., "--a", help="Condition A, in your own words."),
-        condition_b: str = typer.Option(..., "--b", help="Condition B, in your own words."),
+        condition_a: str | None = typer.Option(
+            None, "--a", help="Condition A, in your own words (asked when left out)."
+        ),
+        condition_b: str | None = typer.Option(
+            None, "--b", help="Condition B, in your own words (asked when left out)."
+        ),
         outcome: str = typer.Option("sol_min", help="Primary outcome id, declared now."),
         comparison: Comparison = typer.Option(Comparison.OTHER, help="What A and B are."),
         design: Design = typer.Option(Design.DAY, help="day or block periods."),
-        pairs: int = typer.Option(..., help="Pairs of periods (each pair has one A and one B)."),
+        pairs: int | None = typer.Option(
+            None, help="Pairs of periods (each pair has one A and one B; asked when left out)."
+        ),
         block_days: int = typer.Option(1, help="Days per period (block designs)."),
         washout: int = typer.Option(0, help="Days at the start of each block not analysed."),
         start: str | None = typer.Option(None, help="First day, YYYY-MM-DD (default tomorrow)."),
@@ -113,6 +147,7 @@ def _register_experiment(experiment: typer.Typer) -> None:
         from kratom_journal.analysis.experiments import ExperimentPlan
         from kratom_journal.services import experiments
 
+        condition_a, condition_b, pairs = _ask_plan(condition_a, condition_b, pairs)
         command = open_command(ctx)
         first = parse_day(start, "--start") if start else command.journal_today + timedelta(days=1)
         plan = ExperimentPlan(
