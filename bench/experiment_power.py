@@ -1,137 +1,135 @@
-"""Power of planned self-experiments, written into docs/analysis.md as a table.
+"""Power of planned self-experiments: writes src/kratom_journal/data/experiment_power.json.
 
-Power = share of simulated experiments whose randomization test gives p <= 0.05, for day
-designs and for 4-day blocks with 1 washout day, by length and by true effect size (in units
-of the outcome's day-to-day SD). Noise is AR(1) with rho = 0.5 and 10 % of nights unlogged.
-Designs that cannot reach p <= 0.05 are marked "refused".
+Power = share of simulated experiments whose final randomization test gives p <= 0.05, by
+comparison, design, length and true effect (in units of the outcome's day-to-day SD). Every
+run draws a new randomized schedule; the outcome has AR(1) noise (rho = 0.5), carry-over into
+the first two days after a switch (50 % and 25 % of the previous condition's effect), 10 % of
+nights unlogged, and for kratom against none a rebound of 1 SD on the first 1-3 days without
+kratom after days with it (inside the washout). Designs that cannot reach p <= 0.05 are
+marked refused.
 
-Usage:  python bench/experiment_power.py [--runs 300] [--write]
+Usage:  python bench/experiment_power.py [--runs 1000] [--write]
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import json
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kratom_journal.analysis.experiments import (
-    ALPHA,
-    Comparison,
-    Design,
-    ExperimentPlan,
-    analyze_experiment,
-    frozen_hash,
-    make_schedule,
-    randomization_p_value,
-)
-from kratom_journal.analysis.simulate import simulate_experiment_outcomes
+from bench.experiment_checks import plan_for, power
 
-LENGTHS = (28, 42, 56, 84)
+from kratom_journal.analysis.choices import Comparison, Design
+from kratom_journal.analysis.errors import AnalysisError
+from kratom_journal.analysis.experiment_plan import ALPHA, check_design
+
 EFFECTS = (0.25, 0.5, 0.75, 1.0)
 RHO = 0.5
-DOC = Path(__file__).resolve().parent.parent / "docs" / "analysis.md"
-START, END = "<!-- power-table:start -->", "<!-- power-table:end -->"
+TARGET = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "kratom_journal"
+    / "data"
+    / "experiment_power.json"
+)
+
+# (comparison, design, block days, washout days, label, lengths in days)
+DESIGNS = (
+    (Comparison.STRAIN, Design.DAY, 1, 0, "day by day (strains or times)", (28, 42, 56, 84)),
+    (
+        Comparison.STRAIN,
+        Design.BLOCK,
+        4,
+        1,
+        "4-day blocks, 1 washout (strains or times)",
+        (24, 40, 56, 80),
+    ),
+    (
+        Comparison.KRATOM_VS_NONE,
+        Design.BLOCK,
+        7,
+        3,
+        "7-day blocks, 3 washout (kratom vs none)",
+        (42, 56, 84, 112),
+    ),
+)
 
 
-def plan_for(design: Design, n_days: int) -> ExperimentPlan:
-    block = 1 if design is Design.DAY else 4
-    pairs = n_days // (2 * block)
-    return ExperimentPlan(
-        "A",
-        "B",
-        "sol_min",
-        Comparison.OTHER,
-        design,
-        pairs,
-        date(2026, 1, 5),
-        seed=n_days,
-        block_days=block,
-        washout_days=0 if design is Design.DAY else 1,
-    )
-
-
-def power(plan: ExperimentPlan, effect: float, runs: int, seed: int) -> float:
-    schedule = make_schedule(plan)
-    conditions = [d.condition for d in schedule.days]
-    rng = np.random.default_rng(seed)
-    hits = 0
-    for _ in range(runs):
-        values = simulate_experiment_outcomes(
-            conditions, rng, effect=effect, rho=RHO, noise_sd=1.0, missing_share=0.1
-        )
-        outcomes = {d.day: v for d, v in zip(schedule.days, values, strict=True)}
-        _, p, _ = randomization_p_value(schedule, outcomes, draws=999, seed=seed)
-        hits += p <= ALPHA
-    return hits / runs
-
-
-def table(runs: int) -> str:
-    lines = [
-        f"Simulated power (randomization test, p <= 0.05; {runs} runs per cell; AR(1) noise "
-        f"rho = {RHO}; 10 % of nights unlogged). Effect = true A - B difference in SD units.",
-        "",
-        "| design | days | pairs | " + " | ".join(f"effect {e}" for e in EFFECTS) + " |",
-        "|---|---|---|" + "---|" * len(EFFECTS),
-    ]
-    for design in (Design.DAY, Design.BLOCK):
-        for n_days in LENGTHS:
-            plan = plan_for(design, n_days)
-            label = "day" if design is Design.DAY else "4-day blocks, 1 washout"
-            if plan.smallest_p_value() > ALPHA:
-                cells = ["refused"] * len(EFFECTS)
+def rows(runs: int) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for index, (comparison, design, block, washout, label, lengths) in enumerate(DESIGNS):
+        for days in lengths:
+            pairs = days // (2 * block)
+            plan = plan_for(comparison, design, pairs, block, washout)
+            try:
+                check_design(plan)
+                refused = plan.smallest_p_value() > ALPHA
+            except AnalysisError:
+                refused = True
+            values: list[float | None]
+            if refused:
+                values = [None] * len(EFFECTS)
             else:
-                cells = [
-                    f"{power(plan, e, runs, seed=n_days * 100 + i):.0%}"
+                values = [
+                    round(power(plan, e, runs, seed=1000 * index + days + i, rho=RHO), 2)
                     for i, e in enumerate(EFFECTS)
                 ]
-            lines.append(
-                f"| {label} | {plan.total_days} | {plan.pairs} | " + " | ".join(cells) + " |"
+            out.append(
+                {
+                    "comparison": comparison.value,
+                    "design": design.value,
+                    "label": label,
+                    "days": plan.total_days,
+                    "pairs": pairs,
+                    "block_days": block,
+                    "washout_days": washout,
+                    "randomization": plan.randomization,
+                    "power": values,
+                }
             )
-    return "\n".join(lines)
-
-
-def eight_week_coverage(runs: int) -> tuple[float, float]:
-    """Coverage of the AR(1) interval and power for a true 15-minute SOL effect (SD 15 min)."""
-    plan = ExperimentPlan(
-        "A", "B", "sol_min", Comparison.OTHER, Design.DAY, 28, date(2026, 1, 5), seed=8
-    )
-    schedule = make_schedule(plan)
-    digest = frozen_hash(plan, schedule)
-    conditions = [d.condition for d in schedule.days]
-    rng = np.random.default_rng(15)
-    covered = significant = 0
-    for _ in range(runs):
-        values = simulate_experiment_outcomes(conditions, rng, effect=-15.0)
-        outcomes = {d.day: v for d, v in zip(schedule.days, values, strict=True)}
-        result = analyze_experiment(plan, schedule, digest, outcomes, draws=999)
-        if result.ci_low is not None and result.ci_high is not None:
-            covered += result.ci_low <= -15.0 <= result.ci_high
-        significant += result.randomization_p <= ALPHA
-    return covered / runs, significant / runs
+            print(label, plan.total_days, values, flush=True)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=300)
-    parser.add_argument("--write", action="store_true", help="update docs/analysis.md")
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--write", action="store_true", help="update the shipped data file")
     args = parser.parse_args()
-    text = table(args.runs)
-    print(text)
-    coverage, found = eight_week_coverage(max(args.runs, 1000))
-    print(
-        f"8-week day design, true SOL effect -15 min (SD 15, rho 0.5, 10 % missing): "
-        f"interval coverage {coverage:.1%}, randomization p <= 0.05 in {found:.1%} of runs"
-    )
+    started = time.perf_counter()
+    table = {
+        "description": (
+            "Simulated power of planned self-experiments: the share of simulated experiments "
+            "whose final randomization test reaches p <= 0.05, by comparison, design, length and "
+            "true effect (difference between conditions in standard deviations of the outcome). "
+            "'null' means the design is refused (its smallest attainable p-value is above 0.05, "
+            "or kratom against none without blocks and washout)."
+        ),
+        "method": (
+            f"randomization test, p <= 0.05; {args.runs} simulated experiments per cell, each with "
+            f"a newly randomized schedule; AR(1) noise rho = {RHO}; carry-over of 50 % and 25 % of "
+            "the previous condition's effect on the two days after a switch; 10 % of nights "
+            "unlogged; kratom vs none also with a 1 SD rebound on the first 1-3 days without it"
+        ),
+        "source": (
+            "simulation by bench/experiment_power.py in this repository (methods: Kravitz et al., "
+            "Design and Implementation of N-of-1 Trials: A User's Guide, AHRQ 2014; CENT 2015, "
+            "doi:10.1136/bmj.h1738)"
+        ),
+        "as_of": date.today().isoformat(),  # noqa: DTZ011 - the date the table was made
+        "effects_sd": list(EFFECTS),
+        "rows": rows(args.runs),
+    }
+    text = json.dumps(table, indent=1) + "\n"
     if args.write:
-        doc = DOC.read_text(encoding="utf-8")
-        pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
-        if not pattern.search(doc):
-            raise SystemExit(f"{DOC} has no {START} ... {END} markers")
-        DOC.write_text(pattern.sub(lambda _: f"{START}\n{text}\n{END}", doc), encoding="utf-8")
-        print(f"updated {DOC}")
+        TARGET.write_text(text, encoding="utf-8")
+        print(f"wrote {TARGET}")
+    print(f"total time {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,27 @@
-"""Validation by simulation of the n-of-1 insight engine (>= 2,000 runs per cell).
+"""Validation of the insight engine and the experiments on independently simulated journals.
 
-For every cell of n in {28, 56, 84} days x rho in {0, 0.3, 0.5, 0.7} it prints, for our engine
-(AR(1) regression, REML + Kenward-Roger, adjusted, withdrawal nights left out), naive Pearson
-and a block t-test (Welch, days as independent):
+Journals come from ``bench/independent_journals.py`` (written without the engine's simulator or
+its rule for nights after a skipped dose). Every figure is printed for the engine beside a
+naive Pearson correlation and the previous engine (``bench/previous_engine.py``), all measured
+in the same run on the same journals:
 
-* the false-positive rate at p < 0.05 when evening kratom has no effect,
-* the coverage of the 95 % interval (engine and t-test; Pearson has no effect interval),
-* the power when evening kratom changes the outcome by 0.5 SD (with 0.25 SD carryover).
+1. Null, no rebound, n in {56, 84, 150} x rho in {0, 0.3, 0.6, 0.8}, 0 % and 30 % of days
+   unlogged (more often after bad nights): false-positive rate of every primary question,
+   interval coverage, and the share of people shown any "associated" verdict over weekly
+   looks from day 28 to the end.
+2. Rebound only (no effect on dosed nights; rebound of 1-3 nights after runs of 2-5 days),
+   0 % and 20 % unlogged: "kratom associated with better sleep", and the rebound detected
+   (1 SD, 84 days) with its coverage.
+3. One 300-minute night with a true 0.5 SD benefit: power with and without it, the night named.
+4. 28-day journals: answered with an interval, or told how many more days are needed.
+5. Experiments: type I error under weekly looks, "A differs" under rebound-only truth,
+   power and coverage for a 1 SD sustained-use effect (8-week blocks), p-value and interval
+   agreement.
 
-Then the share of simulated null journals (44 tests each, all adjusted together) with any
-"associated_*" verdict. Exit status 1 if a cell breaks the targets (engine FPR > 6 %,
-coverage outside 93-97 %, null-journal share > 10 %).
+Ratios are printed against the naive baseline measured in the same run (engine rate /
+Pearson rate). Exit status 1 when a target is missed.
 
-Usage:  python bench/nof1_validation.py [--runs 2000] [--users 400]
+Usage:  python bench/nof1_validation.py [--journals 500] [--quick]
 """
 
 from __future__ import annotations
@@ -20,78 +29,166 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
-from kratom_journal.analysis.validation import null_journal_share, run_cell
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-N_DAYS = (28, 56, 84)
-RHOS = (0.0, 0.3, 0.5, 0.7)
-EFFECT = 0.5
+from bench.experiment_checks import plan_for, weekly_looks
+from bench.independent_journals import World
+from bench.nof1_checks import (
+    run_null_cell,
+    run_outlier_cell,
+    run_rebound_cell,
+    run_short_cell,
+)
+
+from kratom_journal.analysis.choices import Comparison, Design
+
+NS = (56, 84, 150)
+RHOS = (0.0, 0.3, 0.6, 0.8)
+MISSING = (0.0, 0.3)
 
 
-def _pct(value: float | None) -> str:
-    return "   n/a" if value is None else f"{value:6.1%}"
+def _pct(value: float) -> str:
+    return "   n/a" if value != value else f"{value:6.1%}"
+
+
+def _ratio(ours: float, baseline: float) -> str:
+    if baseline != baseline or baseline == 0 or ours != ours:
+        return "  n/a"
+    return f"{ours / baseline:5.2f}"
+
+
+def null_section(journals: int, ns: tuple[int, ...], rhos: tuple[float, ...]) -> bool:
+    print("\n1. Null journals (no effect, no rebound)")
+    print(
+        "   n  rho  miss | worst FPR  coverage       any-verdict(looks) | Pearson FPR any "
+        "| previous FPR  cov   any | ratio any/Pearson"
+    )
+    ok = True
+    for n in ns:
+        for rho in rhos:
+            for missing in MISSING:
+                world = World(n_days=n, rho=rho, missing_share=missing)
+                cell = run_null_cell(world, journals, seed=int(1000 * rho) + n + int(missing * 10))
+                low, high = cell.coverage_range()
+                fpr = cell.worst_fpr()
+                ok &= (
+                    fpr <= 0.06 and 0.93 <= low and high <= 0.97 and (cell.any_engine.rate <= 0.05)
+                )
+                print(
+                    f"  {n:3d}  {rho:.1f}  {missing:3.0%} | {_pct(fpr)}  {_pct(low)}-{_pct(high)}"
+                    f"  {_pct(cell.any_engine.rate)} | {_pct(cell.pearson_fpr.rate)} "
+                    f"{_pct(cell.any_pearson.rate)} | {_pct(cell.previous_fpr.rate)} "
+                    f"{_pct(cell.previous_cov.rate)} {_pct(cell.any_previous.rate)} | "
+                    f"{_ratio(cell.any_engine.rate, cell.any_pearson.rate)}",
+                    flush=True,
+                )
+    return ok
+
+
+def rebound_section(journals: int) -> bool:
+    print("\n2. Rebound only (no effect on dosed nights; 1 SD rebound after runs of 2-5 days)")
+    print(
+        "   n  miss | better sleep (end) (any look) | detected coverage | Pearson better "
+        "| previous better | ratio better/Pearson"
+    )
+    ok = True
+    for n in (84, 150):
+        for missing in (0.0, 0.2):
+            world = World(n_days=n, rebound_sd=1.0, runs_pattern=True, missing_share=missing)
+            cell = run_rebound_cell(world, journals, seed=50 + n + int(missing * 10))
+            if n == 84:
+                ok &= cell.detected.rate >= 0.80 and cell.covered.rate >= 0.90
+            ok &= cell.better_engine.rate <= 0.05
+            print(
+                f"  {n:3d}  {missing:3.0%} | {_pct(cell.better_engine.rate)} "
+                f"{_pct(cell.better_engine_looks.rate)} | {_pct(cell.detected.rate)} "
+                f"{_pct(cell.covered.rate)} | {_pct(cell.better_pearson.rate)} | "
+                f"{_pct(cell.better_previous.rate)} | "
+                f"{_ratio(cell.better_engine.rate, cell.better_pearson.rate)}",
+                flush=True,
+            )
+    return ok
+
+
+def outlier_section(journals: int) -> bool:
+    print(
+        "\n3. A true 0.5 SD benefit on minutes to fall asleep, with and without one 300-min night"
+    )
+    world = World(n_days=150, sustained_sd=0.5, use_share=0.5, habit_persistence=0.6)
+    cell = run_outlier_cell(world, journals, seed=77)
+    gap = abs(cell.found_clean.rate - cell.found_outlier.rate)
+    print(
+        f"  interval below zero: clean {_pct(cell.found_clean.rate)}, with the outlier "
+        f"{_pct(cell.found_outlier.rate)} (gap {gap:.1%}); outlier night named "
+        f"{_pct(cell.named.rate)}; coverage {_pct(cell.covered.rate)}"
+    )
+    print(
+        f"  previous engine 'associated better': clean {_pct(cell.previous_clean.rate)}, "
+        f"with the outlier {_pct(cell.previous_outlier.rate)}"
+    )
+    return gap <= 0.10 and cell.named.rate >= 0.9
+
+
+def short_section(journals: int) -> bool:
+    print("\n4. 28-day journals")
+    cell = run_short_cell(World(n_days=28), journals, seed=28)
+    told = cell.estimated + cell.told_days + cell.told_reason
+    print(
+        f"  {cell.questions} primary questions: {cell.estimated} with an interval "
+        f"(coverage {_pct(cell.covered.rate)}), {cell.told_days} told how many more days, "
+        f"{cell.told_reason} told why not yet"
+    )
+    return told == cell.questions
+
+
+def experiment_section(runs: int) -> bool:
+    print("\n5. Experiments (weekly looks; randomization test, interval from inverting it)")
+    strain = plan_for(Comparison.STRAIN, Design.DAY, 28)
+    blocks = plan_for(Comparison.KRATOM_VS_NONE, Design.BLOCK, 4, 7, 3)
+    null = weekly_looks(strain, runs, seed=1)
+    rebound = weekly_looks(blocks, runs, seed=2, rebound=1.0)
+    effect = weekly_looks(blocks, runs, seed=3, effect=1.0)
+    rows = (
+        ("8-week day design, no difference", null),
+        ("8-week 7-day blocks (3 washout), rebound only", rebound),
+        ("8-week 7-day blocks (3 washout), 1 SD effect", effect),
+    )
+    for label, f in rows:
+        print(
+            f"  {label:48s} clear at any look {f.any_look / f.runs:6.1%}; at the end "
+            f"{f.final / f.runs:6.1%}; coverage {f.covered / f.runs:6.1%}; p and interval "
+            f"agree {f.agree / f.runs:6.1%}"
+        )
+    ok = null.any_look / null.runs <= 0.055 and rebound.final / rebound.runs <= 0.05
+    coverage = effect.covered / effect.runs
+    ok &= 0.93 <= coverage <= 0.97
+    ok &= all(f.agree / f.runs >= 0.99 for _, f in rows)
+    return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=2000, help="simulated journals per cell")
-    parser.add_argument("--users", type=int, default=400, help="null journals for the share")
+    parser.add_argument("--journals", type=int, default=500)
+    parser.add_argument(
+        "--quick", action="store_true", help="one cell per section (a smoke run, not the figures)"
+    )
     args = parser.parse_args()
-    ok = True
     started = time.perf_counter()
-    print(f"runs per cell: {args.runs}; effect for power: {EFFECT} SD (carryover {EFFECT / 2})")
-    for confounded in (True, False):
-        ok = _grid(args.runs, confounded) and ok
-    share, tests = null_journal_share(args.users, 150, 0.5, seed=77)
-    print(
-        f"\nnull journals: {args.users} users x {tests} tests (150 days, rho 0.5): "
-        f"{share:.1%} have any associated_* verdict (target <= 10%)"
-    )
-    ok = ok and share <= 0.10
-    print(
-        "'fitted' = share of runs with enough nights at each level for the engine to fit "
-        "(3 per level here; the product asks for 14)."
-    )
-    print(
-        "Pearson and block-t 'power' in confounded journals is inflated by bias "
-        "(withdrawal nights, caffeine): they also 'find' effects that are not there."
-    )
-    print(f"total time {time.perf_counter() - started:.0f} s; targets {'met' if ok else 'NOT met'}")
-    return 0 if ok else 1
-
-
-def _grid(runs: int, confounded: bool) -> bool:
-    ok = True
-    title = (
-        "Journals with confounders (caffeine, alcohol, weekend, trend, withdrawal nights)"
-        if confounded
-        else "Autocorrelation and habit-driven dosing only"
-    )
-    print(f"\n{title}")
-    print(
-        f"{'n':>3} {'rho':>4} | {'engine FPR':>10} {'cov':>6} {'power':>6} {'fitted':>6} | "
-        f"{'Pearson FPR':>11} {'power':>6} | {'block-t FPR':>11} {'cov':>6} {'power':>6}"
-    )
-    for n_days in N_DAYS:
-        for rho in RHOS:
-            seed = 1000 + n_days * 10 + int(rho * 10) + (0 if confounded else 7)
-            null = run_cell(n_days, rho, 0.0, runs, seed, confounded)
-            alt = run_cell(n_days, rho, EFFECT, runs, seed + 50000, confounded)
-            eng, pea, blk = null["engine"], null["pearson"], null["block_t"]
-            print(
-                f"{n_days:>3} {rho:>4.1f} | {eng.rejection_rate:>10.1%} "
-                f"{_pct(alt['engine'].coverage)} {alt['engine'].rejection_rate:>6.1%} "
-                f"{eng.runs / runs:>6.0%} | "
-                f"{pea.rejection_rate:>11.1%} {alt['pearson'].rejection_rate:>6.1%} | "
-                f"{blk.rejection_rate:>11.1%} {_pct(alt['block_t'].coverage)} "
-                f"{alt['block_t'].rejection_rate:>6.1%}",
-                flush=True,
-            )
-            cover = alt["engine"].coverage or 0.0
-            if eng.rejection_rate > 0.06 or not 0.93 <= cover <= 0.97:
-                ok = False
-    return ok
+    ns, rhos = (NS, RHOS) if not args.quick else ((84,), (0.6,))
+    results = {
+        "null": null_section(args.journals, ns, rhos),
+        "rebound": rebound_section(args.journals),
+        "outlier": outlier_section(args.journals),
+        "short": short_section(args.journals),
+        "experiments": experiment_section(args.journals),
+    }
+    print(f"\ntotal time {time.perf_counter() - started:.0f} s")
+    missed = [name for name, ok in results.items() if not ok]
+    print("targets met" if not missed else f"targets missed: {', '.join(missed)}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -9,11 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from kratom_journal.store.journal import Journal, open_journal
+from tests.other_account import OtherAccount, other_account_or_skip
 from tests.pg_server import PostgresServer, postgres_bin
+
+# Property tests check answers, not speed: a CI machine running several test workers
+# can take 400 ms over a case that takes 0.04 ms when idle, and hypothesis's default
+# 200 ms deadline would then fail a correct test.
+settings.register_profile("journal", deadline=None)
+settings.load_profile("journal")
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 SCREENSHOTS_ENV = "KJ_SCREENSHOTS"  # "docs": `python3 tasks.py screenshots` refreshes the docs
@@ -137,3 +145,20 @@ def kj(runner: CliRunner, journal_path: Path, journal: Journal):  # type: ignore
         return runner.invoke(app, ["--db", str(journal_path), *args], input=input)
 
     return invoke
+
+
+@pytest.fixture
+def other_account() -> Iterator[OtherAccount]:
+    """A throwaway second OS account (skipped with a reason when not running as root)."""
+    yield from other_account_or_skip()
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder other accounts may enter (``0755``), unlike pytest's own temporary folders."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="kj-shared-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

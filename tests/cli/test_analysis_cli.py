@@ -50,8 +50,14 @@ def test_analyze_json_fields(kj, journal: Journal) -> None:  # type: ignore[no-u
     for record in payload["results"]:
         assert list(record) == FIELDS
     assert "NaN" not in result.output
+    # The first record is the pre-declared withdrawal question; the evening-kratom comparison
+    # is still there, as an exploratory one among nights on days with kratom.
     first = payload["results"][0]
-    assert first["exposure"] == "evening_kratom" and first["method"] == "ar1_reml_kr"
+    assert first["exposure"] == "after_skipped_dose" and first["method"] == "ar1_huber_reml_kr"
+    assert first["outcome"] == "sleep_and_mood_index"
+    assert any(r["exposure"] == "evening_kratom" for r in payload["results"])
+    families = {f["family"]: f for f in payload["families"]}
+    assert families["sleep_onset"]["primary"]["exposure"] == "sustained_use"
 
 
 def test_analyze_text_with_too_little_data(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
@@ -150,20 +156,16 @@ def test_experiment_plan_bad_outcome(kj) -> None:  # type: ignore[no-untyped-def
 def test_withdrawal_warning_in_the_plan(kj, journal: Journal) -> None:  # type: ignore[no-untyped-def]
     fill(journal, 28, seed=7, kratom_share=1.0)
     later = (FIRST + timedelta(days=40)).isoformat()
-    result = kj(
-        "experiment",
-        "plan",
-        "--a",
-        "usual kratom",
-        "--b",
-        "none",
-        "--comparison",
-        "kratom_vs_none",
-        "--pairs",
-        "8",
-        "--start",
-        later,
+    plan = ("experiment", "plan", "--a", "usual kratom", "--b", "none")
+    plan += ("--comparison", "kratom_vs_none", "--start", later)
+    # Day-by-day alternation of kratom and none is refused: every "none" night would follow
+    # a dose (possible withdrawal).
+    assert_one_clean_error(kj(*plan, "--pairs", "8"), "cannot alternate day by day")
+    assert_one_clean_error(
+        kj(*plan, "--design", "block", "--block-days", "7", "--washout", "1", "--pairs", "4"),
+        "at least 3 washout days",
     )
+    result = kj(*plan, "--design", "block", "--block-days", "7", "--washout", "3", "--pairs", "4")
     assert result.exit_code == 0, result.output
     assert "withdrawal" in result.output and "clinician" in result.output
 

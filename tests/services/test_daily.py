@@ -51,7 +51,8 @@ def test_exposures_covariates_and_outcomes() -> None:
     doses = [
         Dose(at(0, 10), 2.0, Unit.G, strain="Red Bali", form=Form.POWDER),  # daytime
         Dose(at(0, 19), 3.0, Unit.G, strain="Bali Red", form=Form.POWDER),  # evening
-        Dose(at(1, 2), 1.0, Unit.G, strain="Green Malay", form=Form.POWDER),  # 02:00 -> day 0
+        # 02:00 -> day 0, taken in bed during night 0: a night dose, not evening exposure
+        Dose(at(1, 2), 1.0, Unit.G, strain="Green Malay", form=Form.POWDER),
         Dose(at(0, 15), 1, Unit.CUP, substance="caffeine"),
         Dose(at(1, 13), 1, Unit.CUP, substance="caffeine"),  # before 14:00: not counted
         Dose(at(1, 20), 1, Unit.STANDARD_DRINK, substance="alcohol"),
@@ -67,15 +68,22 @@ def test_exposures_covariates_and_outcomes() -> None:
     )
     assert table.dates == (date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4))
     col = table.column
+    assert col("logged").tolist() == [1, 1, 1]
     assert col("evening_kratom").tolist() == [1, 0, 1]
-    assert col("evening_kratom_grams").tolist() == [4.0, 0.0, 0.5]
+    assert col("evening_kratom_grams").tolist() == [3.0, 0.0, 0.5]
+    assert col("night_kratom").tolist() == [1, 0, 0]
+    assert col("kratom_day").tolist() == [1, 0, 1]
+    assert col("kratom_before_night").tolist() == [1, 0, 1]
     assert col("daily_kratom_grams").tolist() == [6.0, 0.0, 0.5]
     assert col("doses_per_day").tolist() == [3, 0, 1]
     assert col("seven_oh").tolist() == [0, 0, 1]
     assert col("caffeine_after_14").tolist() == [1, 0, 0]
+    assert col("caffeine_late_mg").tolist() == [95, 0, 0]
+    assert col("caffeine_morning_mg").tolist() == [0, 95, 0]  # morning caffeine counts
     assert col("alcohol").tolist() == [0, 1, 0]
     assert col("other_substances").tolist() == [0, 0, 1]
-    assert col("strain_red_bali")[0] == 1 and col("strain_green_malay")[0] == 1
+    assert col("strain_red_bali")[0] == 1
+    assert "strain_green_malay" not in table.columns  # its only dose was a night dose
     assert math.isnan(col("strain_red_bali")[1])  # no evening kratom: not a strain night
     assert col("form_powder")[0] == 1
     assert col("sol_min")[:2].tolist() == [40, 10] and math.isnan(col("sol_min")[2])
@@ -83,6 +91,26 @@ def test_exposures_covariates_and_outcomes() -> None:
     assert col("anxiety_next_day")[0] == 3.0
     assert col("hrv_ms")[1] == 55.0
     assert table.weekday.tolist() == [0, 1, 2]
+
+
+def test_unlogged_days_are_unknown_not_zero() -> None:
+    doses = [Dose(at(0, 20), 3.0, Unit.G), Dose(at(3, 20), 3.0, Unit.G)]
+    table = build_day_table(doses, [night(0), night(3)], [])
+    col = table.column
+    assert col("logged").tolist() == [1, 0, 0, 1]
+    for name in ("evening_kratom", "kratom_day", "doses_per_day", "caffeine_late_mg", "alcohol"):
+        assert np.isnan(col(name)[1:3]).all(), name
+    assert col("kratom_day")[[0, 3]].tolist() == [1, 1]
+
+
+def test_a_dose_before_lights_out_is_evening_and_before_the_night() -> None:
+    doses = [Dose(at(0, 22, 10), 2.0, Unit.G), Dose(at(1, 5, 0), 1.0, Unit.G)]
+    table = build_day_table(doses, [night(0)], [])
+    col = table.column
+    # 22:10 is before lights-out (22:30); 05:00 is in bed during night 0 but on journal day 1.
+    assert col("evening_kratom").tolist() == [1, 0]
+    assert col("night_kratom").tolist() == [0, 1]
+    assert col("kratom_before_night").tolist() == [1, 1]
 
 
 def test_capsules_without_size_leave_grams_unknown() -> None:

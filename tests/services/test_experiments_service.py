@@ -86,8 +86,8 @@ def test_withdrawal_warning_for_a_daily_user(journal: Journal) -> None:
         6,
         FIRST + timedelta(days=30),
         0,
-        block_days=4,
-        washout_days=1,
+        block_days=7,
+        washout_days=3,
     )
     _, warnings = service.plan_experiment(journal, plan)
     assert warnings and "clinician" in warnings[0]

@@ -30,9 +30,11 @@ def test_day_table_from_the_journal(journal: Journal) -> None:
 
 
 def test_a_journal_with_a_real_difference(journal: Journal) -> None:
-    fill(journal, 120, seed=2, sol_effect=-15.0)
+    # Kratom on half the days at random: 200 days give enough nights of breaks of 4+ days
+    # for the primary comparison (nights with kratom against nights of a break).
+    fill(journal, 200, seed=2, sol_effect=-15.0)
     report = run_insights(journal, outcomes=["sol_min"])
-    main = next(r for r in report.results if r.exposure == "evening_kratom")
+    main = next(r for r in report.results if r.exposure == "sustained_use")
     assert main.verdict is Verdict.ASSOCIATED_BETTER
     assert main.ci_low is not None and main.ci_high is not None
     assert main.ci_low < -15 < main.ci_high

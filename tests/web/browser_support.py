@@ -32,15 +32,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(db: Path) -> Iterator[str]:
-    """Serve the journal ``db`` with uvicorn in a thread; yields the base URL."""
+def live_server(db: Path, clock: Any = None) -> Iterator[str]:
+    """Serve the journal ``db`` with uvicorn in a thread; yields the base URL.
+
+    ``clock`` (a ``services.clock.Clock``) stops the server's "now" for a test.
+    """
     import uvicorn
 
+    from kratom_journal.services.clock import SYSTEM_CLOCK
     from kratom_journal.web import WebSettings, create_app
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(WebSettings(db=str(db))),
+        create_app(WebSettings(db=str(db)), clock=clock or SYSTEM_CLOCK),
         host="127.0.0.1",
         port=port,
         log_level="warning",

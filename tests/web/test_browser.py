@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -183,12 +184,19 @@ def seed(live_url: str) -> None:
             assert response.status == 201
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [*PAGES, "/surveys/phq9"])
-def test_every_page_passes_axe_and_fits_a_phone(chromium: Any, live_url: str, path: str) -> None:
+def test_every_page_passes_axe_and_fits_a_phone(
+    chromium: Any, live_url: str, path: str, scheme: str
+) -> None:
     seed(live_url)
-    page = new_page(chromium, PHONE, bypass_csp=True)  # axe-core is injected as a script
+    # axe-core is injected as a script; each page is checked in both colour schemes.
+    page = new_page(chromium, PHONE, bypass_csp=True, color_scheme=scheme)
     page.goto(live_url + path)
     page.wait_for_load_state("networkidle")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (int(part) for part in re.findall(r"\d+", background)[:3])
+    assert (red + green + blue < 255) is (scheme == "dark"), background
     assert axe_violations(page) == [], path
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
     page.context.close()
@@ -390,3 +398,31 @@ def test_demo_journal_pages_render_for_the_screenshots(
             screenshot(page, f"demo-{names[route]}-{device}", full_page=route in ("/", "/sleep"))
         page.context.close()
     assert errors == []
+
+
+def test_demo_insights_page_fits_four_phone_screens_and_leads_with_the_answer(
+    chromium: Any, demo_db: Any, screenshot: Screenshot
+) -> None:
+    """The demo journal's Insights page on a phone: short, accessible, the answer first."""
+    from tests.web.browser_support import live_server
+
+    with live_server(demo_db) as url:
+        page = new_page(chromium, PHONE, bypass_csp=True)  # axe-core is injected as a script
+        page.goto(url + "/insights")
+        expect(page.locator("main p.answer").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        first = page.locator("main p").first
+        assert "answer" in (first.get_attribute("class") or "").split()
+        assert first.inner_text().count(". ") == 0
+        assert page.locator("main details[open]").count() == 0
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 4 * PHONE["height"], height
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert axe_violations(page) == []
+        # Opening a family's details shows the exploratory rest and the method.
+        page.locator("main details summary").first.click()
+        expect(page.locator("main details[open]")).to_have_count(1)
+        expect(page.locator("main details[open] .hint").first).to_be_visible()
+        assert axe_violations(page) == []
+        screenshot(page, "demo-insights-phone-full", full_page=True)
+        page.context.close()

@@ -152,7 +152,11 @@ def test_kj_demo_serves_the_demo_journal_and_prints_the_url(tmp_path: Path) -> N
         while time.monotonic() < deadline and not listening_addresses(port):
             time.sleep(0.2)
         assert listening_addresses(port) == {"127.0.0.1"}
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sleep") as response:
+        token = server.token_file(str(tmp_path / "demo.sqlite3"), port).read_text().strip()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/sleep", headers={"authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request) as response:
             page = response.read().decode()
         assert "sleep-chart" in page
     finally:

@@ -15,11 +15,11 @@ autocorrelations up to 0.7.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import linalg, optimize, stats
+from scipy import linalg, optimize, special
 
 from kratom_journal.analysis.errors import AnalysisError
 
@@ -61,6 +61,7 @@ class Ar1Fit:
     n_obs: int
     n_params: int
     method: str
+    terms: KrTerms | None = field(default=None, repr=False, compare=False)
 
     def coefficient(self, name: str) -> Coefficient:
         """Return the coefficient called ``name``."""
@@ -177,14 +178,48 @@ def reml_loglik(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float
     return float(-0.5 * (log_det_r + log_det_xtx + (n - p) * math.log(rss / (n - p))))
 
 
-def _estimate_rho(y: FloatArray, x: FloatArray, day: NDArray[np.int64]) -> float:
+def _fast_reml_loglik(y: FloatArray, x: FloatArray, gaps: NDArray[np.int64], rho: float) -> float:
+    """:func:`reml_loglik` with plain numpy calls only (it is evaluated ~30 times per fit)."""
+    n, p = x.shape
+    phi = _phi(rho, gaps)
+    one_minus = 1.0 - phi**2
+    scale = np.sqrt(one_minus)
+    yw = _apply(y, phi, scale)
+    xw = _apply(x, phi, scale)
+    xtx = xw.T @ xw
+    xty = xw.T @ yw
+    try:
+        chol = np.linalg.cholesky(xtx)
+    except np.linalg.LinAlgError:
+        return -1e300  # a finite "worst" value keeps the bounded search arithmetic clean
+    half = np.linalg.solve(chol, xty)
+    rss = float(yw @ yw - half @ half)
+    if not rss > 1e-12 * max(float(yw @ yw), 1e-300):
+        return -1e300
+    log_det_xtx = 2.0 * float(np.sum(np.log(np.diag(chol))))
+    log_det_r = float(np.sum(np.log(one_minus)))
+    return float(-0.5 * (log_det_r + log_det_xtx + (n - p) * math.log(rss / (n - p))))
+
+
+def _estimate_rho(
+    y: FloatArray, x: FloatArray, day: NDArray[np.int64], near: float | None = None
+) -> float:
+    gaps = np.diff(day)
+    if near is not None:  # a warm start: search a narrow window only
+        result = optimize.minimize_scalar(
+            lambda r: -_fast_reml_loglik(y, x, gaps, float(r)),
+            bounds=(max(near - 0.1, RHO_BOUNDS[0]), min(near + 0.1, RHO_BOUNDS[1])),
+            method="bounded",
+            options={"xatol": 1e-4},
+        )
+        return float(result.x)
     grid = np.linspace(RHO_BOUNDS[0], RHO_BOUNDS[1], 12)
-    values = [reml_loglik(y, x, day, float(r)) for r in grid]
+    values = [_fast_reml_loglik(y, x, gaps, float(r)) for r in grid]
     best = int(np.argmax(values))
     low = float(grid[max(best - 1, 0)])
     high = float(grid[min(best + 1, len(grid) - 1)])
     result = optimize.minimize_scalar(
-        lambda r: -reml_loglik(y, x, day, float(r)),
+        lambda r: -_fast_reml_loglik(y, x, gaps, float(r)),
         bounds=(low, high),
         method="bounded",
         options={"xatol": 1e-5},
@@ -294,11 +329,21 @@ def _kenward_roger(
 
 
 def _kr_df_and_scale(
-    j: int, adjusted: FloatArray, phi_p_phi: list[FloatArray], theta_cov: FloatArray
+    contrast: int | FloatArray,
+    adjusted: FloatArray,
+    phi_p_phi: list[FloatArray],
+    theta_cov: FloatArray,
 ) -> tuple[float, float]:
-    """Denominator df ``m`` and scale ``lambda`` of Kenward and Roger (1997) for one coefficient."""
-    theta = np.zeros_like(adjusted)
-    theta[j, j] = 1.0 / adjusted[j, j]
+    """Denominator df ``m`` and scale ``lambda`` of Kenward and Roger (1997) for one contrast.
+
+    ``contrast`` is the contrast vector ``L``, or the index of one coefficient; ``ell = 1``.
+    """
+    if isinstance(contrast, int):
+        weights = np.zeros(adjusted.shape[0])
+        weights[contrast] = 1.0
+    else:
+        weights = np.asarray(contrast, dtype=np.float64)
+    theta = np.outer(weights, weights) / float(weights @ adjusted @ weights)
     traces = [float(np.trace(theta @ m)) for m in phi_p_phi]
     a1 = 0.0
     a2 = 0.0
@@ -323,11 +368,74 @@ def _kr_df_and_scale(
     return m, scale
 
 
+@dataclass(frozen=True, slots=True)
+class Contrast:
+    """A linear combination of coefficients with its Kenward-Roger standard error and df."""
+
+    estimate: float
+    std_error: float
+    df: float
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Two-sided interval from the t distribution with the contrast's df."""
+        half = float(special.stdtrit(self.df, 0.5 + level / 2.0)) * self.std_error
+        return self.estimate - half, self.estimate + half
+
+    def p_value(self) -> float:
+        """Two-sided p-value of ``estimate = 0``."""
+        if self.std_error <= 0:
+            return 1.0
+        return float(2.0 * special.stdtr(self.df, -abs(self.estimate / self.std_error)))
+
+
+@dataclass(frozen=True, slots=True)
+class KrTerms:
+    """What a fit keeps to test any contrast of its coefficients later."""
+
+    beta: FloatArray
+    adjusted: FloatArray
+    phi_p_phi: tuple[FloatArray, ...]
+    theta_cov: FloatArray
+    max_df: float
+
+    def contrast(self, weights: FloatArray, se_factor: float = 1.0) -> Contrast:
+        """``L' beta`` with its adjusted standard error (times ``se_factor``) and KR df."""
+        weights = np.asarray(weights, dtype=np.float64)
+        df, scale = _kr_df_and_scale(weights, self.adjusted, list(self.phi_p_phi), self.theta_cov)
+        df = float(min(max(df, 1.0), self.max_df))
+        variance = max(float(weights @ self.adjusted @ weights), 0.0) / scale
+        return Contrast(float(weights @ self.beta), math.sqrt(variance) * se_factor, df)
+
+    def covariance(self, weights: FloatArray) -> FloatArray:
+        """Covariance of several contrasts (rows of ``weights``), without the KR scale."""
+        return np.asarray(weights @ self.adjusted @ weights.T, dtype=np.float64)
+
+
+def reml_beta(
+    y: FloatArray, x: FloatArray, day: NDArray[np.int64], near: float | None = None
+) -> tuple[float, FloatArray]:
+    """REML autocorrelation and GLS coefficients only (no standard errors): for iterations.
+
+    ``near`` is a previous estimate of the autocorrelation to search around.
+    """
+    rho = _estimate_rho(y, x, day, near)
+    beta, _, _, _ = _gls(y, x, day, rho)
+    return rho, beta
+
+
+def gls_beta(y: FloatArray, x: FloatArray, day: NDArray[np.int64], rho: float) -> FloatArray:
+    """GLS coefficients at a given autocorrelation."""
+    beta, _, _, _ = _gls(y, x, day, rho)
+    return beta
+
+
 def fit_ar1_regression(
     y: FloatArray,
     x: FloatArray,
     day: NDArray[np.int64],
     names: list[str] | tuple[str, ...],
+    only: tuple[str, ...] | None = None,
+    validate: bool = True,
 ) -> Ar1Fit:
     """Fit ``y = X beta + e`` with AR(1) errors over possibly non-consecutive days.
 
@@ -341,6 +449,10 @@ def fit_ar1_regression(
         Day numbers, strictly increasing.
     names : sequence of p str
         Column names.
+    only : optional names of the coefficients to report (all when omitted); the others are
+        still estimated, and any contrast can be tested later through ``Ar1Fit.terms``.
+    validate : check shapes, finiteness and rank first (callers that built a checked design
+        may skip it).
 
     Returns
     -------
@@ -368,7 +480,8 @@ def fit_ar1_regression(
     y = np.asarray(y, dtype=np.float64)
     x = np.asarray(x, dtype=np.float64)
     day = np.asarray(day, dtype=np.int64)
-    _validate(y, x, day, names)
+    if validate:
+        _validate(y, x, day, names)
     n, p = x.shape
     rho = _estimate_rho(y, x, day)
     beta, _, rss, _ = _gls(y, x, day, rho)
@@ -378,10 +491,12 @@ def fit_ar1_regression(
 
     coefs = []
     for j, name in enumerate(names):
+        if only is not None and name not in only:
+            continue
         df, scale = _kr_df_and_scale(j, adjusted, phi_p_phi, theta_cov)
         df = float(min(max(df, 1.0), n - p))
         se = math.sqrt(max(adjusted[j, j], 0.0) / scale)
-        tcrit = float(stats.t.ppf(0.975, df))
+        tcrit = float(special.stdtrit(df, 0.975))
         tval = beta[j] / se if se > 0 else 0.0
         coefs.append(
             Coefficient(
@@ -391,7 +506,7 @@ def fit_ar1_regression(
                 df=df,
                 ci_low=float(beta[j] - tcrit * se),
                 ci_high=float(beta[j] + tcrit * se),
-                p_value=float(2.0 * stats.t.sf(abs(tval), df)),
+                p_value=float(2.0 * special.stdtr(df, -abs(tval))),
             )
         )
     half = 1.96 * math.sqrt(max(theta_cov[1, 1], 0.0))
@@ -404,6 +519,7 @@ def fit_ar1_regression(
         n_obs=n,
         n_params=p,
         method=METHOD_NAME,
+        terms=KrTerms(beta, adjusted, tuple(phi_p_phi), theta_cov, float(n - p)),
     )
 
 

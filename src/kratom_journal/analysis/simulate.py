@@ -16,7 +16,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kratom_journal.analysis.daytable import DayTable
-from kratom_journal.analysis.withdrawal import possible_withdrawal_nights
 
 FloatArray = NDArray[np.float64]
 
@@ -67,6 +66,50 @@ class SimulatedDays:
         """One line describing the simulated journal."""
         share = float(np.nanmean(self.table.columns["evening_kratom"]))
         return f"{self.spec.summary()}; kratom on {share:.0%} of nights"
+
+
+MIN_RUN = 3
+"""Consecutive days with kratom before a skipped day counts as a possible withdrawal night."""
+
+FLAGGED_NIGHTS = 2
+"""How many nights after the last dosing day are flagged."""
+
+
+def possible_withdrawal_nights(kratom_day: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """The generator's withdrawal rule: the first two kratom-free days after a run of three or more.
+
+    Parameters
+    ----------
+    kratom_day : array of 0/1 (NaN counts as 0), one value per consecutive day
+
+    Returns
+    -------
+    boolean array, True on possible withdrawal nights
+
+    Examples
+    --------
+    >>> possible_withdrawal_nights(np.array([1, 1, 1, 0, 0, 0, 1, 0.])).astype(int).tolist()
+    [0, 0, 0, 1, 1, 0, 0, 0]
+    """
+    took = np.nan_to_num(np.asarray(kratom_day, dtype=np.float64)) > 0
+    flags = np.zeros(len(took), dtype=bool)
+    run = 0
+    since_stop = 0
+    armed = False
+    for t, dosed in enumerate(took):
+        if dosed:
+            run += 1
+            since_stop = 0
+            armed = run >= MIN_RUN
+            continue
+        run = 0
+        if armed:
+            since_stop += 1
+            if since_stop <= FLAGGED_NIGHTS:
+                flags[t] = True
+            else:
+                armed = False
+    return flags
 
 
 def ar1_noise(rng: np.random.Generator, n: int, rho: float, sd: float) -> FloatArray:

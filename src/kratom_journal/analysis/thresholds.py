@@ -26,6 +26,8 @@ class OutcomeThreshold(BaseModel):
     value: float = Field(gt=0)
     source: str = Field(min_length=10)
     as_of: date
+    heuristic: str | None = None
+    """Why the threshold is a heuristic, when it is not a validated within-person change."""
 
     def in_units(self, values: NDArray[np.float64]) -> float:
         """Threshold in outcome units (``person_sd`` thresholds scale with the person's SD)."""

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 # numpy, scipy and statsmodels load only inside these commands, never at start-up.
 
 
-HEADINGS = {
+VERDICT_TAGS = {
     "associated_worse": "Associated with worse",
     "associated_better": "Associated with better",
-    "inconclusive": "Inconclusive",
-    "no_clear_association": "No clear association",
+    "not_clear_yet": "Not clear yet",
+    "no_meaningful_difference": "No meaningful difference",
     "insufficient_data": "Not enough data yet",
 }
 
@@ -33,38 +33,30 @@ def _say(text: str) -> None:
 
 
 def _report_json(report: InsightReport) -> str:
-    payload = {
-        "results": [r.as_dict() for r in report.results],
-        "n_tests": report.n_tests,
-        "withdrawal_nights": {
-            "regular_user": report.withdrawal.regular_user,
-            "n_flagged": report.withdrawal.n_flagged,
-            "summary": report.withdrawal.summary(),
-            "outcome_means": {
-                outcome: {"withdrawal_nights": f, "other_kratom_free_nights": o, "kratom_nights": k}
-                for outcome, (f, o, k) in report.withdrawal.outcome_means.items()
-            },
-        },
-    }
-    return json.dumps(payload, indent=2, allow_nan=False)
+    from kratom_journal.services.insight_payload import report_payload
+
+    return json.dumps(report_payload(report), indent=2, allow_nan=False)
 
 
 def _print_report(report: InsightReport) -> None:
     _say(
-        f"{report.n_tests} comparisons were tested together (Benjamini-Hochberg). These are "
-        "associations in your own records, not proof of what kratom does; the nights you "
-        "dosed may differ in other ways."
+        "Your own records, one question per part of sleep and mood, the clearest answer first. "
+        "These are associations, not proof of what kratom does: the nights you dosed may differ "
+        "in other ways. Only a randomized experiment ('kj experiment') can speak of an effect."
     )
-    for verdict, heading in HEADINGS.items():
-        group = [r for r in report.results if r.verdict.value == verdict]
-        if not group:
-            continue
-        console.print(f"\n[bold]{heading}[/bold] ({len(group)})")
-        for result in group:
-            _say(f"- [{result.exposure} -> {result.outcome}] {result.sentence}")
-    _say("\n" + report.withdrawal.summary())
-    for line in report.withdrawal.details():
-        _say("  " + line)
+    for family in report.families:
+        primary = family.rebound if family.rebound is not None else family.sustained
+        console.print(f"\n[bold]{family.label}[/bold]")
+        if primary is not None:
+            _say(f"[{VERDICT_TAGS[primary.verdict.value]}] {primary.sentence}")
+            if primary.note:
+                _say(primary.note)
+        if family.exploratory:
+            _say("  Details (exploratory, shrunk towards no difference):")
+            for answer in family.exploratory:
+                _say(f"  - [{VERDICT_TAGS[answer.verdict.value]}] {answer.sentence}")
+    _say("\n" + report.logging.summary())
+    _say(report.withdrawal.summary())
 
 
 def register(app: typer.Typer) -> None:
@@ -100,16 +92,50 @@ def register(app: typer.Typer) -> None:
     _register_experiment(experiment)
 
 
+PLAN_EXAMPLE = 'kj experiment plan --a "Red Bali" --b "Green Maeng Da" --pairs 8'
+
+
+def _ask_plan(a: str | None, b: str | None, pairs: int | None) -> tuple[str, str, int]:
+    """The two conditions and the number of pairs: given, or asked one by one in a terminal."""
+    from rich.prompt import IntPrompt, Prompt
+
+    from kratom_journal.cli.common import fail, interactive
+
+    missing = [
+        flag for flag, value in (("--a", a), ("--b", b), ("--pairs", pairs)) if value is None
+    ]
+    if missing and not interactive():
+        fail(f"missing {', '.join(missing)}; for example: {PLAN_EXAMPLE} (or run in a terminal)")
+    try:
+        while a is None:
+            a = Prompt.ask("Condition A, in your own words (e.g. Red Bali)")
+        while b is None:
+            b = Prompt.ask("Condition B, in your own words (e.g. Green Maeng Da)")
+        while pairs is None:
+            pairs = IntPrompt.ask(
+                "How many pairs of days (each pair has one A and one B)", default=8
+            )
+    except (EOFError, KeyboardInterrupt):
+        fail("stopped before the last question; nothing planned")
+    return a, b, pairs
+
+
 def _register_experiment(experiment: typer.Typer) -> None:
     @experiment.command("plan")
     def plan_command(
         ctx: typer.Context,
-        condition_a: str = typer.Option(..., "--a", help="Condition A, in your own words."),
-        condition_b: str = typer.Option(..., "--b", help="Condition B, in your own words."),
+        condition_a: str | None = typer.Option(
+            None, "--a", help="Condition A, in your own words (asked when left out)."
+        ),
+        condition_b: str | None = typer.Option(
+            None, "--b", help="Condition B, in your own words (asked when left out)."
+        ),
         outcome: str = typer.Option("sol_min", help="Primary outcome id, declared now."),
         comparison: Comparison = typer.Option(Comparison.OTHER, help="What A and B are."),
         design: Design = typer.Option(Design.DAY, help="day or block periods."),
-        pairs: int = typer.Option(..., help="Pairs of periods (each pair has one A and one B)."),
+        pairs: int | None = typer.Option(
+            None, help="Pairs of periods (each pair has one A and one B; asked when left out)."
+        ),
         block_days: int = typer.Option(1, help="Days per period (block designs)."),
         washout: int = typer.Option(0, help="Days at the start of each block not analysed."),
         start: str | None = typer.Option(None, help="First day, YYYY-MM-DD (default tomorrow)."),
@@ -121,6 +147,7 @@ def _register_experiment(experiment: typer.Typer) -> None:
         from kratom_journal.analysis.experiments import ExperimentPlan
         from kratom_journal.services import experiments
 
+        condition_a, condition_b, pairs = _ask_plan(condition_a, condition_b, pairs)
         command = open_command(ctx)
         first = parse_day(start, "--start") if start else command.journal_today + timedelta(days=1)
         plan = ExperimentPlan(
@@ -239,6 +266,7 @@ def _register_experiment(experiment: typer.Typer) -> None:
 
         Example: kj experiment result --json
         """
+        from kratom_journal.analysis.answers import clean
         from kratom_journal.services import experiments
 
         command = open_command(ctx)
@@ -250,8 +278,8 @@ def _register_experiment(experiment: typer.Typer) -> None:
                 "randomization_p": result.randomization_p,
                 "exact": result.exact,
                 "estimate": result.estimate,
-                "ci_low": result.ci_low,
-                "ci_high": result.ci_high,
+                "ci_low": clean(result.ci_low),
+                "ci_high": clean(result.ci_high),
                 "method": result.method,
                 "days_analysed": result.days_analysed,
                 "cent": result.cent_items(),

@@ -199,7 +199,7 @@ def undelete_command(ctx: typer.Context, entry_id: EntryId) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the core commands."""
-    from kratom_journal.cli import config, log, transfer
+    from kratom_journal.cli import config, log, purge, transfer
 
     app.add_typer(log.log_app, name="log")
     app.add_typer(config.config_app, name="config")
@@ -208,6 +208,7 @@ def register(app: typer.Typer) -> None:
     app.command("edit")(edit_command)
     app.command("delete")(delete_command)
     app.command("undelete")(undelete_command)
+    app.command("purge")(purge.purge_command)
     app.command("export")(transfer.export_command)
     app.command("import")(transfer.import_command)
     app.command("backup")(transfer.backup_command)

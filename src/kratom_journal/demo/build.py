@@ -17,6 +17,7 @@ from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.services.questionnaire_transfer import export_administrations
 from kratom_journal.services.wearable_nights import list_nights
 from kratom_journal.store.journal import Journal, bulk_add, list_entries, new_id, open_journal
+from kratom_journal.store.private_files import private_folder
 
 MIN_DEMO_DAYS = 120
 
@@ -34,7 +35,7 @@ def build_demo_journal(
     if days < MIN_DEMO_DAYS:
         raise InvalidInput(f"a demo journal has at least {MIN_DEMO_DAYS} days, got {days}")
     target = path or default_demo_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     journal = open_journal(target)

@@ -22,6 +22,7 @@ from kratom_journal.domain.diary_rules import (
 from kratom_journal.domain.diary_rules import require_int as _require_int
 from kratom_journal.domain.diary_rules import require_range as _require_range
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.limits import check_lengths
 from kratom_journal.domain.strains import normalize_strain
 
 
@@ -150,6 +151,7 @@ class Dose:
     zone: str | None = None
 
     def __post_init__(self) -> None:
+        check_lengths(self)
         _fix_offset(self, "taken_at")
         object.__setattr__(self, "substance", normalize_substance(self.substance))
         object.__setattr__(self, "unit", _coerce(Unit, self.unit, "unit"))
@@ -219,6 +221,7 @@ class SleepDiaryEntry:
     zone: str | None = None
 
     def __post_init__(self) -> None:
+        check_lengths(self)
         for name in ("bed_at", "tried_at", "final_wake_at", "out_of_bed_at"):
             _fix_offset(self, name)
         for name, (low, high) in DIARY_LIMITS.items():
@@ -244,6 +247,7 @@ class MoodCheckin:
     zone: str | None = None
 
     def __post_init__(self) -> None:
+        check_lengths(self)
         _fix_offset(self, "at")
         for name in ("mood", "anxiety", "energy"):
             value = getattr(self, name)
@@ -264,6 +268,7 @@ class SideEffect:
     zone: str | None = None
 
     def __post_init__(self) -> None:
+        check_lengths(self)
         _fix_offset(self, "at")
         object.__setattr__(self, "symptom", _coerce(Symptom, self.symptom, "symptom"))
         _require_int(self.severity, "severity")

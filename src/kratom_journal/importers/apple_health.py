@@ -72,7 +72,7 @@ _INFINITY: Final = float("inf")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND: Final = timedelta(milliseconds=1)
 _HEART: Final = Metric.HEART_RATE
-READ_SIZE: Final = 4 * 1024 * 1024
+READ_SIZE: Final = 1024 * 1024
 MAX_DOCTYPE: Final = 4 * 1024 * 1024
 MAX_TAG: Final = 64 * 1024
 MAX_REPORTED_CONTROL: Final = 20
@@ -272,33 +272,34 @@ class _RecordBuilder:
         self.label = label
         self._sources: dict[tuple[str, str | None, str | None], SourceRef] = {}
         self._prefixes: dict[bytes, int | None] = {}
-        self._hours: dict[bytes, tuple[int, int]] = {}
+        self._days: dict[bytes, tuple[int, int]] = {}
         self.entity_cache: dict[str, str] = {}
 
     def stamp(self, text: bytes) -> tuple[int, int]:
         """UTC milliseconds and offset seconds of Apple's ``2024-01-15 23:04:05 -0800``.
 
-        The instant of each hour is computed once (readings come many to an hour);
-        the minutes and seconds are added to it.
+        The instant of each day's midnight at each offset is computed once (readings
+        come thousands to a day); the offset is fixed, so the time of day is added to it.
         """
-        hour = text[:13] + text[19:]
-        found = self._hours.get(hour)
+        day = text[:10] + text[19:]
+        found = self._days.get(day)
         if found is None:
-            moment = parse_time(text[:13].decode("ascii") + ":00:00" + text[19:].decode("ascii"))
+            moment = parse_time(text[:10].decode("ascii") + " 00:00:00" + text[19:].decode("ascii"))
             offset = moment.utcoffset()
             found = (
                 (moment - _EPOCH) // _MILLISECOND,
                 int(offset.total_seconds()) if offset else 0,
             )
-            if len(self._hours) > 100_000:
-                self._hours.clear()
-            self._hours[hour] = found
-        if text[13:14] != b":" or text[16:17] != b":":
+            if len(self._days) > 20_000:
+                self._days.clear()
+            self._days[day] = found
+        clock = text[11:13] + text[14:16] + text[17:19]
+        if text[10:14:3] + text[16:17] != b" ::" or not clock.isdigit():
             raise ValueError("not Apple's date layout")
-        minutes, seconds = int(text[14:16]), int(text[17:19])
-        if minutes > 59 or seconds > 59:
-            raise ValueError("minute or second out of range")
-        return found[0] + (minutes * 60 + seconds) * 1000, found[1]
+        hours, minutes, seconds = int(clock[:2]), int(clock[2:4]), int(clock[4:])
+        if hours > 23 or minutes > 59 or seconds > 59:
+            raise ValueError("hour, minute or second out of range")
+        return found[0] + (hours * 3600 + minutes * 60 + seconds) * 1000, found[1]
 
     def heart_kind(self, attributes: bytes, near: NearSleep) -> int | None:
         """``near``'s index of the heart rate of the source named in a tag's attributes

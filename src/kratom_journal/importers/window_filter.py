@@ -75,11 +75,13 @@ class NearSleep:
     def __init__(self, known: KnownWindows | None = None) -> None:
         self._known = known
         self._at = array("q")
-        self._offset = array("i")
         self._value = array("d")
-        self._who = array("I")
+        self._tag = array("I")
+        """Per reading: its index in ``_tags``, a (kind, offset seconds) pair."""
         self._kinds: list[tuple[SourceRef, Metric]] = []
         self._kind_ids: dict[tuple[SourceRef, Metric], int] = {}
+        self._tags: list[tuple[int, int]] = []
+        self._tag_ids: dict[tuple[int, int], int] = {}
         self._windows: list[tuple[int, int]] = []
         self.dropped = 0
         self.kept = 0
@@ -93,9 +95,19 @@ class NearSleep:
                 self._hold(item)
                 continue
             if isinstance(item, SleepSample | SleepSummary):
-                self._windows.append((_ms(item.start) - _MARGIN_MS, _ms(item.end) + _MARGIN_MS))
+                self._add_window(_ms(item.start) - _MARGIN_MS, _ms(item.end) + _MARGIN_MS)
             yield item
         yield from self._release()
+
+    def _add_window(self, start: int, end: int) -> None:
+        # A night's stages arrive one after another: joining a window that overlaps the
+        # last one keeps one window per sleep instead of one per stage.
+        windows = self._windows
+        if windows and windows[-1][0] <= end and start <= windows[-1][1]:
+            last = windows[-1]
+            windows[-1] = (min(last[0], start), max(last[1], end))
+        else:
+            windows.append((start, end))
 
     def kind_index(self, source: SourceRef, metric: Metric) -> int:
         """The number :meth:`hold_kind` knows a source's metric by."""
@@ -111,18 +123,25 @@ class NearSleep:
         for all-day heart rate; ``kind`` from :meth:`kind_index`); it is released like
         any other at the end."""
         self._at.append(at_ms)
-        self._offset.append(offset_seconds)
         self._value.append(value)
-        self._who.append(kind)
+        self._tag.append(self._tag_of(kind, offset_seconds))
         self.held_raw += 1
+
+    def _tag_of(self, kind: int, offset_seconds: int) -> int:
+        # A source's readings share a few offsets: one small number stands for both.
+        key = (kind, offset_seconds)
+        found = self._tag_ids.get(key)
+        if found is None:
+            found = self._tag_ids[key] = len(self._tags)
+            self._tags.append(key)
+        return found
 
     def _hold(self, item: MetricSample) -> None:
         index = self.kind_index(item.source, item.metric)
         offset = item.start.utcoffset()
         self._at.append(_ms(item.start))
-        self._offset.append(int(offset.total_seconds()) if offset else 0)
         self._value.append(item.value)
-        self._who.append(index)
+        self._tag.append(self._tag_of(index, int(offset.total_seconds()) if offset else 0))
 
     def _release(self) -> Iterator[MetricSample]:
         count = len(self._at)
@@ -139,15 +158,9 @@ class NearSleep:
             if slot < 0 or at > merged[slot][1]:
                 self.dropped += 1
                 continue
-            source, metric = self._kinds[self._who[position]]
-            moment = (_EPOCH + timedelta(milliseconds=at)).astimezone(
-                fixed_zone(self._offset[position])
-            )
+            kind, offset = self._tags[self._tag[position]]
+            source, metric = self._kinds[kind]
+            moment = (_EPOCH + timedelta(milliseconds=at)).astimezone(fixed_zone(offset))
             self.kept += 1
             yield MetricSample(source, metric, moment, moment, self._value[position])
-        self._at, self._offset, self._value, self._who = (
-            array("q"),
-            array("i"),
-            array("d"),
-            array("I"),
-        )
+        self._at, self._value, self._tag = array("q"), array("d"), array("I")

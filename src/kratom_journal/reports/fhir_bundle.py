@@ -46,6 +46,7 @@ from kratom_journal.reports.fhir_observations import (
 from kratom_journal.reports.fhir_questionnaires import questionnaire_resources
 from kratom_journal.services.report import person_details
 from kratom_journal.store.journal import Journal
+from kratom_journal.store.private_files import write_private
 
 
 def build_bundle(journal: Journal, now: datetime | None = None) -> dict[str, Any]:
@@ -123,9 +124,7 @@ def export_fhir(journal: Journal, path: Path) -> str:
     counts: dict[str, int] = defaultdict(int)
     for entry in bundle["entry"]:
         counts[entry["resource"]["resourceType"]] += 1
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
-    temporary.replace(path)
+    write_private(path, json.dumps(bundle, ensure_ascii=False, indent=1))
     listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
     return f"Wrote a FHIR R4B Bundle ({listed}) to {path}"
 

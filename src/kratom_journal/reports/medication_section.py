@@ -28,7 +28,9 @@ _VERDICT_ORDER = {
     "associated_worse": 0,
     "associated_better": 1,
     "inconclusive": 2,
+    "not_clear_yet": 2,
     "no_clear_association": 3,
+    "no_meaningful_difference": 3,
     "insufficient_data": 4,
 }
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.reports.model import ClinicianReport
 from kratom_journal.reports.svg import bar_trend, score_chart, sleep_log_chart
+from kratom_journal.store.private_files import write_private
 
 _ENVIRONMENT: Environment | None = None
 
@@ -80,7 +81,5 @@ def write_report(report: ClinicianReport, path: Path) -> str:
         data, kind = render_pdf(report), "PDF"
     else:
         raise InvalidInput(f"{path}: expected a .pdf or .html file name")
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    write_private(path, data)
     return kind

@@ -20,6 +20,7 @@ from kratom_journal.domain.errors import InvalidInput
 from kratom_journal.reports.tidy_rows import ROW_BUILDERS
 from kratom_journal.reports.tidy_tables import TABLES, data_dictionary_rows, schema_of
 from kratom_journal.store.journal import Journal
+from kratom_journal.store.private_files import partial_path, private_folder
 
 
 def _csv_text(fieldnames: list[str], rows: Iterable[dict[str, Any]]) -> str:
@@ -53,14 +54,14 @@ def export_tidy(journal: Journal, folder: Path, fmt: str) -> dict[str, int]:
         raise InvalidInput(f"unknown tidy format {fmt!r}; expected parquet or csv")
     if folder.suffix.lower() in {".parquet", ".csv", ".json"}:
         raise InvalidInput(f"{folder}: the tidy export writes several files; give a folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     pending: list[tuple[Path, Path]] = []
     counts: dict[str, int] = {}
     for table, build in ROW_BUILDERS.items():
         rows = build(journal)
         counts[table] = len(rows)
         target = folder / f"{table}.{fmt}"
-        temporary = folder / f".{target.name}.partial"
+        temporary = partial_path(target)
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
@@ -72,7 +73,7 @@ def export_tidy(journal: Journal, folder: Path, fmt: str) -> dict[str, int]:
             )
         pending.append((temporary, target))
     dictionary = folder / "data_dictionary.csv"
-    temporary = folder / ".data_dictionary.csv.partial"
+    temporary = partial_path(dictionary)
     temporary.write_text(
         _csv_text(["table", "column", "type", "unit", "description"], data_dictionary_rows()),
         encoding="utf-8",

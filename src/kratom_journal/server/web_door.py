@@ -58,5 +58,6 @@ def person_app(
         allowed_hosts=allowed_hosts,
         upload_paths=("/api/v1/share/sync",),
         max_upload_bytes=64 * 1024 * 1024,
+        port_cookies=False,
     )
     return create_app(settings, clock=clock, journal=journal)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-import numpy as np
-
+from kratom_journal.analysis.context import dosed_day_column
+from kratom_journal.analysis.dependence import is_regular_user
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import (
     ExperimentPlan,
@@ -31,7 +31,6 @@ from kratom_journal.analysis.experiments import (
     schedule_to_json,
     withdrawal_warning,
 )
-from kratom_journal.analysis.withdrawal import is_regular_user
 from kratom_journal.data import data_path
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.insights import journal_day_table
@@ -71,12 +70,11 @@ def _to_stored(row: StoredPlan) -> StoredExperiment:
 
 
 def regular_user(journal: Journal) -> bool:
-    """True when kratom was taken on at least half of the last 28 journal days."""
+    """True when kratom was taken on at least half of the logged days among the last 28."""
     table = journal_day_table(journal)
     if table.n_days == 0:
         return False
-    doses = np.nan_to_num(table.column("doses_per_day"))[-RECENT_DAYS:]
-    return is_regular_user(doses)
+    return is_regular_user(dosed_day_column(table)[-RECENT_DAYS:])
 
 
 def plan_experiment(
@@ -251,9 +249,10 @@ def stop_experiment(
 def power_table() -> dict[str, Any]:
     """The shipped power table of planned experiments (``data/experiment_power.json``).
 
-    It is simulated once by ``bench/experiment_power.py``; each row gives, for a design
-    and length, the share of experiments that reach p <= 0.05 for each true effect size
-    (``None`` where the design is refused).
+    It is simulated by ``bench/experiment_power.py`` over freshly randomized schedules, with
+    carry-over into the next period and 10 % of nights unlogged; each row gives, for a
+    comparison, design and length, the share of experiments whose final randomization test
+    reaches p <= 0.05 for each true effect size (``None`` where the design is refused).
     """
     import json
 

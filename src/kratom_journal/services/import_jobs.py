@@ -117,8 +117,15 @@ def run_job(
         job.done, job.total = done, total
 
     try:
+        # Uploads queue behind an import that is running (they wait their turn).
         summary = imports.run_import(
-            journal, source, upload, skip_bad=skip_bad, progress=progress, options=options
+            journal,
+            source,
+            upload,
+            skip_bad=skip_bad,
+            progress=progress,
+            options=options,
+            wait=True,
         )
         job.summary = summary.line()
         job.skipped = list(summary.skipped)

@@ -16,6 +16,7 @@ from kratom_journal.importers import REGISTRY
 from kratom_journal.services import transfer, wearables
 from kratom_journal.services.csv_format import detect_format
 from kratom_journal.services.import_summary import JOURNAL_SOURCES, ImportFailed, ImportSummary
+from kratom_journal.store.import_lock import ImportRunning, import_lock
 from kratom_journal.store.journal import Journal
 
 Progress = Callable[[int, int], None]
@@ -24,6 +25,7 @@ __all__ = [
     "JOURNAL_SOURCES",
     "ExportOptions",
     "ImportFailed",
+    "ImportRunning",
     "ImportSummary",
     "Progress",
     "detect_source",
@@ -53,12 +55,15 @@ def run_import(
     progress: Progress | None = None,
     on_records: Callable[[int], None] | None = None,
     options: ExportOptions | None = None,
+    wait: bool = False,
 ) -> ImportSummary:
     """Import ``path`` from ``source`` (detected from the file when ``None``).
 
     ``progress`` is called with (bytes read, total bytes) and ``on_records`` with
     the records read so far, where the source reports them (wearable exports).
-    ``options`` say how to read a wearable export.
+    ``options`` say how to read a wearable export. One import runs at a time per
+    journal: with ``wait`` a second one waits its turn, otherwise it stops at once
+    with :class:`ImportRunning`.
 
     Raises
     ------
@@ -66,7 +71,25 @@ def run_import(
         The journal's own formats: every bad row (nothing was imported).
     WearableImportError
         A wearable export: one line naming the file and the problem.
+    ImportRunning
+        Another import into this journal is running (and ``wait`` is false).
     """
+    with import_lock(journal, wait=wait):
+        return _run_import(
+            journal, source, path, skip_bad, confirmed, progress, on_records, options
+        )
+
+
+def _run_import(
+    journal: Journal,
+    source: str | None,
+    path: Path,
+    skip_bad: bool,
+    confirmed: bool,
+    progress: Progress | None,
+    on_records: Callable[[int], None] | None,
+    options: ExportOptions | None,
+) -> ImportSummary:
     if not path.exists():
         raise ImportFailed([f"{path}: no such file or folder"])
     wants_map = options is not None and bool(options.columns or options.profile)

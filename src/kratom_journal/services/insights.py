@@ -9,7 +9,8 @@ from typing import Any
 from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.insights import InsightReport, analyze
 from kratom_journal.analysis.thresholds import OutcomeThreshold
-from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SleepDiaryEntry
+from kratom_journal.domain.days import journal_day
+from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SideEffect, SleepDiaryEntry
 from kratom_journal.services.daily import (
     OUTCOME_PROVIDERS,
     build_day_table,
@@ -33,9 +34,8 @@ def journal_timezone(journal: Journal) -> str | None:
 def questionnaire_scores(journal: Journal, instrument_id: str) -> dict[date, float]:
     """Total scores of a questionnaire by journal day (the last one if taken twice a day).
 
-    PHQ-9 and GAD-7 ask about the past two weeks and are taken every two weeks or so, so they
-    rarely reach the 14 days per exposure level the analysis asks for; the result then says
-    how much more data is needed rather than guessing.
+    PHQ-9 and GAD-7 ask about the past two weeks, so the analysis pairs each score with the
+    14 days before it (:mod:`kratom_journal.analysis.recall`), never with one night.
     """
     from kratom_journal.services.questionnaires import list_administrations
 
@@ -108,7 +108,9 @@ def journal_day_table(
     doses: list[Dose] = _live(journal, Kind.DOSE)
     nights: list[SleepDiaryEntry] = _live(journal, Kind.SLEEP)
     moods: list[MoodCheckin] = _live(journal, Kind.MOOD)
-    return build_day_table(doses, nights, moods, extra)
+    effects: list[SideEffect] = _live(journal, Kind.SIDE_EFFECT)
+    other_days = {journal_day(e.at, e.zone) for e in effects}
+    return build_day_table(doses, nights, moods, extra, other_days)
 
 
 def run_insights(
@@ -128,19 +130,21 @@ def run_insights(
 
 
 def insight_rows(journal: Journal) -> dict[str, Any]:
-    """Every result as ``as_dict()`` rows with ``n_tests``, or ``{"error": message}``.
+    """The report as plain data (:func:`services.insight_payload.report_payload`: ``results``,
+    ``n_tests``, the families...), or ``{"error": message}``.
 
     Cached in the journal until its data change (see :mod:`kratom_journal.services.cache`),
     so a report or a page shows years of insights without recomputing them.
     """
     from kratom_journal.analysis.errors import AnalysisError
     from kratom_journal.services.cache import cached
+    from kratom_journal.services.insight_payload import report_payload
 
     def compute() -> dict[str, Any]:
         try:
             report = run_insights(journal)
         except AnalysisError as exc:
             return {"error": str(exc)}
-        return {"results": [r.as_dict() for r in report.results], "n_tests": report.n_tests}
+        return report_payload(report)
 
     return cached(journal, "insights", compute)

@@ -8,11 +8,13 @@ changes nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kratom_journal.domain.date_range import DateRange
+from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.instruments import Instrument, score
 from kratom_journal.instruments.loader import SHIPPED_IDS, InstrumentError, shipped_instrument
 from kratom_journal.store.journal import Journal, StoreSession
@@ -99,6 +101,10 @@ def _parse(raw: dict[str, Any], origin: str, position: int) -> AdministrationRec
         value = getattr(record, name)
         if value is not None and value.tzinfo is None:
             raise ValueError(f"{origin}: questionnaire record {position}: {name} needs an offset")
+    try:
+        DateRange.around(datetime.now(UTC)).check_instant(record.administered_at, "administered_at")
+    except InvalidEntry as exc:
+        raise ValueError(f"{origin}: questionnaire record {position}: {exc}") from None
     return record
 
 

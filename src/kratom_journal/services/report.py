@@ -15,9 +15,10 @@ from typing import Any
 
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.analysis.experiments import ExperimentResult
+from kratom_journal.domain.date_range import EARLIEST_DAY
 from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, Kind, MoodCheckin, SideEffect, SleepDiaryEntry
-from kratom_journal.domain.errors import InvalidInput
+from kratom_journal.domain.errors import InvalidEntry, InvalidInput
 from kratom_journal.safety.crisis import CrisisNotice
 from kratom_journal.safety.signals import SafetyReport
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, journal_zone, journal_zone_name
@@ -138,6 +139,8 @@ def resolve_period(
     Today is the journal day of the clock (or ``today``): a report made now covers
     what was logged up to now, never stopping at the last diary night.
     """
+    _check_period_day(start, "from", clock)
+    _check_period_day(end, "to", clock)
     if end is None:
         now = today or clock.journal_today(journal_zone(journal))
         end = now if start is None else max(start, now)
@@ -146,6 +149,29 @@ def resolve_period(
     if start > end:
         raise InvalidInput(f"the first day ({start}) is after the last day ({end})")
     return Period(start, end)
+
+
+PERIOD_AHEAD = timedelta(days=366)
+"""A report period may end up to a year ahead (a planned period), never at 9999."""
+
+
+def _check_period_day(day: date | None, field: str, clock: Clock) -> None:
+    """Refuse a period day before 1970 or more than a year from now, naming ``field``."""
+    if day is None:
+        return
+    if day < EARLIEST_DAY:
+        raise InvalidEntry(
+            f"{day.isoformat()} is before {EARLIEST_DAY.isoformat()}, "
+            "the earliest date the journal takes",
+            field,
+        )
+    latest = clock.now().date() + PERIOD_AHEAD
+    if day > latest:
+        raise InvalidEntry(
+            f"{day.isoformat()} is more than a year from now; expected a date no later "
+            f"than {latest.isoformat()}",
+            field,
+        )
 
 
 def _latest_day(journal: Journal) -> date | None:

@@ -21,6 +21,7 @@ from typing import Any
 from kratom_journal import __version__
 from kratom_journal.domain.entries import Entry, Kind, SleepDiaryEntry, kind_of
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.limits import check_length
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, journal_zone
 from kratom_journal.services.csv_format import (
@@ -32,6 +33,7 @@ from kratom_journal.services.csv_format import (
 )
 from kratom_journal.services.entry_checks import check_dates, check_plausible, entry_range
 from kratom_journal.services.import_summary import ImportFailed, ImportSummary
+from kratom_journal.services.json_merge import restore_json_entry
 from kratom_journal.services.settings import read_settings
 from kratom_journal.store.journal import (
     Journal,
@@ -42,14 +44,13 @@ from kratom_journal.store.journal import (
     bulk_add,
     content_fingerprint,
     edit_entry,
-    entry_exists,
     existing_ids,
     list_entries,
     live_content_index,
     live_diary_for_night,
-    restore_entry,
     revisions_of,
 )
+from kratom_journal.store.private_files import private_folder, write_private
 
 FORMAT_NAME = "kratom-journal"
 FORMAT_VERSION = 1
@@ -145,13 +146,12 @@ def export_json(journal: Journal, path: Path) -> int:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text, encoding="utf-8", newline="")
-    temporary.replace(path)
+    write_private(path, text)
 
 
 def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) -> ImportSummary:
-    """Restore entries from a JSON export; entries whose id exists already are left alone."""
+    """Restore entries from a JSON export; entries whose id exists already are left alone,
+    and a night's diary merges into the one the journal has (see ``restore_json_entry``)."""
     document = _read_json(path)
     problems: list[str] = []
     parsed: list[tuple[StoredEntry, list[Revision]]] = []
@@ -167,12 +167,8 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
         raise ImportFailed(problems)
     summary = ImportSummary("json", path.name, records_read=len(parsed))
     with journal.session() as session:
-        for stored, history in parsed:
-            if entry_exists(session, stored.kind, stored.id):
-                summary.unchanged += 1
-                continue
-            restore_entry(session, stored, history)
-            summary.added += 1
+        for index, (stored, history) in enumerate(parsed):
+            restore_json_entry(session, stored, history, summary, f"{path}: entry {index + 1}")
         add_missing_settings(session, document.get("settings") or {})
         for name, section in export_sections().items():
             records = document.get(name) or []
@@ -227,6 +223,7 @@ def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]
         deleted_at=_instant(deleted) if deleted else None,
         source=str(item.get("source", "import")),
     )
+    check_length(stored.source, "source")
     history = [
         Revision(
             int(r["version"]),
@@ -266,7 +263,7 @@ def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) 
             raise InvalidEntry("a single .csv file holds one kind; give a folder, or --kind")
         paths = {chosen[0]: target}
     else:
-        target.mkdir(parents=True, exist_ok=True)
+        private_folder(target)
         paths = {kind: target / FILE_NAMES[kind] for kind in chosen}
     for kind, path in paths.items():
         buffer = io.StringIO()

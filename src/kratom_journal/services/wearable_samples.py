@@ -24,8 +24,8 @@ from kratom_journal.store.types import from_ms, to_ms
 from kratom_journal.store.wearable_runs import StoredSample
 from kratom_journal.store.wearables import SampleRow, SourceIds, StoreSession
 
-BATCH = 20_000
-"""Samples checked and inserted together."""
+BATCH = 5_000
+"""Samples checked and inserted together (a batch of rows costs about 1 MB)."""
 DERIVE_DAYS = 62
 """Nights are derived in windows of this many days so memory stays flat."""
 

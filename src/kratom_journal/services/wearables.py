@@ -24,6 +24,7 @@ from kratom_journal.importers.safe_input import InputRejected, progress_sink
 from kratom_journal.importers.summaries import parse_spec
 from kratom_journal.importers.window_filter import NearSleep
 from kratom_journal.services.import_summary import ImportSummary
+from kratom_journal.services.spool import Spool
 from kratom_journal.services.wearable_samples import (
     derive_and_store,
     hour_nights,
@@ -183,18 +184,33 @@ def import_wearable(
     except ValueError as error:
         raise WearableImportError(str(error)) from None
     priority = source_priority(journal)
-    with journal.session() as session:
-        options = _options(session, importer, columns, profile)
+    with journal.reading() as session:
+        options = _options(session, importer, columns, profile, save=False)
         previous = store.previous_import(session, name, digest)
-        if previous is not None and (choice is None or not reads_again(previous, choice)):
-            summary.already_imported = True
-            summary.nights_unchanged = previous.nights
-            if choice is not None and previous.zone not in (None, choice.zone):
-                summary.notes.append(kept_note(previous, choice))
-            if progress:
-                progress(size, size)
-            summary.seconds = clock.monotonic() - started
-            return summary
+        memory = _tag_memory(session, name)
+    if previous is not None and (choice is None or not reads_again(previous, choice)):
+        summary.already_imported = True
+        summary.nights_unchanged = previous.nights
+        if choice is not None and previous.zone not in (None, choice.zone):
+            summary.notes.append(kept_note(previous, choice))
+        if progress:
+            progress(size, size)
+        summary.seconds = clock.monotonic() - started
+        return summary
+    if choice is not None:
+        summary.zone = choice.zone
+        if choice.guessed:
+            summary.notes.append(guess_note(choice))
+    # Parsed in full before the write transaction opens, so that other writes wait
+    # only for the short write below (see services.spool).
+    with journal.reading() as reader:
+        near = NearSleep(lambda first, last: runs.sleep_windows(reader, first, last))
+        if memory is not None:
+            options.update(memory=memory, near=near)
+        reading = _read(name, path, choice, size, progress, on_records, summary, options)
+        spool = Spool(_records(near.filter(reading)))
+    with spool as records, journal.session() as session:
+        _save_profile(session, columns, profile, options)
         run_id = store.start_import(
             session,
             name,
@@ -204,16 +220,6 @@ def import_wearable(
             choice.zone if choice else None,
             choice.came_from if choice else None,
         )
-        if choice is not None:
-            summary.zone = choice.zone
-            if choice.guessed:
-                summary.notes.append(guess_note(choice))
-        memory = _tag_memory(session, name)
-        near = NearSleep(lambda first, last: runs.sleep_windows(session, first, last))
-        if memory is not None:
-            options.update(memory=memory, near=near)
-        reading = _read(name, path, choice, size, progress, on_records, summary, options)
-        records = _records(near.filter(reading))
         if choice is None:
             touched, covered = save_records(session, records, run_id, summary)
         else:
@@ -277,12 +283,17 @@ def asks_for_zone(journal: Journal, source: str | None, path: Path) -> str | Non
 
 
 def _options(
-    session: StoreSession, importer: Importer, columns: str | None, profile: str | None
+    session: StoreSession,
+    importer: Importer,
+    columns: str | None,
+    profile: str | None,
+    save: bool = True,
 ) -> dict[str, Any]:
     """The parser's extra options: the column map of a ``sleep-csv`` import.
 
     A map given with ``--map`` is saved (under ``--profile NAME``, else as the
-    default map) and used again next time without ``--map``.
+    default map) and used again next time without ``--map``; with ``save`` false
+    the caller saves it later (:func:`_save_profile`, in the import's transaction).
     """
     if not importer.takes_columns:
         if columns or profile:
@@ -300,9 +311,18 @@ def _options(
         column_map = parse_spec(spec) if spec else None
     except ValueError as error:
         raise WearableImportError(f"--map: {error}") from None
-    if columns and column_map is not None:
+    if save and columns and column_map is not None:
         runs.save_profile(session, profile or DEFAULT_PROFILE, column_map.spec())
     return {"columns": column_map, "name": profile}
+
+
+def _save_profile(
+    session: StoreSession, columns: str | None, profile: str | None, options: dict[str, Any]
+) -> None:
+    """Save a column map given with ``--map`` (see :func:`_options`)."""
+    column_map = options.get("columns")
+    if columns and column_map is not None:
+        runs.save_profile(session, profile or DEFAULT_PROFILE, column_map.spec())
 
 
 def saved_profiles(journal: Journal) -> dict[str, str]:

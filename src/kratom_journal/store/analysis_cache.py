@@ -13,7 +13,7 @@ from kratom_journal.store.versioning import data_version
 
 def fresh_payload(journal: Journal, name: str) -> tuple[str, dict[str, Any] | None]:
     """The journal's data version, and the result cached under ``name`` if it is of that version."""
-    with journal.session() as session:
+    with journal.reading() as session:
         version = data_version(session)
         row = session.get(AnalysisCacheRow, name)
         if row is not None and row.data_version == version:

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from kratom_journal.store.journal import Journal
+from kratom_journal.store.private_files import partial_path
 
 
 def is_sqlite(journal: Journal) -> bool:
@@ -18,8 +19,7 @@ def copy_sqlite_journal(journal: Journal, target: Path) -> None:
     The online backup copies a consistent state even while the journal is in
     use; the copy is written beside the target and renamed into place.
     """
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    partial = partial_path(target)
     source = sqlite3.connect(str(journal.engine.url.database))
     try:
         destination = sqlite3.connect(str(partial))

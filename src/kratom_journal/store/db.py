@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 
 from kratom_journal.domain.errors import JournalUnavailable
+from kratom_journal.store.private_files import create_private_file, make_private, private_folder
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,9 +65,19 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
+READ_ONLY = "kj_read_only"
+"""Execution option of the journal's read-only sessions (``Journal.reading``)."""
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    """Start SQLite transactions explicitly (see ``_sqlite_pragmas``)."""
-    connection.exec_driver_sql("BEGIN")
+    """Start SQLite transactions explicitly (see ``_sqlite_pragmas``).
+
+    Transactions that may write take the write lock at once (``IMMEDIATE``), so that
+    concurrent writers queue on the busy timeout instead of failing with "database
+    is locked" when a read-then-write transaction finds its snapshot outdated.
+    """
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _check_sqlite_file(database: str | None) -> None:
@@ -74,11 +85,15 @@ def _check_sqlite_file(database: str | None) -> None:
         return
     path = Path(database)
     if not path.exists():
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+        # Created empty and private before SQLite opens it: SQLite gives its WAL and
+        # shared-memory files the mode of the database file.
+        private_folder(path.parent)
+        create_private_file(path)
         return
     if path.is_dir():
         raise JournalOpenError(f"{path}: is a folder, not a journal database file")
+    for own in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        make_private(own)
     try:
         with path.open("rb") as handle:
             head = handle.read(16)

@@ -302,6 +302,14 @@ def restore_entry(session: Session, stored: StoredEntry, history: Sequence[Revis
         )
 
 
+def kind_with_id(session: Session, entry_id: str) -> Kind | None:
+    """The kind of the entry with exactly this id, of whatever kind, or ``None``."""
+    for kind_name, table in ENTRY_TABLES.items():
+        if session.get(table, entry_id) is not None:
+            return Kind(kind_name)
+    return None
+
+
 def entry_exists(session: Session, kind: Kind, entry_id: str) -> bool:
     table = ENTRY_TABLES[kind.value]
     return session.get(table, entry_id) is not None

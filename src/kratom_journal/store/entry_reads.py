@@ -31,7 +31,7 @@ def live_entries(journal: Journal, kind: Kind) -> list[Entry]:
     cls = ENTRY_TYPES[kind]
     columns = set(table.c.keys())
     plan = [(f.name, f"{f.name}_utc" in columns) for f in dataclasses.fields(cls)]
-    with journal.session() as session:
+    with journal.reading() as session:
         rows = (
             session.execute(select(table).where(table.c.deleted_at_utc.is_(None))).mappings().all()
         )
@@ -90,7 +90,7 @@ def dose_facts(journal: Journal, since: datetime, until: datetime) -> list[DoseF
         .where(DoseRow.taken_at_utc >= since, DoseRow.taken_at_utc < until)
         .order_by(DoseRow.taken_at_utc)
     )
-    with journal.session() as session:
+    with journal.reading() as session:
         rows = session.execute(stmt).all()
     return [
         DoseFact(with_offset(at, offset), zone, substance, form_of(form), strain)
@@ -115,7 +115,7 @@ def kratom_doses(journal: Journal, until: datetime) -> list[Dose]:
         .where(DoseRow.taken_at_utc < until)
         .order_by(DoseRow.taken_at_utc)
     )
-    with journal.session() as session:
+    with journal.reading() as session:
         rows = session.execute(stmt).all()
     return [
         Dose(
@@ -138,7 +138,7 @@ def mood_facts(journal: Journal, since: datetime, until: datetime) -> list[MoodF
         .where(MoodRow.deleted_at_utc.is_(None))
         .where(MoodRow.at_utc >= since, MoodRow.at_utc < until)
     )
-    with journal.session() as session:
+    with journal.reading() as session:
         rows = session.execute(stmt).all()
     return [MoodFact(with_offset(at, offset), zone, mood) for at, offset, zone, mood in rows]
 
@@ -150,5 +150,5 @@ def count_diary_nights(journal: Journal, first: date, last: date) -> int:
         SleepDiaryRow.night >= first,
         SleepDiaryRow.night <= last,
     )
-    with journal.session() as session:
+    with journal.reading() as session:
         return int(session.execute(stmt).scalar_one())

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kratom_journal.domain.entries import Entry, Kind
-from kratom_journal.store.db import create_journal_engine, database_url, migrate
+from kratom_journal.store.db import READ_ONLY, create_journal_engine, database_url, migrate
 from kratom_journal.store.entries import (
     EntryNotFound,
     Revision,
@@ -34,6 +34,7 @@ from kratom_journal.store.entries import (
     existing_ids,
     fill_row,
     find_row,
+    kind_with_id,
     list_entries,
     live_content_index,
     live_diary_for_night,
@@ -65,6 +66,7 @@ __all__ = [
     "existing_ids",
     "fill_row",
     "find_row",
+    "kind_with_id",
     "list_entries",
     "live_content_index",
     "live_diary_for_night",
@@ -99,7 +101,7 @@ class Settings:
         self._journal = journal
 
     def get(self, key: str, default: str | None = None) -> str | None:
-        with self._journal.session() as session:
+        with self._journal.reading() as session:
             row = session.get(SettingRow, key)
             return row.value if row is not None else default
 
@@ -118,7 +120,7 @@ class Settings:
                 session.delete(row)
 
     def all(self) -> dict[str, str]:
-        with self._journal.session() as session:
+        with self._journal.reading() as session:
             return {row.key: row.value for row in session.scalars(select(SettingRow))}
 
 
@@ -133,7 +135,7 @@ class Entries:
             return add_entry(session, entry, source=source)
 
     def get(self, entry_id: str) -> StoredEntry:
-        with self._journal.session() as session:
+        with self._journal.reading() as session:
             kind, row = find_row(session, entry_id)
             return stored_of_row(kind, row)
 
@@ -145,7 +147,7 @@ class Entries:
         include_deleted: bool = False,
         tz: tzinfo = UTC,
     ) -> list[StoredEntry]:
-        with self._journal.session() as session:
+        with self._journal.reading() as session:
             return list_entries(
                 session,
                 [kind] if kind else None,
@@ -167,7 +169,7 @@ class Entries:
             return set_deleted(session, entry_id, False)
 
     def history(self, entry_id: str) -> builtins.list[Revision]:
-        with self._journal.session() as session:
+        with self._journal.reading() as session:
             return revisions_of(session, entry_id)
 
 
@@ -183,6 +185,9 @@ class Journal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
         self.settings = Settings(self)
         self.entries = Entries(self)
 
@@ -192,8 +197,19 @@ class Journal:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session inside one transaction: committed on success, rolled back on error."""
+        """A session inside one transaction: committed on success, rolled back on error.
+
+        On SQLite the transaction takes the write lock when it begins (``BEGIN
+        IMMEDIATE``), waiting for another writer to finish: a transaction that read
+        first could not be upgraded once another writer had committed, and would fail.
+        """
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only: it never waits for writers (and must not write)."""
+        with self._readers() as session, session.begin():
             yield session
 
     def close(self) -> None:

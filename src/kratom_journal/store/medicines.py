@@ -70,7 +70,7 @@ def medicines(journal: Journal, include_removed: bool = False) -> list[StoredMed
     )
     if not include_removed:
         stmt = stmt.where(DeclaredMedicineRow.removed_at_utc.is_(None))
-    with journal.session() as session:
+    with journal.reading() as session:
         return [_stored(row) for row in session.scalars(stmt)]
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kratom_journal.domain.date_range import DateRange
 from kratom_journal.store.instrument_tables import AdministrationRow
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.types import offset_seconds, with_offset
@@ -79,7 +80,12 @@ def _row(stored: StoredAdministration) -> AdministrationRow:
 
 
 def add_administration(session: Session, stored: StoredAdministration) -> None:
-    """Insert one administration (its id must be new)."""
+    """Insert one administration (its id must be new), dated from 1970 to a day from now.
+
+    The services check the same range first; this keeps any path (an import
+    included) from storing a date no summary could handle.
+    """
+    DateRange.around(datetime.now(UTC)).check_instant(stored.administered_at, "administered_at")
     session.add(_row(stored))
 
 
@@ -99,7 +105,7 @@ def all_administrations(journal: Journal) -> list[StoredAdministration]:
     stmt = select(AdministrationRow).order_by(
         AdministrationRow.administered_at_utc, AdministrationRow.id
     )
-    with journal.session() as session:
+    with journal.reading() as session:
         return [_stored(row) for row in session.scalars(stmt)]
 
 

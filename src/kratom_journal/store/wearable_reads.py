@@ -35,7 +35,7 @@ def chosen_night_outcomes(journal: Journal) -> list[NightOutcomes]:
         WearableNight.hrv_rmssd_mean,
         WearableNight.hrv_sdnn_mean,
     ).where(WearableNight.chosen.is_(True))
-    with journal.session() as session:
+    with journal.reading() as session:
         rows = session.execute(stmt).all()
     return [
         NightOutcomes(night, total, awakenings, deep if staged else None, rmssd, sdnn)

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kratom_journal import __version__
 from kratom_journal.domain.errors import JournalError, NotFound
+from kratom_journal.services.cache import keep_in_memory
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.import_jobs import ImportJobs
 from kratom_journal.store.journal import Journal, open_journal
@@ -65,6 +66,8 @@ def create_app(
     """
     owned = journal is None
     journal = open_journal(settings.db) if journal is None else journal
+    if owned:  # a local journal: pages only read, results stay in memory (single-flight)
+        keep_in_memory(journal)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -26,3 +26,6 @@ class WebSettings:
     secure_cookies: bool = False
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     """Host names the app answers to; others are refused (a guard against DNS rebinding)."""
+    port_cookies: bool = True
+    """Name cookies for the port (a local journal); the multi-user server runs several
+    processes on several ports behind one proxy, so its cookies keep one name."""

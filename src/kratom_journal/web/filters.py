@@ -61,7 +61,31 @@ def label(value: Any) -> str:
     return str(value).replace("_", " ").replace("-", " ")
 
 
+METHOD_NAMES = {
+    "ar1_reml_kr": "regression allowing for day-to-day carry-over (AR(1) errors)",
+    "ar1_huber_reml_kr": (
+        "regression allowing for day-to-day carry-over (AR(1) errors), robust to odd nights"
+    ),
+    "randomization_test_inverted": "randomization test (interval from inverting it)",
+    "randomization_test": "randomization test",
+    "bounded": "bounded estimate",
+}
+"""Plain names of the analysis methods the pages mention (their ids stay in the JSON)."""
+
+
+def method(value: str) -> str:
+    """The plain name of an analysis method id.
+
+    >>> method("ar1_reml_kr")
+    'regression allowing for day-to-day carry-over (AR(1) errors)'
+    >>> method("some_new_method")
+    'some new method'
+    """
+    return METHOD_NAMES.get(value, value.replace("_", " "))
+
+
 FILTERS = {
+    "method": method,
     "clock": clock,
     "day": day,
     "number": number,

@@ -70,6 +70,16 @@ def _cookies(scope: Scope) -> dict[str, str]:
     return {key: morsel.value for key, morsel in jar.items()}
 
 
+def cookie_name(base: str, scope: Scope) -> str:
+    """``base`` with the server's port: browsers send a host's cookies to all its ports, so
+    each server sets and reads only the cookies named for its own port (a journal on
+    another port, or another program there, never finds them under the name it uses).
+    """
+    server = scope.get("server") or ("", None)
+    port = server[1] if len(server) > 1 and server[1] else "0"
+    return f"{base}_{port}"
+
+
 def _cookie_header(name: str, value: str, secure: bool) -> tuple[bytes, bytes]:
     flags = "; Path=/; HttpOnly; SameSite=Strict" + ("; Secure" if secure else "")
     return b"set-cookie", f"{name}={value}{flags}".encode()
@@ -120,7 +130,10 @@ class SecurityHeaders:
 
 
 class AccessToken:
-    """With ``--lan`` every request needs the access token: once in the URL, then a cookie.
+    """Every request needs the server's access token: once in the URL, then a cookie.
+
+    ``kj serve`` makes a fresh token at each start, on loopback too (another
+    account on the same computer can reach a loopback port).
 
     API clients may send it as ``Authorization: Bearer <token>`` instead.
     """
@@ -149,7 +162,7 @@ class AccessToken:
                     "headers": [
                         (b"location", location.encode()),
                         (b"content-length", b"0"),
-                        _cookie_header(ACCESS_COOKIE, self.token, self.secure),
+                        _cookie_header(cookie_name(ACCESS_COOKIE, scope), self.token, self.secure),
                         *SECURITY_HEADERS,
                     ],
                 }
@@ -166,7 +179,7 @@ class AccessToken:
 
     def _carries_token(self, scope: Scope) -> bool:
         expected = self.token.encode()
-        cookie = _cookies(scope).get(ACCESS_COOKIE, "")
+        cookie = _cookies(scope).get(cookie_name(ACCESS_COOKIE, scope), "")
         if cookie and hmac.compare_digest(cookie.encode(), expected):
             return True
         auth = _headers(scope).get("authorization", "")
@@ -250,7 +263,8 @@ class CsrfCookie:
                 send, 403, "Refused", "A request from another site tried to change your journal."
             )
             return
-        existing = _cookies(scope).get(CSRF_COOKIE, "")
+        own_cookie = cookie_name(CSRF_COOKIE, scope) if self.settings.port_cookies else CSRF_COOKIE
+        existing = _cookies(scope).get(own_cookie, "")
         fresh = not (
             16 <= len(existing) <= 64 and existing.replace("-", "").replace("_", "").isalnum()
         )
@@ -260,7 +274,7 @@ class CsrfCookie:
             if fresh and message["type"] == "http.response.start":
                 message["headers"] = [
                     *message.get("headers", []),
-                    _cookie_header(CSRF_COOKIE, scope["kj_csrf_id"], self.settings.secure_cookies),
+                    _cookie_header(own_cookie, scope["kj_csrf_id"], self.settings.secure_cookies),
                 ]
             await send(message)
 

@@ -1,4 +1,4 @@
-"""Running the web app: loopback by default, the LAN only with an access token."""
+"""Running the web app: loopback by default, the LAN on request; always with an access token."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from kratom_journal.domain.errors import JournalError
+from kratom_journal.store.private_files import private_folder, write_private
 from kratom_journal.web.config import WebSettings
 
 LOOPBACK = "127.0.0.1"
@@ -113,34 +115,67 @@ def print_lan_banner(url: str, out: Callable[[str], None] = print) -> None:
     )
 
 
+def token_file(db: str, port: int) -> Path:
+    """Where ``kj serve`` keeps its access token for the owner's own scripts (``0600``).
+
+    Beside an SQLite journal; for a server database, in the program's data folder.
+    """
+    name = f".kj-serve-{port}.token"
+    if "://" not in db:
+        return Path(db).expanduser().resolve().parent / name
+    from platformdirs import user_data_path
+
+    return user_data_path("kratom-journal", appauthor=False) / name
+
+
+def write_token_file(path: Path, token: str) -> None:
+    """Keep ``token`` in ``path``, readable only by this account."""
+    private_folder(path.parent)
+    write_private(path, token + "\n")
+
+
 def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) -> None:
-    """Serve the journal ``db`` until interrupted; prints the address to open."""
+    """Serve the journal ``db`` until interrupted; prints the address to open.
+
+    Every start makes a fresh access token, also on loopback: other accounts on
+    the same computer can reach a loopback port, so pages and the API need it.
+    The printed link carries it once (then a cookie); API clients send it as a
+    bearer token, read from the owner-only token file.
+    """
     import uvicorn
 
     from kratom_journal.web.app import create_app
 
-    address, token = plan_server(host, port, lan)
+    address, lan_token = plan_server(host, port, lan)
+    token = lan_token or secrets.token_urlsafe(32)
     check_port_free(address, port)
     hosts = ("127.0.0.1", "localhost", "::1", address)
     settings = WebSettings(db=db, access_token=token, allowed_hosts=hosts)
     app = create_app(settings)
     url = f"http://{address}:{port}/"
-    if token:
+    secret_path = token_file(db, port)
+    write_token_file(secret_path, token)
+    if lan_token:
         print_lan_banner(f"{url}?token={token}")
     else:
         print(
-            f"Kratom Journal is open at {url} (only on this computer). Press Ctrl+C to stop.",
+            f"Kratom Journal is open at {url}?token={token} (only on this computer; open "
+            "this link, the address alone asks for it). Press Ctrl+C to stop.",
             flush=True,
         )
-    uvicorn.run(
-        app,
-        host=address,
-        port=port,
-        log_level="warning",
-        server_header=False,
-        date_header=False,
-        proxy_headers=False,
-        access_log=False,
-        limit_concurrency=64,
-        timeout_keep_alive=5,
-    )
+    print(f"API token (readable only by you): {secret_path}", flush=True)
+    try:
+        uvicorn.run(
+            app,
+            host=address,
+            port=port,
+            log_level="warning",
+            server_header=False,
+            date_header=False,
+            proxy_headers=False,
+            access_log=False,
+            limit_concurrency=64,
+            timeout_keep_alive=5,
+        )
+    finally:
+        secret_path.unlink(missing_ok=True)

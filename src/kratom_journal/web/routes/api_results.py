@@ -6,9 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
+from kratom_journal.analysis.answers import clean
 from kratom_journal.analysis.errors import AnalysisError
 from kratom_journal.services import experiments as experiment_service
 from kratom_journal.services import safety as safety_service
+from kratom_journal.services.insight_payload import report_payload
 from kratom_journal.web.deps import JournalDep, PageCacheDep, SettingsDep, TodayDep
 from kratom_journal.web.routes.insights import insight_report
 from kratom_journal.web.routes.safety_page import safety_overview
@@ -21,7 +23,7 @@ def insights(journal: JournalDep, cache: PageCacheDep) -> dict[str, Any]:
     report, problem = insight_report(journal, cache)
     if report is None:
         raise HTTPException(409, problem or "no insights yet")
-    return {"results": [r.as_dict() for r in report.results], "n_tests": report.n_tests}
+    return report_payload(report)
 
 
 @router.get(
@@ -57,8 +59,8 @@ def current_experiment(journal: JournalDep, today: TodayDep) -> dict[str, Any]:
         result = {
             "summary": found.summary(),
             "estimate": found.estimate,
-            "ci_low": found.ci_low,
-            "ci_high": found.ci_high,
+            "ci_low": clean(found.ci_low),
+            "ci_high": clean(found.ci_high),
             "randomization_p": found.randomization_p,
             "cent": found.cent_items(),
         }

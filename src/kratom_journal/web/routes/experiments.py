@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Annotated, Any, TypeVar
 
@@ -68,7 +69,12 @@ def _result(
     except AnalysisError as exc:
         return None, str(exc), None
     chart = None
-    if result.estimate is not None and result.ci_low is not None and result.ci_high is not None:
+    bounds = (result.estimate, result.ci_low, result.ci_high)
+    # An interval from inverting the randomization test is unbounded while too few days are
+    # analysed; the summary says so in words and no chart is drawn.
+    if all(v is not None and math.isfinite(v) for v in bounds):
+        assert result.estimate is not None and result.ci_low is not None
+        assert result.ci_high is not None
         chart = forest_chart.forest_chart(
             "experiment-forest",
             "Effect of A compared with B",

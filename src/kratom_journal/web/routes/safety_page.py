@@ -12,11 +12,13 @@ from starlette.datastructures import FormData
 from kratom_journal.domain.errors import JournalError
 from kratom_journal.safety.interactions import result_dict
 from kratom_journal.services import safety as safety_service
+from kratom_journal.services.insight_page import QuestionView, withdrawal_view
 from kratom_journal.services.settings import JournalSettings
 from kratom_journal.store.journal import Journal
 from kratom_journal.web import charts
 from kratom_journal.web.cache import PageCache
 from kratom_journal.web.deps import ClockDep, JournalDep, PageCacheDep, SettingsDep, TodayDep
+from kratom_journal.web.routes.insights import insight_report
 from kratom_journal.web.views import (
     FormState,
     checked_form,
@@ -73,9 +75,16 @@ def _page(
             "state": state,
             "medicines": safety_service.list_medicines(journal),
             "evidence": safety_service.evidence_panel(),
+            "rebound": _rebound(journal, cache),
         },
         status=status,
     )
+
+
+def _rebound(journal: Journal, cache: PageCache) -> tuple[QuestionView | None, bool]:
+    """The insights' answer about nights after a skipped dose (none while there is no report)."""
+    report, _ = insight_report(journal, cache)
+    return withdrawal_view(report) if report is not None else (None, False)
 
 
 @router.get("/safety", response_class=HTMLResponse)
