@@ -40,6 +40,7 @@ from kratom_journal.analysis.multiplicity import benjamini_hochberg
 from kratom_journal.analysis.thresholds import OutcomeThreshold, load_thresholds
 from kratom_journal.analysis.verdicts import decide_all
 from kratom_journal.analysis.wording import notable_nights, sentence
+from kratom_journal.domain.words import plural
 
 __all__ = [
     "BASE_EXPOSURES",
@@ -120,7 +121,8 @@ class WithdrawalSummary:
         who = "You took kratom on most of the days you logged. " if self.regular_user else ""
         nights = "night" if self.window == 1 else f"{self.window} nights"
         return (
-            f"{who}{self.n_flagged} logged night(s) were within the first {nights} after a day "
+            f"{who}{plural(self.n_flagged, 'logged night')} "
+            f"{'was' if self.n_flagged == 1 else 'were'} within the first {nights} after a day "
             "without kratom. They are compared with nights with kratom on their own (the "
             "rebound question), not counted as ordinary nights without kratom."
         )
