@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from kratom_journal.importers.common import zone_info
-from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
-from kratom_journal.importers.summaries import Aliases, resolve, rows_to_records
-from kratom_journal.importers.tables import has_columns, head_columns, read_table
+from kratom_journal.importers.safe_input import InputBundle, Member
+from kratom_journal.importers.summaries import Aliases, summary_files
+from kratom_journal.importers.tables import has_columns, head_columns
 from kratom_journal.sleep.samples import ParseIssue, Record, SourceRef
 
 VENDOR: Final = "sleep-cycle"
@@ -49,11 +48,6 @@ def members(bundle: InputBundle) -> list[Member]:
 
 def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
     """Yield one summary (with its quality score and heart rate) per Sleep Cycle night."""
-    with InputBundle(Path(path)) as bundle:
-        tz = zone_info(zone, bundle.label)
-        found = members(bundle)
-        if not found:
-            raise InputRejected(bundle.label, "no Sleep Cycle sleepdata.csv found")
-        for member in found:
-            table = read_table(bundle, member)
-            yield from rows_to_records(table, resolve(table, ALIASES), SOURCE, tz)
+    yield from summary_files(
+        path, zone, members, ALIASES, SOURCE, "no Sleep Cycle sleepdata.csv found"
+    )

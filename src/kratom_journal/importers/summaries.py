@@ -11,12 +11,15 @@ map from what the person types.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
+from pathlib import Path
 from typing import Final
 
-from kratom_journal.importers.tables import Table, cells, header_key
+from kratom_journal.importers.common import zone_info
+from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
+from kratom_journal.importers.tables import Table, cells, header_key, read_table
 from kratom_journal.importers.values import (
     DURATION_UNITS,
     optional_number,
@@ -156,6 +159,28 @@ def rows_to_records(
     """One summary (and its score and heart readings) per row of ``table``."""
     for line, row in cells(table):
         yield from row_records(table.label, line, row, columns, source, zone)
+
+
+def summary_files(
+    path: Path,
+    zone: str | None,
+    members: Callable[[InputBundle], list[Member]],
+    aliases: Aliases,
+    source: SourceRef,
+    missing: str,
+) -> Iterator[Record | ParseIssue]:
+    """The records of every summary CSV ``members`` finds in the export at ``path``.
+
+    ``missing`` is the message when the export holds none of them.
+    """
+    with InputBundle(Path(path)) as bundle:
+        tz = zone_info(zone, bundle.label)
+        found = members(bundle)
+        if not found:
+            raise InputRejected(bundle.label, missing)
+        for member in found:
+            table = read_table(bundle, member)
+            yield from rows_to_records(table, resolve(table, aliases), source, tz)
 
 
 def _cell(row: Mapping[str, str], columns: ColumnMap, name: str) -> str | None:

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from kratom_journal.importers.common import zone_info
-from kratom_journal.importers.safe_input import InputBundle, InputRejected, Member
-from kratom_journal.importers.summaries import Aliases, alias_columns, resolve, rows_to_records
-from kratom_journal.importers.tables import head_columns, header_key, read_table
+from kratom_journal.importers.safe_input import InputBundle, Member
+from kratom_journal.importers.summaries import Aliases, alias_columns, summary_files
+from kratom_journal.importers.tables import head_columns, header_key
 from kratom_journal.sleep.samples import ParseIssue, Record, SourceRef
 
 VENDOR: Final = "withings"
@@ -53,11 +52,4 @@ def members(bundle: InputBundle) -> list[Member]:
 
 def parse(path: Path, *, zone: str | None = None) -> Iterator[Record | ParseIssue]:
     """Yield one summary (with heart rate and score) per Withings night."""
-    with InputBundle(Path(path)) as bundle:
-        tz = zone_info(zone, bundle.label)
-        found = members(bundle)
-        if not found:
-            raise InputRejected(bundle.label, "no Withings sleep.csv found")
-        for member in found:
-            table = read_table(bundle, member)
-            yield from rows_to_records(table, resolve(table, ALIASES), SOURCE, tz)
+    yield from summary_files(path, zone, members, ALIASES, SOURCE, "no Withings sleep.csv found")
