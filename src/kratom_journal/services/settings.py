@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from kratom_journal.domain.branding import DISCREET_KEY, parse_discreet
 from kratom_journal.domain.errors import InvalidEntry, InvalidInput
 from kratom_journal.domain.timeparse import parse_clock, parse_day, parse_zone
 from kratom_journal.services.clock import TIMEZONE_KEY, system_zone_name
@@ -112,6 +113,15 @@ def _gender(value: str) -> str:
     return choice
 
 
+def _discreet(value: str) -> str:
+    return "on" if parse_discreet(value) else "off"
+
+
+def is_discreet(journal: Journal) -> bool:
+    """Whether the person asked for the neutral name and no mention of kratom."""
+    return parse_discreet(journal.settings.get(DISCREET_KEY) or "off")
+
+
 SETTINGS: dict[str, tuple[Callable[[str], str], str]] = {
     "timezone": (
         _timezone,
@@ -134,6 +144,11 @@ SETTINGS: dict[str, tuple[Callable[[str], str], str]] = {
     "usual-rise-time": (
         _clock("usual-rise-time"),
         "when you usually get up, HH:MM (fills in the sleep diary)",
+    ),
+    DISCREET_KEY: (
+        _discreet,
+        "on or off: show the app as 'Sleep Journal' and keep the word kratom off "
+        "titles, the installed app, reminders and report headers",
     ),
     "first-run": (_done, "done or skipped: the first-run questions are no longer offered"),
 }
