@@ -61,6 +61,7 @@ def outcomes(
     missing: float = 0.1,
     carryover: bool = True,
     rebound: float = 0.0,
+    carry: tuple[float, ...] = CARRYOVER,
 ) -> dict[date, float]:
     """One simulated outcome per scheduled day (missing days left out)."""
     days = schedule.days
@@ -76,8 +77,8 @@ def outcomes(
                     if t + k < n and days[t + k].condition == "B":
                         y[t + k] += rebound
         since = t - switch
-        if carryover and switch and since < len(CARRYOVER):
-            y[t] += CARRYOVER[since] * effect * (is_a[switch - 1] - is_a[t])
+        if carryover and switch and since < len(carry):
+            y[t] += carry[since] * effect * (is_a[switch - 1] - is_a[t])
     logged = rng.random(n) >= missing
     return {d.day: float(v) for d, v, ok in zip(days, y, logged, strict=True) if ok}
 
@@ -88,14 +89,22 @@ def fresh(plan: ExperimentPlan, rng: np.random.Generator) -> tuple[ExperimentPla
     return seeded, make_schedule(seeded)
 
 
-def power(plan: ExperimentPlan, effect: float, runs: int, seed: int, rho: float = 0.5) -> float:
-    """Share of runs whose final randomization test reaches p <= 0.05."""
+def power(
+    plan: ExperimentPlan,
+    effect: float,
+    runs: int,
+    seed: int,
+    rho: float = 0.5,
+    carry: tuple[float, ...] = CARRYOVER,
+) -> float:
+    """Share of runs whose final randomization test reaches p <= 0.05 (``carry``: the share of
+    the previous condition's effect left on each day after a switch)."""
     rng = np.random.default_rng(seed)
     hits = 0
     for _ in range(runs):
         seeded, schedule = fresh(plan, rng)
         rebound = 1.0 if plan.comparison is Comparison.KRATOM_VS_NONE else 0.0
-        data = outcomes(schedule, rng, effect, rho=rho, rebound=rebound)
+        data = outcomes(schedule, rng, effect, rho=rho, rebound=rebound, carry=carry)
         try:
             _, p, _ = randomization_p_value(schedule, data, draws=2000, seed=seeded.seed)
         except Exception:  # noqa: BLE001 - a run with one condition unlogged counts as a miss

@@ -8,6 +8,11 @@ analyses of the same journals:
 * ``previous``: the previous engine (``bench/previous_engine.py``), given the journal the way
   it used to build it (unlogged days counted as days without kratom);
 * ``pearson``: a naive Pearson correlation of "kratom that day" with each outcome, iid p-value.
+
+False positives, coverage, power and the rebound figures are scored on the engine's primary
+answers (``bench/primary_answers.py``, the same answers at a fifth of the cost); the share of
+people shown any "associated" verdict over weekly looks needs every exploratory answer too,
+so it runs the full engine, on the first ``look_journals`` journals of a cell.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from bench import previous_engine
 from bench.independent_journals import INDEX, PRIMARY, Journal, World, simulate, truncate
+from bench.primary_answers import primary_answers
 from scipy import stats
 
+from kratom_journal.analysis.answers import Answer
 from kratom_journal.analysis.context import build_context
 from kratom_journal.analysis.daytable import DayTable
 from kratom_journal.analysis.errors import AnalysisError
@@ -87,9 +94,9 @@ def pearson_p(table: DayTable, outcome: str) -> tuple[float, float]:
     return float(r), float(p)
 
 
-def primaries(report: InsightReport) -> dict[tuple[str, str], object]:
+def primaries(report: InsightReport) -> dict[tuple[str, str], Answer]:
     """{(family, kind): answer} for the two primary questions of every family."""
-    out: dict[tuple[str, str], object] = {}
+    out: dict[tuple[str, str], Answer] = {}
     for family in report.families:
         for answer in (family.sustained, family.rebound):
             if answer is not None:
@@ -146,14 +153,24 @@ class NullCell:
 
 
 def run_null_cell(
-    world: World, journals: int, seed: int, with_looks: bool = True, previous_looks: bool = True
+    world: World,
+    journals: int,
+    seed: int,
+    with_looks: bool = True,
+    previous_looks: bool = True,
+    look_journals: int | None = None,
 ) -> NullCell:
-    """Simulate ``journals`` null journals and score every analysis."""
+    """Simulate ``journals`` null journals and score every analysis (the weekly looks and the
+    previous engine on the first ``look_journals`` of them, all when None)."""
     rng = np.random.default_rng(seed)
     cell = NullCell()
-    for _ in range(journals):
+    looked = journals if look_journals is None else min(look_journals, journals)
+    for index in range(journals):
         journal = simulate(world, rng)
         cell.journals += 1
+        _score_final(cell, journal, primary_answers(journal.table), index < looked)
+        if index >= looked:
+            continue
         days = looks(world.n_days) if with_looks else [world.n_days]
         seen = Counter[str]()
         for n in days:
@@ -167,23 +184,25 @@ def run_null_cell(
                     seen["previous"] += 1
             if any(pearson_p(table, o)[1] < 0.05 for o in PRIMARY):
                 seen["pearson"] += 1
-            if n == world.n_days:
-                _score_final(cell, journal, report)
         cell.any_engine.add(seen["engine"] > 0)
         cell.any_previous.add(seen["previous"] > 0)
         cell.any_pearson.add(seen["pearson"] > 0)
     return cell
 
 
-def _score_final(cell: NullCell, journal: Journal, report: InsightReport | None) -> None:
-    if report is not None:
-        for key, answer in primaries(report).items():
-            if answer.ci_low is None or answer.ci_high is None:  # type: ignore[attr-defined]
-                continue
-            low, high = answer.ci_low, answer.ci_high  # type: ignore[attr-defined]
-            cell.rejected.setdefault(key, Tally()).add(low > 0 or high < 0)
-            cell.covered.setdefault(key, Tally()).add(low <= 0 <= high)
-    old = previous_report(journal.table)
+def _score_final(
+    cell: NullCell,
+    journal: Journal,
+    answers: dict[tuple[str, str], Answer] | None,
+    with_previous: bool,
+) -> None:
+    for key, answer in (answers or {}).items():
+        if answer.ci_low is None or answer.ci_high is None:
+            continue
+        low, high = answer.ci_low, answer.ci_high
+        cell.rejected.setdefault(key, Tally()).add(low > 0 or high < 0)
+        cell.covered.setdefault(key, Tally()).add(low <= 0 <= high)
+    old = previous_report(journal.table) if with_previous else None
     if old is not None:
         for result in old.results:
             if result.exposure == "evening_kratom" and result.outcome in PRIMARY:
@@ -210,23 +229,32 @@ class ReboundCell:
 
 
 def run_rebound_cell(
-    world: World, journals: int, seed: int, with_looks: bool = True
+    world: World,
+    journals: int,
+    seed: int,
+    with_looks: bool = True,
+    look_journals: int | None = None,
 ) -> ReboundCell:
-    """Journals whose only truth is worse nights after runs of use."""
+    """Journals whose only truth is worse nights after runs of use (the previous engine on
+    the first ``look_journals`` of them, all when None)."""
     rng = np.random.default_rng(seed)
     cell = ReboundCell()
-    for _ in range(journals):
+    compared = journals if look_journals is None else min(look_journals, journals)
+    for index in range(journals):
         journal = simulate(world, rng)
         cell.journals += 1
         better_any = False
         for n in looks(world.n_days) if with_looks else [world.n_days]:
-            report = engine_report(truncate(journal, n))
-            if report is not None and _better_sleep(report):
+            answers = primary_answers(truncate(journal, n))
+            if answers is not None and _better_sleep(answers):
                 better_any = True
             if n == world.n_days:
-                cell.better_engine.add(report is not None and _better_sleep(report))
-                _score_rebound(cell, journal, report)
+                cell.better_engine.add(answers is not None and _better_sleep(answers))
+                _score_rebound(cell, journal, answers)
         cell.better_engine_looks.add(better_any)
+        cell.better_pearson.add(_pearson_better(journal.table))
+        if index >= compared:
+            continue
         old = previous_report(journal.table)
         cell.better_previous.add(
             old is not None
@@ -237,16 +265,15 @@ def run_rebound_cell(
                 for r in old.results
             )
         )
-        cell.better_pearson.add(_pearson_better(journal.table))
     return cell
 
 
-def _better_sleep(report: InsightReport) -> bool:
+def _better_sleep(answers: dict[tuple[str, str], Answer]) -> bool:
     return any(
-        f.id in SLEEP_FAMILIES
-        and f.sustained is not None
-        and f.sustained.verdict is Verdict.ASSOCIATED_BETTER
-        for f in report.families
+        family in SLEEP_FAMILIES
+        and kind == "sustained_use"
+        and answer.verdict is Verdict.ASSOCIATED_BETTER
+        for (family, kind), answer in answers.items()
     )
 
 
@@ -258,15 +285,17 @@ def _pearson_better(table: DayTable) -> bool:
     return False
 
 
-def _score_rebound(cell: ReboundCell, journal: Journal, report: InsightReport | None) -> None:
-    if report is None:
+def _score_rebound(
+    cell: ReboundCell, journal: Journal, answers: dict[tuple[str, str], Answer] | None
+) -> None:
+    if answers is None:
         cell.detected.add(False)
         return
-    cell.detected.add(bool(report.withdrawal_findings()))
+    rebounds = [a for (_, kind), a in answers.items() if kind == "after_skipped_dose"]
+    cell.detected.add(any(a.verdict is Verdict.ASSOCIATED_WORSE for a in rebounds))
     ctx = build_context(journal.table)
-    for family in report.families:
-        answer = family.rebound
-        if answer is None or answer.ci_low is None or answer.ci_high is None or not answer.window:
+    for answer in rebounds:
+        if answer.ci_low is None or answer.ci_high is None or not answer.window:
             continue
         y = _has_outcome(journal.table, answer.outcome) & ctx.covariates_known()
         nights = y & (ctx.status >= 1) & (ctx.status <= answer.window)
@@ -311,11 +340,15 @@ def _with_outlier(journal: Journal, rng: np.random.Generator) -> tuple[DayTable,
     return DayTable(table.day, table.weekday, cols), day
 
 
-def run_outlier_cell(world: World, journals: int, seed: int) -> OutlierCell:
-    """Power for ``world.sustained_sd`` on sleep onset with and without one outlier night."""
+def run_outlier_cell(
+    world: World, journals: int, seed: int, look_journals: int | None = None
+) -> OutlierCell:
+    """Power for ``world.sustained_sd`` on sleep onset with and without one outlier night
+    (the previous engine on the first ``look_journals`` journals, all when None)."""
     rng = np.random.default_rng(seed)
     cell = OutlierCell()
-    for _ in range(journals):
+    compared = journals if look_journals is None else min(look_journals, journals)
+    for index in range(journals):
         journal = simulate(world, rng)
         dirty, day = _with_outlier(journal, rng)
         cell.journals += 1
@@ -323,8 +356,7 @@ def run_outlier_cell(world: World, journals: int, seed: int) -> OutlierCell:
             (journal.table, cell.found_clean, cell.better_clean),
             (dirty, cell.found_outlier, cell.better_outlier),
         ):
-            report = engine_report(table)
-            answer = _sol_sustained(report)
+            answer = (primary_answers(table) or {}).get(("sleep_onset", "sustained_use"))
             estimated = answer is not None and answer.ci_high is not None
             found.add(estimated and answer.ci_high < 0)  # type: ignore[union-attr,operator]
             better.add(estimated and answer.verdict is Verdict.ASSOCIATED_BETTER)  # type: ignore[union-attr]
@@ -333,6 +365,8 @@ def run_outlier_cell(world: World, journals: int, seed: int) -> OutlierCell:
                 truth = journal.true_sustained("sol_min")
                 assert answer.ci_low is not None and answer.ci_high is not None
                 cell.covered.add(answer.ci_low <= truth <= answer.ci_high)
+        if index >= compared:
+            continue
         for table, tally in ((journal.table, cell.previous_clean), (dirty, cell.previous_outlier)):
             old = previous_report(table)
             tally.add(
@@ -345,15 +379,6 @@ def run_outlier_cell(world: World, journals: int, seed: int) -> OutlierCell:
                 )
             )
     return cell
-
-
-def _sol_sustained(report: InsightReport | None):  # type: ignore[no-untyped-def]
-    if report is None:
-        return None
-    for family in report.families:
-        if family.id == "sleep_onset":
-            return family.sustained
-    return None
 
 
 @dataclass
@@ -373,16 +398,16 @@ def run_short_cell(world: World, journals: int, seed: int) -> ShortCell:
     cell = ShortCell()
     for _ in range(journals):
         journal = simulate(world, rng)
-        report = engine_report(journal.table)
-        if report is None:
+        answers = primary_answers(journal.table)
+        if answers is None:
             continue
-        for answer in primaries(report).values():
+        for answer in answers.values():
             cell.questions += 1
-            if answer.ci_low is not None and answer.ci_high is not None:  # type: ignore[attr-defined]
+            if answer.ci_low is not None and answer.ci_high is not None:
                 cell.estimated += 1
-                cell.covered.add(answer.ci_low <= 0 <= answer.ci_high)  # type: ignore[attr-defined]
-            elif answer.days_needed:  # type: ignore[attr-defined]
+                cell.covered.add(answer.ci_low <= 0 <= answer.ci_high)
+            elif answer.days_needed:
                 cell.told_days += 1
-            elif answer.reason:  # type: ignore[attr-defined]
+            elif answer.reason:
                 cell.told_reason += 1
     return cell

@@ -42,3 +42,35 @@ def test_28_day_journals_get_an_interval_or_are_told_what_is_missing() -> None:
     cell = run_short_cell(World(n_days=28), journals=6, seed=28)
     assert cell.questions > 0
     assert cell.estimated + cell.told_days + cell.told_reason == cell.questions
+
+
+def test_the_bench_scores_the_primary_answers_the_full_engine_gives() -> None:
+    import numpy as np
+    from bench.independent_journals import simulate
+    from bench.nof1_checks import engine_report, primaries
+    from bench.primary_answers import primary_answers
+
+    rng = np.random.default_rng(11)
+    for world in (
+        World(n_days=84, rho=0.6),
+        World(n_days=84, rebound_sd=1.0, runs_pattern=True, missing_share=0.2),
+        World(n_days=35),
+    ):
+        journal = simulate(world, rng)
+        report = engine_report(journal.table)
+        assert report is not None
+        full = primaries(report)
+        fast = primary_answers(journal.table)
+        assert fast is not None and set(fast) == set(full)
+        for key, answer in full.items():
+            other = fast[key]
+            assert (other.estimate, other.ci_low, other.ci_high) == (
+                answer.estimate,
+                answer.ci_low,
+                answer.ci_high,
+            ), key
+            assert (other.verdict, other.reason, other.unusual) == (
+                answer.verdict,
+                answer.reason,
+                answer.unusual,
+            ), key

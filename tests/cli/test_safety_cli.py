@@ -119,7 +119,7 @@ def test_safety_text_and_json(kj, journal: Journal) -> None:  # type: ignore[no-
 def test_evidence(kj) -> None:  # type: ignore[no-untyped-def]
     text = kj("evidence")
     assert text.exit_code == 0
-    assert "Grade D" in text.output and "evening_kratom x sol_min" in text.output
+    assert "Grade D" in text.output and "sustained_use x sol_min" in text.output
     assert "sleep_quality_last_night x mood_next_day" in text.output
     data = json.loads(kj("evidence", "--json").output)
     assert len(data["claims"]) >= 10

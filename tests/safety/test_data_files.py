@@ -117,4 +117,32 @@ def test_every_seed_claim_names_a_journal_test() -> None:
     ):
         assert claims[required].journal_tests
     onset = claims["faster_sleep_onset"].journal_tests[0]
-    assert onset.analysis_id == "evening_kratom x sol_min"
+    assert onset.analysis_id == "sustained_use x sol_min"
+
+
+def test_every_journal_test_names_a_question_the_journal_asks() -> None:
+    """Analyses name an exposure the insight engine reports and an outcome it has a
+    threshold for; experiments name a comparison that can be planned."""
+    from kratom_journal.analysis import insights, recall
+    from kratom_journal.analysis.choices import Comparison
+    from kratom_journal.analysis.thresholds import load_thresholds
+
+    analyses = {
+        *insights.BASE_EXPOSURES,
+        insights.SLEEP_TO_MOOD[0],
+        insights.MOOD_TO_SLEEP[0],
+        recall.EXPOSURE,
+        "strain_*",
+    }
+    comparisons = {c.value for c in Comparison} | {"strain_*"}
+    outcomes = set(load_thresholds().outcomes)
+    for claim in data.evidence().claims:
+        for test in claim.journal_tests:
+            if test.kind == "analysis":
+                assert test.exposure in analyses, (claim.id, test.exposure)
+                assert test.outcome in outcomes, (claim.id, test.outcome)
+            elif test.kind == "experiment":
+                assert test.exposure in comparisons, (claim.id, test.exposure)
+                assert test.outcome in outcomes, (claim.id, test.outcome)
+                if test.exposure != "strain_*":
+                    assert f"--comparison {test.exposure}" in test.command, claim.id

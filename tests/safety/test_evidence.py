@@ -1,7 +1,7 @@
 """Evidence panel rendering.
 
 What is tested: every claim renders with grade, summary, a journal test, a source
-and a date; the JSON form carries analysis ids like ``evening_kratom x sol_min``.
+and a date; the JSON form carries analysis ids like ``sustained_use x sol_min``.
 What is NOT tested: the grading itself (see docs/safety.md and the sources).
 """
 
@@ -21,7 +21,7 @@ def test_every_claim_renders_graded_sourced_and_dated() -> None:
 def test_json_has_analysis_ids() -> None:
     by_id = {c.id: claim_dict(c) for c in claims()}
     ids = [t["analysis_id"] for t in by_id["faster_sleep_onset"]["journal_tests"]]
-    assert "evening_kratom x sol_min" in ids
+    assert "sustained_use x sol_min" in ids
     assert by_id["faster_sleep_onset"]["grade"] == "D"
     assert by_id["dependence_risk"]["journal_tests"][0]["command"] == "kj safety"
 
@@ -34,10 +34,15 @@ def test_analysis_ids_exist_in_the_analysis_area() -> None:
     import pytest
 
     insights = pytest.importorskip("kratom_journal.analysis.insights")
+    from kratom_journal.analysis.choices import Comparison
+    from kratom_journal.analysis.recall import EXPOSURE as RECALL_EXPOSURE
+
     exposures = set(insights.BASE_EXPOSURES) | {
         insights.SLEEP_TO_MOOD[0],
         insights.MOOD_TO_SLEEP[0],
+        RECALL_EXPOSURE,
     }
+    exposures |= {c.value for c in Comparison}
     raw = resources.files("kratom_journal").joinpath("data", "meaningful_change.json").read_text()
     outcomes = set(json.loads(raw)["outcomes"])
     for claim in claims():

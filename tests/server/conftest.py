@@ -111,7 +111,7 @@ def start_app(url: str, log: Path, *, jobs: bool = True) -> AppProcess:
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a contended CI machine imports slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server process ended: {log.read_text()}")
@@ -121,7 +121,7 @@ def start_app(url: str, log: Path, *, jobs: bool = True) -> AppProcess:
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("the server process did not become ready within 60 s")
+    raise RuntimeError("the server process did not become ready within 180 s")
 
 
 def stop_app(app: AppProcess) -> None:

@@ -1,8 +1,9 @@
 """Imports and other writes at the same time: writes wait about a second at most and never
 fail; a second import waits its turn or says in one line that another one is running.
 
-Tested on SQLite and on a real PostgreSQL server. The export is parsed before the
-import's write transaction opens, so only its short write phase holds the lock.
+Tested on SQLite and on a real PostgreSQL server. An export is written in short
+batches as it is read (services.wearable_batches), so no transaction of the import
+holds the write lock for long, however large the export.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kratom_journal.demo import synthetic
 from kratom_journal.demo.synthetic.apple_health import AppleOptions
 from kratom_journal.domain.entries import Kind, MoodCheckin
+from kratom_journal.services import wearable_batches
 from kratom_journal.services.imports import ImportRunning, run_import
 from kratom_journal.store.import_lock import import_lock
 from kratom_journal.store.journal import Journal
@@ -62,6 +65,62 @@ class Importing(threading.Thread):
             self.error = exc
         finally:
             self.reading.set()
+
+
+@pytest.fixture(scope="module")
+def large_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Half a year of nights with all-day heart rate: tens of thousands of samples to save."""
+    nights = synthetic.generate_nights(7, synthetic.NightPlan(date(2023, 1, 1), LARGE_NIGHTS))
+    options = AppleOptions(day_heart_rate_per_night=100)
+    return synthetic.write_apple_health(
+        tmp_path_factory.mktemp("large") / "large.zip", nights, options
+    )
+
+
+LARGE_NIGHTS = 180
+
+
+def test_writes_during_a_large_import_wait_briefly_and_never_fail(
+    any_journal: Journal, large_export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imports: list[wearable_batches.BatchedImport] = []
+    finish = wearable_batches.BatchedImport.finish
+
+    def finish_seen(self: wearable_batches.BatchedImport, write: Any) -> None:
+        imports.append(self)
+        finish(self, write)
+
+    monkeypatch.setattr(wearable_batches.BatchedImport, "finish", finish_seen)
+    waits, line = writes_during_import(any_journal, large_export)
+    assert f"{LARGE_NIGHTS} nights added" in line
+    (batched,) = imports
+    print(
+        f"writes during the large import: {len(waits)}, longest wait {max(waits):.3f} s; "
+        f"the import's {batched.transactions} transactions took {batched.longest:.3f} s at most"
+    )
+    assert max(waits) < MAX_WAIT_SECONDS, sorted(waits)[-5:]
+    # The import holds the write lock in short stretches, not for its whole write phase.
+    assert batched.transactions > 5
+    assert batched.longest < MAX_WAIT_SECONDS
+
+
+def writes_during_import(journal: Journal, export: Path) -> tuple[list[float], str]:
+    """Mood check-ins written one after another while ``export`` is imported: the seconds
+    each took, and the import's summary line. Every write must have been saved."""
+    importing = Importing(journal, export)
+    importing.start()
+    importing.reading.wait(timeout=60)
+    waits: list[float] = []
+    moment = datetime(2026, 11, 1, 8, tzinfo=UTC)
+    while importing.is_alive() or len(waits) < 3:
+        started = time.perf_counter()
+        journal.entries.add(MoodCheckin(at=moment + timedelta(minutes=len(waits)), mood=5))
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.02)
+    importing.join(timeout=300)
+    assert importing.error is None, importing.error
+    assert len(journal.entries.list(Kind.MOOD)) == len(waits)
+    return waits, importing.line
 
 
 def test_writes_during_an_import_wait_briefly_and_never_fail(

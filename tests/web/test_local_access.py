@@ -129,3 +129,19 @@ def test_cookies_are_named_for_the_port_and_ignored_by_other_ports(web_db: Path)
             other_port.cookies.set(name, value)
         assert other_port.get("/").status_code == 403
         assert other_port.get("/api/v1/doses").status_code == 403
+
+
+def test_a_cookie_from_another_ports_server_is_refused_even_renamed(web_db: Path) -> None:
+    """Each start draws its own token: the access cookie of the server on one port opens
+    nothing on a server started on another port, even sent under that port's name."""
+    first = create_app(WebSettings(db=str(web_db), access_token="token-of-the-8000-start"))
+    second = create_app(WebSettings(db=str(web_db), access_token="token-of-the-8001-start"))
+    with TestClient(first, base_url="http://127.0.0.1:8000") as client:
+        client.get("/?token=token-of-the-8000-start", follow_redirects=False)
+        value = client.cookies.get("kj_access_8000")
+    assert value
+    with TestClient(second, base_url="http://127.0.0.1:8001") as other:
+        other.cookies.set("kj_access_8001", value)
+        other.cookies.set("kj_access_8000", value)
+        assert other.get("/").status_code == 403
+        assert other.get("/api/v1/doses").status_code == 403

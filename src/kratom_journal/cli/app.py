@@ -110,6 +110,7 @@ def _register_all() -> None:
     from kratom_journal.cli import (
         analysis,
         init,
+        integrity,
         report,
         safety,
         server,
@@ -122,6 +123,7 @@ def _register_all() -> None:
     journal_commands.register(app)
     for module in (init, survey, wearables, analysis, safety, web, report, share, server):
         module.register(app)
+    integrity.register(app)
 
 
 _register_all()

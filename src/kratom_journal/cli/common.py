@@ -73,20 +73,39 @@ def journal_target(ctx: typer.Context) -> str:
 
 def open_from_context(ctx: typer.Context) -> Journal:
     """Open the journal the command line names (``--db``, ``$KRATOM_JOURNAL_DB`` or default)."""
-    from kratom_journal.store.db import JournalOpenError
+    from kratom_journal.domain.errors import JournalError
     from kratom_journal.store.journal import open_journal
 
     try:
         journal = open_journal(journal_target(ctx))
-    except JournalOpenError as exc:
+    except JournalError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - a refusing server, a driver error: one line
         fail(
             f"cannot open the journal {journal_target(ctx)}: {exc.__class__.__name__}: "
             f"{str(exc).splitlines()[0] if str(exc) else ''}"
         )
-    ctx.call_on_close(journal.close)
+    ctx.call_on_close(lambda: _report_unreadable_and_close(journal))
     return journal
+
+
+MAX_UNREADABLE_SHOWN = 20
+
+
+def _report_unreadable_and_close(journal: Journal) -> None:
+    """Name every row the command skipped because it no longer parses (never silently)."""
+    skipped = journal.unreadable.all()
+    for row in skipped[:MAX_UNREADABLE_SHOWN]:
+        err_console.print(f"[yellow]skipped:[/] {escape(row.line())}", soft_wrap=True)
+    if len(skipped) > MAX_UNREADABLE_SHOWN:
+        err_console.print(f"... and {len(skipped) - MAX_UNREADABLE_SHOWN} more unreadable rows")
+    if skipped:
+        err_console.print(
+            f"{len(skipped)} stored rows could not be read and were left out; "
+            "everything else is complete. `kj check` checks the file itself.",
+            soft_wrap=True,
+        )
+    journal.close()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,11 @@
 The story is deliberately not an advertisement: evening kratom is followed by
 slightly shorter sleep onset on some nights and more wakefulness on others, the
 effects are small against night-to-night noise, and a stretch of rising dose
-frequency brings more side effects and rough nights after skipped days.
+frequency brings more side effects and rough nights after skipped days. Journals of
+``BREAK_MIN_JOURNAL`` days or more hold one break of about two weeks from kratom late in the
+stretch of frequent use: its first nights are rough (worse sleep, lower mood, more
+anxiety, fading over ``len(BREAK_WITHDRAWAL)`` nights), and the later nights of the
+break give the sustained-use question its comparison nights.
 """
 
 from __future__ import annotations
@@ -33,6 +37,17 @@ _STRAINS = (
     ("Red Indo", Form.POWDER, "Harbor Botanicals"),
 )
 
+BREAK_DAYS = 16
+"""Length of the one break from kratom (days without any dose)."""
+BREAK_START = 0.6
+"""Where the break starts, as a share of the journal (inside the stretch of frequent use)."""
+BREAK_CLEAR_OF_END = 21
+"""Days at the end kept free of the break (the demo's running experiment uses them)."""
+BREAK_MIN_JOURNAL = 60
+"""Shorter demo journals have no break."""
+BREAK_WITHDRAWAL = (1.0, 0.8, 0.5)
+"""How rough nights 1, 2, 3 of the break are, against the night after one skipped day (1.0)."""
+
 
 @dataclass
 class _State:
@@ -59,15 +74,22 @@ def generate_demo_entries(
     state = _State()
     entries: list[Entry] = []
     previous_doses = 1
+    pause = _break_days(days)
     for offset in range(days):
         day = first + timedelta(days=offset)
         phase = _phase(offset, days)
         doses = _day_doses(rng, day, zone, phase, zone_name)
+        if offset in pause:
+            doses = []  # drawn all the same, so the days around the break stay as they were
         entries.extend(doses)
         kratom = [d for d in doses if d.substance == "kratom"]
         state.dependence = 0.9 * state.dependence + 0.1 * min(len(kratom), 3) / 3
         entries.extend(_other_substances(rng, day, zone, zone_name))
-        withdrawal = not kratom and previous_doses >= 2
+        withdrawal = 1.0 if not kratom and previous_doses >= 2 else 0.0
+        if offset in pause:
+            night_of_break = offset - pause.start
+            if night_of_break < len(BREAK_WITHDRAWAL):
+                withdrawal = BREAK_WITHDRAWAL[night_of_break]
         night = _night(rng, day, zone, zone_name, state, kratom, withdrawal)
         if night is not None:
             entries.append(night)
@@ -75,6 +97,14 @@ def generate_demo_entries(
         entries.extend(_side_effects(rng, day, zone, zone_name, state, len(kratom)))
         previous_doses = len(kratom)
     return entries
+
+
+def _break_days(days: int) -> range:
+    """Offsets of the break's days (empty for short journals)."""
+    if days < BREAK_MIN_JOURNAL:
+        return range(0)
+    start = min(int(days * BREAK_START), days - BREAK_CLEAR_OF_END - BREAK_DAYS)
+    return range(start, start + BREAK_DAYS)
 
 
 def _phase(offset: int, days: int) -> float:
@@ -188,20 +218,16 @@ def _night(
     zone_name: str,
     state: _State,
     kratom: list[Dose],
-    withdrawal: bool,
+    withdrawal: float,
 ) -> SleepDiaryEntry | None:
     if rng.random() < 0.1:
         return None  # a night the person did not fill in
     state.sol_noise = 0.5 * state.sol_noise + rng.gauss(0, 9)
     evening = any(d.taken_at.hour >= 17 for d in kratom)
-    sol = 24 + state.sol_noise - (4 if evening else 0) + (25 if withdrawal else 0)
+    sol = 24 + state.sol_noise - (4 if evening else 0) + 25 * withdrawal
     waso = max(
         0.0,
-        22
-        + rng.gauss(0, 12)
-        + (6 if evening else 0)
-        + (30 if withdrawal else 0)
-        + 15 * state.dependence,
+        22 + rng.gauss(0, 12) + (6 if evening else 0) + 30 * withdrawal + 15 * state.dependence,
     )
     bed = 22.5 + rng.gauss(0, 0.5) + (0.75 if day.weekday() >= 4 else 0)
     tried = bed + max(0.0, rng.gauss(0.3, 0.2))
@@ -209,7 +235,7 @@ def _night(
     sol_min, waso_min = max(2, round(sol)), round(waso)
     awakenings = 0 if waso_min == 0 else max(1, round(waso_min / 12 + rng.random()))
     quality = int(min(5, max(1, round(3.4 - (sol_min + waso_min - 45) / 35 + rng.gauss(0, 0.6)))))
-    note = "couldn't settle, restless legs" if withdrawal and rng.random() < 0.5 else None
+    note = "couldn't settle, restless legs" if withdrawal > 0 and rng.random() < 0.5 else None
     return SleepDiaryEntry(
         night=day,
         bed_at=_at(day, bed, zone),
@@ -234,14 +260,14 @@ def _mood(
     zone_name: str,
     state: _State,
     night: SleepDiaryEntry | None,
-    withdrawal: bool,
+    withdrawal: float,
 ) -> list[MoodCheckin]:
     if rng.random() < 0.15:
         return []
     state.mood_noise = 0.6 * state.mood_noise + rng.gauss(0, 0.9)
     sleep_penalty = 0.0 if night is None else (night.sol_min + night.waso_min - 45) / 40
-    mood = round(6 + state.mood_noise - sleep_penalty - (1.2 if withdrawal else 0))
-    anxiety = round(3.5 - state.mood_noise / 2 + (2 if withdrawal else 0) + rng.gauss(0, 1))
+    mood = round(6 + state.mood_noise - sleep_penalty - 1.2 * withdrawal)
+    anxiety = round(3.5 - state.mood_noise / 2 + 2 * withdrawal + rng.gauss(0, 1))
     energy = round(5.5 + rng.gauss(0, 1.3) - sleep_penalty)
     return [
         MoodCheckin(

@@ -28,7 +28,7 @@ _UNIT_WORDS: dict[str, Unit] = {
     "cups": Unit.CUP,
 }
 
-_AMOUNT = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*([A-Za-z_ ]*?)\s*$")
+_AMOUNT = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*([A-Za-z_ ]*?)\s*$", re.ASCII)
 
 
 def parse_unit(text: str) -> Unit:

@@ -55,6 +55,10 @@ def entry_from_dict(data: dict[str, Any]) -> Entry:
         return cls(**values)
     except TypeError as exc:
         raise InvalidEntry(f"missing fields for {kind.value}: {exc}") from None
+    except OverflowError:
+        # A time at the very edge of the calendar cannot be moved to its zone or to UTC.
+        instant = next((n for n in sorted(names & set(data)) if n in _DATETIME_FIELDS), None)
+        raise InvalidEntry("is out of the range of dates the journal takes", instant) from None
 
 
 def _parse_field(name: str, value: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from kratom_journal.domain.errors import InvalidInput
+from kratom_journal.domain.spreadsheet import neutralize_cell
 from kratom_journal.reports.tidy_rows import ROW_BUILDERS
 from kratom_journal.reports.tidy_tables import TABLES, data_dictionary_rows, schema_of
 from kratom_journal.store.journal import Journal
@@ -28,7 +29,7 @@ def _csv_text(fieldnames: list[str], rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _csv_value(v) for k, v in row.items()})
+        writer.writerow({k: neutralize_cell(_csv_value(v)) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -67,7 +68,12 @@ def _templates(app: FastAPI) -> None:
 
 
 def _lifespan(app: FastAPI, db: ServerDatabase, clock: Clock, run_jobs: bool) -> None:
-    """Start the job thread (when asked) with the app; stop it and close the pool at the end."""
+    """Start the job thread (when asked) with the app; stop it and close the pool at the end.
+
+    Housekeeping is queued at every start, also by processes that take no jobs (a
+    separate ``server worker`` runs it); it is queued once however many start.
+    """
+    from kratom_journal.services.server.housekeeping import queue_periodic
     from kratom_journal.services.server.jobs import run_worker
 
     stop = threading.Event()
@@ -78,6 +84,10 @@ def _lifespan(app: FastAPI, db: ServerDatabase, clock: Clock, run_jobs: bool) ->
 
     @asynccontextmanager
     async def lifespan(inner: FastAPI) -> AsyncIterator[None]:
+        try:
+            queue_periodic(db, clock)
+        except Exception:  # noqa: BLE001 - a worker queues it later; the app serves meanwhile
+            logging.getLogger("kratom_journal.server").error('{"event":"housekeeping-not-queued"}')
         if run_jobs:
             thread.start()
         async with original(inner):

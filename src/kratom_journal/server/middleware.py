@@ -41,6 +41,7 @@ PUBLIC = (
     "/healthz",
     "/readyz",
     "/api/v1/share/",
+    "/calendar/",
 )
 """Paths anyone may open (each checks what it needs itself)."""
 PENDING_ALLOWED = ("/login/", "/logout", "/static/", "/favicon.ico")

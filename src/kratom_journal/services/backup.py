@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kratom_journal.store.backup import copy_sqlite_journal, is_sqlite
+from kratom_journal.store.backup import is_sqlite, verified_copy
 from kratom_journal.store.journal import Journal
 
 
@@ -20,5 +20,5 @@ def backup(journal: Journal, target: Path) -> str:
 
         export_json(journal, target)
         return "JSON export"
-    copy_sqlite_journal(journal, target)
-    return "SQLite copy"
+    verified_copy(journal, target)
+    return "SQLite copy, verified"

@@ -24,6 +24,7 @@ from kratom_journal.domain.entries import (
     kind_of,
 )
 from kratom_journal.domain.errors import InvalidEntry
+from kratom_journal.domain.numbers import decimal_number, whole_number
 from kratom_journal.domain.timeparse import (
     check_exists,
     night_time,
@@ -107,10 +108,7 @@ def _int(row: dict[str, str], name: str, required: bool = True) -> int | None:
         if required:
             raise InvalidEntry("is empty; expected a whole number", name)
         return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        raise InvalidEntry(f"expected a whole number, got {value!r}", name) from None
+    return whole_number(value, name)
 
 
 def _float(row: dict[str, str], name: str, required: bool = True) -> float | None:
@@ -119,10 +117,7 @@ def _float(row: dict[str, str], name: str, required: bool = True) -> float | Non
         if required:
             raise InvalidEntry("is empty; expected a number", name)
         return None
-    try:
-        return float(value.strip().replace(",", "."))
-    except ValueError:
-        raise InvalidEntry(f"expected a number, got {value!r}", name) from None
+    return decimal_number(value, name)
 
 
 def _row_zone(row: dict[str, str], zone: tzinfo) -> tzinfo:

@@ -205,6 +205,34 @@ def replace_settings(journal: Journal, values: Mapping[str, str]) -> dict[str, s
     return {}
 
 
+def imported_settings(values: object) -> tuple[dict[str, str], list[str]]:
+    """Settings from a journal file, validated as typed ones are: (normalized, problems).
+
+    A file's settings are checked like ``kj config set``: a time zone of ``Mars``
+    or a region of ``<script>`` is refused by name, never stored to break later
+    commands or pages.
+    """
+    if values is None:
+        return {}, []
+    if not isinstance(values, dict):
+        return {}, ['"settings" must be an object of names and values']
+    normalized: dict[str, str] = {}
+    problems: list[str] = []
+    for key, value in values.items():
+        name = str(key).strip().lower()
+        if name not in SETTINGS:
+            problems.append(f"setting {str(key)[:40]!r}: unknown; known: {', '.join(SETTINGS)}")
+            continue
+        if not isinstance(value, str):
+            problems.append(f"setting {name}: expected text, got {type(value).__name__}")
+            continue
+        try:
+            normalized[name] = SETTINGS[name][0](value)
+        except InvalidEntry as exc:
+            problems.append(f"setting {name}: {exc.message}")
+    return normalized, problems
+
+
 def effective_settings(journal: Journal) -> dict[str, str]:
     """Stored settings with defaults filled in (readable even when a stored zone is not)."""
     return {TIMEZONE_KEY: system_zone_name(), **journal.settings.all()}

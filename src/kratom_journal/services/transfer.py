@@ -23,6 +23,7 @@ from kratom_journal.domain.entries import Entry, Kind, SleepDiaryEntry, kind_of
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.limits import check_length
 from kratom_journal.domain.serialize import entry_from_dict, entry_to_dict
+from kratom_journal.domain.spreadsheet import neutralize_cell, restore_cell
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock, journal_zone
 from kratom_journal.services.csv_format import (
     FILE_NAMES,
@@ -34,7 +35,7 @@ from kratom_journal.services.csv_format import (
 from kratom_journal.services.entry_checks import check_dates, check_plausible, entry_range
 from kratom_journal.services.import_summary import ImportFailed, ImportSummary
 from kratom_journal.services.json_merge import restore_json_entry
-from kratom_journal.services.settings import read_settings
+from kratom_journal.services.settings import imported_settings, read_settings
 from kratom_journal.store.journal import (
     Journal,
     Revision,
@@ -156,10 +157,14 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
     problems: list[str] = []
     parsed: list[tuple[StoredEntry, list[Revision]]] = []
     allowed = entry_range(read_settings(journal), clock.now())
+    settings, setting_problems = imported_settings(document.get("settings"))
+    problems.extend(f"{path}: {problem}" for problem in setting_problems)
+    first_seen: dict[str, int] = {}
     for index, item in enumerate(document["entries"]):
         try:
             stored, history = _stored_from_json(item)
             allowed.check_entry(stored.entry)
+            _check_new_id(stored.id, index, first_seen)
             parsed.append((stored, history))
         except (InvalidEntry, KeyError, TypeError, ValueError, OverflowError) as exc:
             problems.append(f"{path}: entry {index + 1}: {_explain(exc)}")
@@ -169,7 +174,7 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
     with journal.session() as session:
         for index, (stored, history) in enumerate(parsed):
             restore_json_entry(session, stored, history, summary, f"{path}: entry {index + 1}")
-        add_missing_settings(session, document.get("settings") or {})
+        add_missing_settings(session, settings)
         for name, section in export_sections().items():
             records = document.get(name) or []
             if not isinstance(records, list):
@@ -182,9 +187,26 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
     return summary
 
 
+MAX_ID_LENGTH = 36
+"""The longest id the journal stores (a UUID with dashes)."""
+
+
+def _check_new_id(entry_id: str, index: int, first_seen: dict[str, int]) -> None:
+    """Ids are never empty, never odd, and unique in the file across every kind."""
+    if not entry_id.strip():
+        raise InvalidEntry("must not be empty", "id")
+    if len(entry_id) > MAX_ID_LENGTH or not entry_id.isascii() or not entry_id.isprintable():
+        raise InvalidEntry(f"expected at most {MAX_ID_LENGTH} plain characters", "id")
+    earlier = first_seen.setdefault(entry_id.lower(), index)
+    if earlier != index:
+        raise InvalidEntry(f"{entry_id} is also the id of entry {earlier + 1} in this file", "id")
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ImportFailed([f"{path}: nested too deeply to be a journal export"]) from None
     except OSError as exc:
         raise ImportFailed([f"{path}: cannot read the file ({exc.strerror})"]) from None
     except UnicodeDecodeError:
@@ -211,6 +233,10 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]]:
+    if not isinstance(item, dict):
+        raise InvalidEntry("expected an object with id, data and history")
+    if not isinstance(item.get("id"), str):
+        raise InvalidEntry("expected the entry's id as text", "id")
     entry = entry_from_dict(item["data"])
     deleted = item.get("deleted_at")
     stored = StoredEntry(
@@ -218,9 +244,9 @@ def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]
         kind=kind_of(entry),
         entry=entry,
         version=int(item["version"]),
-        created_at=_instant(item["created_at"]),
-        updated_at=_instant(item["updated_at"]),
-        deleted_at=_instant(deleted) if deleted else None,
+        created_at=_instant(item["created_at"], "created_at"),
+        updated_at=_instant(item["updated_at"], "updated_at"),
+        deleted_at=_instant(deleted, "deleted_at") if deleted else None,
         source=str(item.get("source", "import")),
     )
     check_length(stored.source, "source")
@@ -228,7 +254,7 @@ def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]
         Revision(
             int(r["version"]),
             str(r["action"]),
-            _instant(r["changed_at"]),
+            _instant(r["changed_at"], "changed_at"),
             entry_to_dict(entry_from_dict(r["data"])),
         )
         for r in item.get("history", [])
@@ -236,11 +262,16 @@ def _stored_from_json(item: dict[str, Any]) -> tuple[StoredEntry, list[Revision]
     return stored, history
 
 
-def _instant(value: str) -> datetime:
-    instant = datetime.fromisoformat(value)
-    if instant.tzinfo is None:
-        raise ValueError(f"time stamp {value!r} has no offset")
-    return instant.astimezone(UTC)
+def _instant(value: str, field: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(str(value))
+        if instant.tzinfo is None:
+            raise InvalidEntry(f"time stamp {value!r} has no offset", field)
+        return instant.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise InvalidEntry(
+            f"expected an ISO 8601 time stamp in range, got {value!r}", field
+        ) from None
 
 
 def _explain(exc: Exception) -> str:
@@ -270,7 +301,8 @@ def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) 
         writer = csv.DictWriter(buffer, fieldnames=FORMATS[kind].columns, lineterminator="\r\n")
         writer.writeheader()
         for stored in by_kind[kind]:
-            writer.writerow(row_of_entry(stored.entry))
+            row = row_of_entry(stored.entry)
+            writer.writerow({name: neutralize_cell(value) for name, value in row.items()})
         _write_atomically(path, buffer.getvalue())
         counts[kind] = len(by_kind[kind])
     return counts
@@ -301,10 +333,13 @@ def read_csv(path: Path, journal: Journal) -> Iterator[tuple[int, Entry | str]]:
                 if len(row) != len(names):
                     yield line, f"expected {len(names)} columns, found {len(row)}"
                     continue
+                cells = [restore_cell(cell) for cell in row]
                 try:
-                    yield line, READERS[fmt.kind](dict(zip(names, row, strict=True)), zone)
+                    yield line, READERS[fmt.kind](dict(zip(names, cells, strict=True)), zone)
                 except InvalidEntry as exc:
                     yield line, str(exc)
+                except (ValueError, OverflowError) as exc:  # a date beyond the calendar
+                    yield line, f"a date or number is out of range ({exc})"
         except UnicodeDecodeError:
             raise ImportFailed([f"{path}: not a UTF-8 text file"]) from None
         except csv.Error as exc:

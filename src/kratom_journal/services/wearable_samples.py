@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -88,30 +89,44 @@ def save_records(
     touched: set[int] = set()
     covered: set[int] = set()
     pending: dict[tuple[int, int], SampleRow] = {}
-
-    def flush() -> None:
-        if not pending:
-            return
-        keys = sorted(pending)
-        known = store.known_sample_keys(session, keys)
-        fresh = [pending[key] for key in keys if key not in known]  # in key order
-        summary.unchanged += len(pending) - len(fresh)
-        summary.added += len(fresh)
-        store.insert_samples(session, fresh)
-        for row in fresh:
-            touched.update(night_span(row))
-        for key in known:
-            row = pending[key]
-            covered.add(night_ordinal(row["start_ms"], row["start_offset_min"]))
-        pending.clear()
-
     for record in records:
         row = store.row_of_record(record, sources.id(record.source), import_id)
         pending[(row["start_ms"], row["key"])] = row
         if len(pending) >= BATCH:
-            flush()
-    flush()
+            save_rows(session, pending, summary, touched, covered)
+            pending.clear()
+    save_rows(session, pending, summary, touched, covered)
     return touched, covered
+
+
+def save_rows(
+    session: StoreSession,
+    pending: dict[tuple[int, int], SampleRow],
+    summary: ImportSummary,
+    touched: set[int],
+    covered: set[int],
+    stored: tuple[int, int] | None = (-(1 << 62), 1 << 62),
+) -> None:
+    """Insert the rows not stored yet (by their (start, key)); count them in ``summary``;
+    add the nights new rows touch to ``touched`` and those of known rows to ``covered``.
+
+    ``stored``: the first and last start of the samples that may be stored already
+    (``None``: none); rows outside it need no lookup.
+    """
+    if not pending:
+        return
+    keys = sorted(pending)
+    outside = stored is None or keys[-1][0] < stored[0] or keys[0][0] > stored[1]
+    known = set() if outside else store.known_sample_keys(session, keys)
+    fresh = [pending[key] for key in keys if key not in known]  # in key order
+    summary.unchanged += len(pending) - len(fresh)
+    summary.added += len(fresh)
+    store.insert_samples(session, fresh)
+    for row in fresh:
+        touched.update(night_span(row))
+    for key in known:
+        row = pending[key]
+        covered.add(night_ordinal(row["start_ms"], row["start_offset_min"]))
 
 
 # ------------------------------------------------------------- zone-aware saving
@@ -247,47 +262,78 @@ def derive_touched(
     session: StoreSession, touched: set[int], priority: Sequence[str], summary: ImportSummary
 ) -> None:
     """Derive the nights of these ordinal days from the stored samples and save changes."""
-    if not touched:
-        return
-    sources = SourceIds(session)
     ordinals = sorted(touched)
     for at in range(0, len(ordinals), DERIVE_DAYS):
         days = {date.fromordinal(o) for o in ordinals[at : at + DERIVE_DAYS]}
-        first, last = min(days), max(days)
-        # Samples of a night start at most a day before its evening or up to two after.
-        window_start = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
-        window_end = datetime.combine(last + timedelta(days=3), datetime.min.time(), UTC)
-        sleep, metrics = store.window_samples(
-            session, sources, to_ms(window_start), to_ms(window_end)
-        )
-        derived = derive_nights(sleep, metrics, priority, only=days)
-        ids = sources.ids_by_ref()
-        stored = night_store.stored_on(session, days)
-        dates_before = {key[0] for key in stored}
-        changed: set[date] = set()
-        seen: set[date] = set()
-        seen_keys: set[tuple[date, int]] = set()
-        fresh: list[night_store.NightRow] = []
-        for night in derived:
-            row = night_store.night_row(night, ids[night.source])
-            seen.add(night.night)
-            seen_keys.add((night.night, row["source_id"]))
-            existing = stored.get((night.night, row["source_id"]))
-            if existing is None:
-                fresh.append(row)
-                changed.add(night.night)
-            elif existing.content_hash != row["content_hash"]:
-                night_store.replace_night(session, existing.id, row)
-                changed.add(night.night)
-        # Nights no longer derived (their samples moved to another zone or evening) go.
-        stale = {key: found for key, found in stored.items() if key not in seen_keys}
-        night_store.delete_nights(session, [found.id for found in stale.values()])
-        night_store.add_nights(session, fresh)
-        summary.nights_updated += len({key[0] for key in stale} - seen)
-        for night_date in seen:
-            if night_date not in dates_before:
-                summary.nights_added += 1
-            elif night_date in changed or any(key[0] == night_date for key in stale):
-                summary.nights_updated += 1
-            else:
-                summary.nights_unchanged += 1
+        plan_nights(session, days, priority).apply(session, summary)
+
+
+@dataclass(slots=True)
+class NightChanges:
+    """What deriving some nights again changes: rows to add, replace and delete, and
+    the counts of nights added, updated and unchanged."""
+
+    fresh: list[night_store.NightRow] = field(default_factory=list)
+    replaced: list[tuple[int, night_store.NightRow]] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def apply(self, session: StoreSession, summary: ImportSummary) -> None:
+        """Write the changes in the caller's transaction and count them in ``summary``."""
+        for night_id, row in self.replaced:
+            night_store.replace_night(session, night_id, row)
+        night_store.delete_nights(session, self.stale)
+        night_store.add_nights(session, self.fresh)
+        summary.nights_added += self.added
+        summary.nights_updated += self.updated
+        summary.nights_unchanged += self.unchanged
+
+
+def plan_nights(session: StoreSession, days: set[date], priority: Sequence[str]) -> NightChanges:
+    """Derive the nights of ``days`` from the stored samples; compare with the stored ones.
+
+    Only reads: an import derives with a reading session and writes the changes in a
+    short transaction (imports run one at a time, so nothing else changes samples or
+    nights in between).
+    """
+    changes = NightChanges()
+    if not days:
+        return changes
+    sources = SourceIds(session)
+    first, last = min(days), max(days)
+    # Samples of a night start at most a day before its evening or up to two after.
+    window_start = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
+    window_end = datetime.combine(last + timedelta(days=3), datetime.min.time(), UTC)
+    sleep, metrics = store.window_samples(session, sources, to_ms(window_start), to_ms(window_end))
+    derived = derive_nights(sleep, metrics, priority, only=days)
+    ids = sources.ids_by_ref()
+    stored = night_store.stored_on(session, days)
+    dates_before = {key[0] for key in stored}
+    changed: set[date] = set()
+    seen: set[date] = set()
+    seen_keys: set[tuple[date, int]] = set()
+    for night in derived:
+        row = night_store.night_row(night, ids[night.source])
+        seen.add(night.night)
+        seen_keys.add((night.night, row["source_id"]))
+        existing = stored.get((night.night, row["source_id"]))
+        if existing is None:
+            changes.fresh.append(row)
+            changed.add(night.night)
+        elif existing.content_hash != row["content_hash"]:
+            changes.replaced.append((existing.id, row))
+            changed.add(night.night)
+    # Nights no longer derived (their samples moved to another zone or evening) go.
+    stale = {key: found for key, found in stored.items() if key not in seen_keys}
+    changes.stale = [found.id for found in stale.values()]
+    changes.updated += len({key[0] for key in stale} - seen)
+    for night_date in seen:
+        if night_date not in dates_before:
+            changes.added += 1
+        elif night_date in changed or any(key[0] == night_date for key in stale):
+            changes.updated += 1
+        else:
+            changes.unchanged += 1
+    return changes

@@ -1,8 +1,11 @@
 """Import wearable exports into the journal and derive nights.
 
 Parsing is streamed and never touches the database; this module saves what the
-parsers yield. Everything happens in one transaction: an import that fails or is
-killed leaves the journal exactly as it was. Samples are keyed by a hash of their
+parsers yield. Exports whose times carry offsets are saved in short batches as they
+are read (:mod:`~kratom_journal.services.wearable_batches`): an import that fails
+removes what it wrote, one that is killed leaves whole batches that the next import
+completes. Offset-less exports, whose samples may move zone, are compared and saved
+in one transaction after they are read in full. Samples are keyed by a hash of their
 content, so importing the same data again adds nothing; a file whose content hash
 was already imported is recognised before it is parsed at all.
 """
@@ -13,6 +16,8 @@ import hashlib
 import re
 import time as clock
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from kratom_journal.importers.summaries import parse_spec
 from kratom_journal.importers.window_filter import NearSleep
 from kratom_journal.services.import_summary import ImportSummary
 from kratom_journal.services.spool import Spool
+from kratom_journal.services.wearable_batches import BatchedImport
 from kratom_journal.services.wearable_samples import (
     derive_and_store,
     hour_nights,
@@ -45,6 +51,7 @@ from kratom_journal.sleep.samples import ParseIssue, Record
 from kratom_journal.store import wearable_runs as runs
 from kratom_journal.store import wearables as store
 from kratom_journal.store.journal import Journal
+from kratom_journal.store.wearable_batches import connection_held
 from kratom_journal.store.wearables import StoreSession
 
 PRIORITY_KEY = "sleep-source-priority"
@@ -201,48 +208,73 @@ def import_wearable(
         summary.zone = choice.zone
         if choice.guessed:
             summary.notes.append(guess_note(choice))
-    # Parsed in full before the write transaction opens, so that other writes wait
-    # only for the short write below (see services.spool).
-    with journal.reading() as reader:
-        near = NearSleep(lambda first, last: runs.sleep_windows(reader, first, last))
-        if memory is not None:
-            options.update(memory=memory, near=near)
-        reading = _read(name, path, choice, size, progress, on_records, summary, options)
-        spool = Spool(_records(near.filter(reading)))
-    with spool as records, journal.session() as session:
-        _save_profile(session, columns, profile, options)
-        run_id = store.start_import(
-            session,
-            name,
-            path.name,
-            digest,
-            size,
-            choice.zone if choice else None,
-            choice.came_from if choice else None,
-        )
-        if choice is None:
-            touched, covered = save_records(session, records, run_id, summary)
-        else:
+    batched = BatchedImport(journal, name, summary)
+    near = NearSleep(lambda first, last: _sleep_windows(journal, first, last, batched.run_id))
+    if memory is not None:
+        options.update(memory=memory, near=near)
+    reading = _read(name, path, choice, size, progress, on_records, summary, options)
+    records = _records(near.filter(reading))
+    run = _RunRow(name, path.name, digest, size, choice)
+    if choice is None:
+        with connection_held(journal):
+            batched.start_run = run.start
+            _save_in_batches(batched, records, near, memory, summary, path)
+            adopted = batched.adopt_unfinished()
+            if adopted:
+                summary.notes.append(
+                    f"an earlier import of {importer.title} that was interrupted is completed "
+                    f"({adopted} samples it had saved)"
+                )
+            batched.derive(priority)
+
+            def last_write(session: StoreSession, run_id: int) -> None:
+                _save_profile(session, columns, profile, options)
+                run.finish(session, run_id, summary, memory)
+
+            batched.finish(last_write)
+    else:
+        # Samples read in another zone may be moved: all of them are compared in one
+        # transaction, parsed in full before it opens (see services.spool).
+        with Spool(records) as spooled, journal.session() as session:
+            run_id = run.start(session)
             touched, covered = save_zoned_records(
                 session,
-                records,
+                spooled,
                 run_id,
                 summary,
                 wall_clock=importer.times == "local",
                 may_replace=replaces(choice),
             )
-        summary.records_read += near.held_raw
-        if near.dropped:
-            summary.notes.append(
-                f"{near.dropped} heart and breathing rate readings away from sleep were not kept"
-            )
-        if memory is not None:
-            summary.records_read += memory.skipped
-            summary.unchanged += memory.skipped
-            covered.update(hour_nights(memory.skipped_starts))
-        if summary.records_read == 0:
-            raise WearableImportError(_nothing_read(path, summary))
-        derive_and_store(session, touched, priority, summary, covered)
+            _count_filtered(summary, near, memory, covered)
+            if summary.records_read == 0:
+                raise WearableImportError(_nothing_read(path, summary))
+            derive_and_store(session, touched, priority, summary, covered)
+            _save_profile(session, columns, profile, options)
+            run.finish(session, run_id, summary, memory)
+    summary.seconds = clock.monotonic() - started
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
+class _RunRow:
+    """The import run's row: written with the first samples, finished with the last write."""
+
+    source: str
+    file_name: str
+    digest: str
+    size: int
+    choice: ZoneChoice | None
+
+    def start(self, session: StoreSession) -> int:
+        zone = self.choice.zone if self.choice else None
+        came_from = self.choice.came_from if self.choice else None
+        return store.start_import(
+            session, self.source, self.file_name, self.digest, self.size, zone, came_from
+        )
+
+    def finish(
+        self, session: StoreSession, run_id: int, summary: ImportSummary, memory: TagMemory | None
+    ) -> None:
         store.finish_import(
             session,
             run_id,
@@ -252,8 +284,51 @@ def import_wearable(
             skipped=summary.records_skipped,
             tag_digests=memory.new if memory is not None else None,
         )
-    summary.seconds = clock.monotonic() - started
-    return summary
+
+
+def _save_in_batches(
+    batched: BatchedImport,
+    records: Iterable[Record],
+    near: NearSleep,
+    memory: TagMemory | None,
+    summary: ImportSummary,
+    path: Path,
+) -> None:
+    """Save the samples as they are read; on an error, remove what was written."""
+    try:
+        batched.save(records)
+        _count_filtered(summary, near, memory, batched.covered)
+        if summary.records_read == 0:
+            raise WearableImportError(_nothing_read(path, summary))
+    except BaseException:
+        # If even this fails, the next import adopts the run's samples (whole batches).
+        with suppress(Exception):
+            batched.discard()
+        raise
+
+
+def _count_filtered(
+    summary: ImportSummary, near: NearSleep, memory: TagMemory | None, covered: set[int]
+) -> None:
+    """Count the readings the filters kept out of the records saved."""
+    summary.records_read += near.held_raw
+    if near.dropped:
+        summary.notes.append(
+            f"{near.dropped} heart and breathing rate readings away from sleep were not kept"
+        )
+    if memory is not None:
+        summary.records_read += memory.skipped
+        summary.unchanged += memory.skipped
+        covered.update(hour_nights(memory.skipped_starts))
+
+
+def _sleep_windows(
+    journal: Journal, first: int, last: int, run_id: int | None
+) -> list[tuple[int, int]]:
+    """Sleep windows the journal held before this import (read when the all-day
+    readings are filtered; the import's own are known)."""
+    with journal.reading() as reader:
+        return runs.sleep_windows(reader, first, last, not_from=run_id)
 
 
 def _nothing_read(path: Path, summary: ImportSummary) -> str:

@@ -253,10 +253,40 @@ def list_entries(
             stmt = stmt.where(column >= since)
         if until is not None:
             stmt = stmt.where(column < until)
-        for row in session.scalars(stmt):
-            result.append((getattr(row, _TIME_COLUMN[kind]), stored_of_row(kind, row)))
+        result.extend(_readable(session, kind, table, stmt))
     result.sort(key=lambda pair: (pair[0], pair[1].id))
     return [stored for _, stored in result]
+
+
+def _readable(
+    session: Session, kind: Kind, table: Any, stmt: Any
+) -> list[tuple[datetime, StoredEntry]]:
+    """The rows of ``stmt`` as entries; a row that no longer parses is noted and skipped."""
+    from kratom_journal.store.unreadable import (
+        READ_ERRORS,
+        UnreadableRows,
+        convert_each,
+        rows_one_by_one,
+        select_by_id,
+    )
+
+    found: UnreadableRows = session.info.setdefault(UNREADABLE, UnreadableRows())
+    try:
+        rows = list(session.scalars(stmt))
+    except READ_ERRORS:
+        rows = rows_one_by_one(session, table.id, stmt, found, select_by_id(table))
+
+    def convert(row: Any) -> tuple[datetime, StoredEntry]:
+        moment = getattr(row, _TIME_COLUMN[kind])
+        if not isinstance(moment, datetime):
+            raise InvalidEntry(f"the time {moment!r} is not a time", _TIME_COLUMN[kind])
+        return moment, stored_of_row(kind, row)
+
+    return convert_each(rows, convert, table.__tablename__, found, lambda row: row.id)
+
+
+UNREADABLE = "kj_unreadable"
+"""``Session.info`` key of the rows a read skipped (gathered by the journal afterwards)."""
 
 
 def live_diary_for_night(session: Session, night: date) -> StoredEntry | None:

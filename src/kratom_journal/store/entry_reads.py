@@ -19,6 +19,12 @@ from kratom_journal.domain.entries import ENTRY_TYPES, Dose, Entry, Form, Kind, 
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.tables import ENTRY_TABLES, DoseRow, MoodRow, SleepDiaryRow
 from kratom_journal.store.types import with_offset
+from kratom_journal.store.unreadable import (
+    READ_ERRORS,
+    convert_each,
+    mapping_by_id,
+    rows_one_by_one,
+)
 
 
 def live_entries(journal: Journal, kind: Kind) -> list[Entry]:
@@ -31,20 +37,24 @@ def live_entries(journal: Journal, kind: Kind) -> list[Entry]:
     cls = ENTRY_TYPES[kind]
     columns = set(table.c.keys())
     plan = [(f.name, f"{f.name}_utc" in columns) for f in dataclasses.fields(cls)]
+    stmt = select(table).where(table.c.deleted_at_utc.is_(None))
+    found = journal.unreadable
     with journal.reading() as session:
-        rows = (
-            session.execute(select(table).where(table.c.deleted_at_utc.is_(None))).mappings().all()
-        )
-    out: list[Entry] = []
-    for row in rows:
+        try:
+            rows = list(session.execute(stmt).mappings().all())
+        except READ_ERRORS:
+            rows = rows_one_by_one(session, table.c.id, stmt, found, mapping_by_id(table))
+
+    def convert(row: Any) -> Entry:
         values: dict[str, Any] = {}
         for name, is_instant in plan:
             if is_instant:
                 values[name] = with_offset(row[f"{name}_utc"], int(row[f"{name}_offset_s"]))
             else:
                 values[name] = row[name]
-        out.append(cls(**values))
-    return out
+        return cls(**values)
+
+    return convert_each(rows, convert, table.name, found, lambda row: row["id"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kratom_journal.domain.entries import Entry, Kind
-from kratom_journal.store.db import READ_ONLY, create_journal_engine, database_url, migrate
+from kratom_journal.store.db import (
+    READ_ONLY,
+    create_journal_engine,
+    database_url,
+    migrate,
+    remove_new_journal,
+    sqlite_file,
+)
 from kratom_journal.store.entries import (
     EntryNotFound,
     Revision,
@@ -190,6 +197,11 @@ class Journal:
         )
         self.settings = Settings(self)
         self.entries = Entries(self)
+        self._checked_for_writing = False
+        from kratom_journal.store.unreadable import UnreadableRows
+
+        self.unreadable = UnreadableRows()
+        """Rows that reads skipped because they no longer parse (see ``store.unreadable``)."""
 
     @property
     def url(self) -> str:
@@ -203,25 +215,61 @@ class Journal:
         IMMEDIATE``), waiting for another writer to finish: a transaction that read
         first could not be upgraded once another writer had committed, and would fail.
         """
+        self._check_before_writing()
         with self._sessions() as session, session.begin():
             yield session
+            self._gather_unreadable(session)
+
+    def _check_before_writing(self) -> None:
+        """Run SQLite's quick check once, before the first write (a damaged file is not written)."""
+        if self._checked_for_writing:
+            return
+        from kratom_journal.store.integrity import refuse_if_damaged
+
+        refuse_if_damaged(self.engine, "writing is")
+        self._checked_for_writing = True
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only: it never waits for writers (and must not write)."""
         with self._readers() as session, session.begin():
             yield session
+            self._gather_unreadable(session)
+
+    def _gather_unreadable(self, session: Session) -> None:
+        from kratom_journal.store.entries import UNREADABLE
+
+        for row in session.info.pop(UNREADABLE, None).all() if UNREADABLE in session.info else ():
+            self.unreadable.note(row)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_journal(target: str | Path) -> Journal:
-    """Open (creating or upgrading as needed) the journal at a path or SQLAlchemy URL."""
-    engine = create_journal_engine(database_url(target))
+def open_journal(target: str | Path, pooled: bool = False) -> Journal:
+    """Open (creating or upgrading as needed) the journal at a path or SQLAlchemy URL.
+
+    ``pooled``: keep SQLite connections open between transactions (a server).
+    """
+    url = database_url(target)
+    file = sqlite_file(url)
+    is_new = file is not None and not file.exists()
+    engine = create_journal_engine(url, pooled=pooled)
     try:
         migrate(engine)
-    except Exception:
+    except BaseException as exc:
         engine.dispose()
+        if is_new and file is not None:
+            remove_new_journal(file)  # a full disk or a kill must not leave an empty journal
+        if isinstance(exc, OSError) and file is not None:
+            raise _os_fault(file, exc) from None
         raise
     return Journal(engine)
+
+
+def _os_fault(file: Path, exc: OSError) -> Exception:
+    from kratom_journal.domain.errors import JournalUnavailable
+    from kratom_journal.store.faults import fault_message
+
+    found = fault_message(str(file), exc.strerror or str(exc))
+    return JournalUnavailable(found[0]) if found else exc

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from kratom_journal.store.wearable_tables import WearableCsvProfile, WearableImport, WearableSample
@@ -96,21 +96,24 @@ def zone_sources(session: Session, import_ids: Iterable[int]) -> dict[int, str |
     return found
 
 
-def sleep_windows(session: Session, start_ms: int, end_ms: int) -> list[tuple[int, int]]:
+def sleep_windows(
+    session: Session, start_ms: int, end_ms: int, not_from: int | None = None
+) -> list[tuple[int, int]]:
     """(start, end) of every stored sleep sample or summary overlapping ``[start_ms, end_ms]``.
 
     Samples are looked up from a day before ``start_ms``, since none is longer than that.
+    ``not_from``: an import under way, whose own samples the caller knows already.
     """
     table = WearableSample.__table__
-    rows = session.connection().execute(
-        select(table.c.start_ms, table.c.end_ms).where(
-            table.c.start_ms >= start_ms - 86_400_000,
-            table.c.start_ms <= end_ms,
-            table.c.kind.in_(("sleep", "summary")),
-            table.c.end_ms >= start_ms,
-        )
+    query = select(table.c.start_ms, table.c.end_ms).where(
+        table.c.start_ms >= start_ms - 86_400_000,
+        table.c.start_ms <= end_ms,
+        table.c.kind.in_(("sleep", "summary")),
+        table.c.end_ms >= start_ms,
     )
-    return [(int(start), int(end)) for start, end in rows]
+    if not_from is not None:
+        query = query.where(or_(table.c.import_id.is_(None), table.c.import_id != not_from))
+    return [(int(start), int(end)) for start, end in session.connection().execute(query).all()]
 
 
 def row_of_stored(sample: StoredSample) -> SampleRow:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import Insert, select, update
+from sqlalchemy import Insert, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,7 @@ from kratom_journal.store.db import Base
 from kratom_journal.store.journal import StoreSession as StoreSession
 from kratom_journal.store.tables import SettingRow
 from kratom_journal.store.types import from_ms, offset_seconds, to_ms
+from kratom_journal.store.wearable_batches import RUNNING
 from kratom_journal.store.wearable_tables import WearableImport, WearableSample, WearableSource
 
 LOOKUP_CHUNK = 500
@@ -66,6 +67,12 @@ class SourceIds:
             ref = SourceRef(row.vendor, row.name, row.version or None, row.device or None)
             self._ids[ref] = row.id
             self.refs[row.id] = ref
+
+    def using(self, session: Session) -> SourceIds:
+        """The same ids, adding new sources in ``session`` from now on (one import's
+        next transaction)."""
+        self._session = session
+        return self
 
     def id(self, ref: SourceRef) -> int:
         """The id of ``ref``'s row, adding the row when the source is new."""
@@ -108,11 +115,15 @@ class ImportRun:
 
 
 def previous_import(session: Session, source: str, file_sha256: str) -> ImportRun | None:
-    """The latest import of a file with this content hash from ``source``, if any."""
+    """The latest finished import of a file with this content hash from ``source``, if any."""
     row = (
         session.execute(
             select(WearableImport)
-            .where(WearableImport.source == source, WearableImport.file_sha256 == file_sha256)
+            .where(
+                WearableImport.source == source,
+                WearableImport.file_sha256 == file_sha256,
+                WearableImport.records_read != RUNNING,
+            )
             .order_by(WearableImport.id.desc())
         )
         .scalars()
@@ -133,9 +144,11 @@ def start_import(
     """Record the start of an import run; returns its id (for the samples it adds).
 
     ``zone`` is the zone times without an offset are read in, ``zone_from`` where it
-    came from (``option``, ``setting`` or ``system``).
+    came from (``option``, ``setting`` or ``system``). The run is marked under way
+    until :func:`finish_import`.
     """
     run = WearableImport(
+        records_read=RUNNING,
         source=source,
         file_name=file_name[:500],
         file_sha256=file_sha256,
@@ -300,6 +313,15 @@ def row_of_record(record: Record, source_id: int, import_id: int | None) -> Samp
     return sample_row(
         source_id, kind, stage, start, end, start_off, end_off, value, detail, import_id
     )
+
+
+def sample_span(session: Session) -> tuple[int, int] | None:
+    """The first and last start (UTC milliseconds) of the stored samples, if any."""
+    table = WearableSample.__table__
+    first, last = session.execute(
+        select(func.min(table.c.start_ms), func.max(table.c.start_ms))
+    ).one()
+    return None if first is None else (int(first), int(last))
 
 
 def known_sample_keys(session: Session, keys: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,6 +57,9 @@ INTERNAL_ERROR_TEXT = (
 )
 
 
+SWITCH_INTERVAL_SECONDS = 0.001
+
+
 def create_app(
     settings: WebSettings, clock: Clock = SYSTEM_CLOCK, journal: Journal | None = None
 ) -> FastAPI:
@@ -65,9 +69,13 @@ def create_app(
     (the server's, scoped per signed-in person) is used instead and not closed here.
     """
     owned = journal is None
-    journal = open_journal(settings.db) if journal is None else journal
+    journal = open_journal(settings.db, pooled=True) if journal is None else journal
     if owned:  # a local journal: pages only read, results stay in memory (single-flight)
         keep_in_memory(journal)
+        # Requests run in threads beside the insights computation; a thread back from
+        # the database waits for the interpreter lock up to this long (default 5 ms),
+        # once per query.
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -43,8 +43,26 @@ class Chart:
     """False when the same numbers are printed next to the chart anyway."""
 
     def json(self) -> str:
-        # "</" cannot close the JSON's <script type="application/json"> element early.
-        return json.dumps(self.figure, separators=(",", ":")).replace("</", "<\\/")
+        return script_json(self.figure)
+
+
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element: no ``<``, ``>``, ``&`` or line separators.
+
+    Inside a script element the HTML parser looks for ``</script`` and, after a
+    ``<!--``, for ``<script`` too (which would swallow the rest of the page); a
+    medicine or strain named ``<!--<script>`` must stay text. JSON lets every
+    character be written as ``\\uXXXX``, so the escaped text parses to the same value.
+
+    >>> script_json({"name": "<!--<script>&"})
+    '{"name":"\\\\u003c!--\\\\u003cscript\\\\u003e\\\\u0026"}'
+    """
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
 def figure_layout(title: str, **extra: Any) -> dict[str, Any]:

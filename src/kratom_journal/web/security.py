@@ -139,9 +139,12 @@ class AccessToken:
     """
 
     def __init__(self, app: ASGIApp, token: str, secure: bool = False) -> None:
+        from kratom_journal.web.attempts import AttemptLimiter
+
         self.app = app
         self.token = token
         self.secure = secure
+        self.attempts = AttemptLimiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -152,9 +155,13 @@ class AccessToken:
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
         given = dict(query).get("token", "")
+        client = scope.get("client") or ("", 0)
+        if not self.attempts.allow(str(client[0])):
+            await _too_many_attempts(send, self.attempts.retry_after())
+            return
         if given and hmac.compare_digest(given.encode(), self.token.encode()):
             rest = urlencode([(k, v) for k, v in query if k != "token"])
-            location = scope.get("path", "/") + (f"?{rest}" if rest else "")
+            location = same_site_path(scope.get("path", "/")) + (f"?{rest}" if rest else "")
             await send(
                 {
                     "type": "http.response.start",
@@ -185,6 +192,33 @@ class AccessToken:
         auth = _headers(scope).get("authorization", "")
         bearer = auth[7:] if auth.lower().startswith("bearer ") else ""
         return bool(bearer) and hmac.compare_digest(bearer.encode(), expected)
+
+
+def same_site_path(path: str) -> str:
+    """A path that stays on this site as a redirect target (``//host/`` would leave it).
+
+    >>> same_site_path("//evil.example/"), same_site_path("/\\\\evil"), same_site_path("/sleep")
+    ('/evil.example/', '/evil', '/sleep')
+    """
+    cleaned = "/" + path.replace("\\", "/").lstrip("/")
+    return cleaned
+
+
+async def _too_many_attempts(send: Send, retry_after: int) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"retry-after", str(retry_after).encode()),
+                *SECURITY_HEADERS,
+            ],
+        }
+    )
+    await send(
+        {"type": "http.response.body", "body": b"Too many attempts with a wrong access link; wait."}
+    )
 
 
 class BodyTooLarge(Exception):

@@ -145,6 +145,7 @@ def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) ->
     import uvicorn
 
     from kratom_journal.web.app import create_app
+    from kratom_journal.web.connections import connection_options
 
     address, lan_token = plan_server(host, port, lan)
     token = lan_token or secrets.token_urlsafe(32)
@@ -174,8 +175,7 @@ def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) ->
             date_header=False,
             proxy_headers=False,
             access_log=False,
-            limit_concurrency=64,
-            timeout_keep_alive=5,
+            **connection_options(),
         )
     finally:
         secret_path.unlink(missing_ok=True)

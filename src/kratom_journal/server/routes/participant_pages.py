@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.datastructures import FormData
 
 from kratom_journal.domain.errors import InvalidInput, NotFound
@@ -22,7 +22,7 @@ from kratom_journal.server.views import page
 from kratom_journal.server.web_door import FormState, checked_form, text_values
 from kratom_journal.services import experiments as experiment_service
 from kratom_journal.services.clock import journal_zone
-from kratom_journal.services.server import clinic, signin, studies
+from kratom_journal.services.server import clinic, reminders, signin, studies
 
 router = APIRouter(include_in_schema=False)
 Form = Annotated[FormData, Depends(checked_form)]
@@ -120,10 +120,61 @@ def study_page(request: Request, db: DbDep, current: CurrentDep, clock: ServerCl
     mine = studies.my_participation(db, current.account.id)
     today = clock.now().astimezone(journal_zone(db.journal)).date()
     tonight = experiment_service.tonight(db.journal, today) if mine.status == "active" else None
-    return page(
-        request,
-        "participant.html",
-        {"title": "Your study", "page": "study", "mine": mine, "tonight": tonight},
+    plan = reminders.participant_plan(db, current.account.id)
+    reminders.refresh_if_changed(db, current.account.id, clock)
+    context = {
+        "title": "Your study",
+        "page": "study",
+        "mine": mine,
+        "tonight": tonight,
+        "reminders": plan,
+        "upcoming": plan.upcoming(clock.now()),
+        "feed": reminders.feed_state(db, current.account.id),
+    }
+    return page(request, "participant.html", context)
+
+
+@router.post("/study/reminders")
+def reminder_link(
+    request: Request,
+    form: Form,
+    db: DbDep,
+    current: CurrentDep,
+    clock: ServerClockDep,
+    settings: ServerSettingsDep,
+) -> Response:
+    """A new calendar link (shown once), or the link stopped."""
+    if form.get("action") == "stop":
+        reminders.stop_feed(db, current.account.id)
+        lines = ["The calendar link no longer works; remove the calendar from your phone."]
+        return page(request, "message.html", {"title": "Reminders stopped", "lines": lines})
+    token = reminders.new_feed_link(db, current.account.id, clock)
+    base = (settings.public_url or str(request.base_url)).rstrip("/")
+    url = f"{base}/calendar/{token}.ics"
+    lines = [
+        "Add this address to your phone's calendar as a subscription (it is shown only now; "
+        "anyone with it sees your reminder times, nothing else):",
+        url,
+        'The reminders read "Study: evening check-in" and "Study: morning diary".',
+    ]
+    link = ("webcal://" + url.removeprefix("https://"), "Open in my calendar")
+    context: dict[str, object] = {"title": "Calendar reminders", "lines": lines}
+    if url.startswith("https://"):
+        context["link"] = link
+    return page(request, "message.html", context)
+
+
+@router.get("/calendar/{token}.ics")
+def calendar_feed(token: str, db: DbDep, clock: ServerClockDep) -> Response:
+    """A participant's reminder feed, fetched by their calendar app (no sign-in: the link's
+    token is the key)."""
+    text = reminders.feed_text(db, token, clock)
+    if text is None:
+        return PlainTextResponse("not found", status_code=404)
+    return Response(
+        text,
+        media_type="text/calendar; charset=utf-8",
+        headers={"cache-control": "private, no-store"},
     )
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from kratom_journal.domain.errors import JournalError
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
-from kratom_journal.store.server import accounts as account_store
 from kratom_journal.store.server import jobs as store
 from kratom_journal.store.server.schema import ServerDatabase
 from kratom_journal.store.tenancy import acting_as, as_nobody
@@ -23,6 +22,8 @@ from kratom_journal.store.tenancy import acting_as, as_nobody
 Handler = Callable[[ServerDatabase, dict[str, Any], Clock], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
 POLL_SECONDS = 1.0
+PERIODIC_CHECK_SECONDS = 60.0
+"""How often a worker looks whether a periodic job is due (each is queued once per period)."""
 
 log = logging.getLogger("kratom_journal.server.jobs")
 
@@ -96,9 +97,19 @@ def run_worker(
     clock: Clock = SYSTEM_CLOCK,
     poll: float = POLL_SECONDS,
 ) -> None:
-    """Run jobs until ``stop`` is set; waits ``poll`` seconds when the queue is empty."""
+    """Run jobs until ``stop`` is set; waits ``poll`` seconds when the queue is empty.
+
+    Also queues the periodic jobs (housekeeping) when this worker starts and whenever
+    they are due; across any number of workers each is queued once per period.
+    """
+    from kratom_journal.services.server.housekeeping import queue_periodic
+
+    next_check = 0.0
     while not stop.is_set():
         try:
+            if time.monotonic() >= next_check:
+                queue_periodic(db, clock)
+                next_check = time.monotonic() + PERIODIC_CHECK_SECONDS
             busy = run_one(db, clock)
         except Exception:  # noqa: BLE001 - the database may be away for a moment
             log.error('{"event":"job-queue-unreachable"}')
@@ -109,14 +120,8 @@ def run_worker(
 
 def _load_handlers() -> None:
     # The handlers live beside their use cases; importing them registers them.
-    from kratom_journal.services.server import study_jobs  # noqa: F401
-
-
-@handler("housekeeping")
-def housekeeping(db: ServerDatabase, _payload: dict[str, Any], clock: Clock) -> dict[str, Any]:
-    """Remove expired sessions and failed sign-ins older than a day."""
-    now = clock.now()
-    with db.session() as session:
-        removed = account_store.delete_expired_sessions(session, now)
-        store.prune_failures(session, now - timedelta(days=1))
-    return {"sessions_removed": removed}
+    from kratom_journal.services.server import (  # noqa: F401
+        housekeeping,
+        reminders,
+        study_jobs,
+    )

@@ -407,3 +407,10 @@ def withdraw(
                 experiment_service.stop_experiment(db.journal, "consent withdrawn", clock=clock)
             except JournalError:
                 pass  # already finished or stopped
+    # The calendar reminders stop too: at once when the data go, otherwise by the queue.
+    from kratom_journal.services.server import reminders
+
+    if delete_data:
+        reminders.redraw_now(db, owner_id, clock)
+    else:
+        reminders.queue_refresh(db, owner_id, clock)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -38,7 +38,9 @@ __all__ = [
     "add_session",
     "clear_failures",
     "count_failures",
+    "delete_expired_reset_links",
     "delete_expired_sessions",
+    "delete_idle_sessions",
     "delete_session",
     "delete_sessions_of",
     "events",
@@ -166,6 +168,16 @@ def delete_expired_sessions(session: Session, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def delete_idle_sessions(session: Session, before: datetime, roles: Iterable[str]) -> int:
+    """Remove sessions of accounts with one of ``roles`` not seen since ``before``."""
+    owners = select(Account.id).where(Account.role.in_(list(roles)))
+    stmt = delete(WebSession).where(
+        WebSession.last_seen_at < before, WebSession.account_id.in_(owners)
+    )
+    result = session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 # --- reset links -------------------------------------------------------------------------------
 
 
@@ -190,6 +202,12 @@ def add_reset_link(
             expires_at=expires_at,
         )
     )
+
+
+def delete_expired_reset_links(session: Session, now: datetime) -> int:
+    """Remove reset links past their expiry (used or not: neither can be used any more)."""
+    result = session.execute(delete(ResetLink).where(ResetLink.expires_at < now))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def reset_link(session: Session, token: str) -> ResetLink | None:

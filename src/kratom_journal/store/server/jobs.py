@@ -11,15 +11,27 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from kratom_journal.store.server.tables import Job, LoginFailure
 
 STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 3
+PERIODIC_LOCK_KEY = 0x4B4A5051  # "KJPQ": queuing periodic jobs, among advisory locks
 
-__all__ = ["Job", "enqueue", "finish", "job", "latest", "prune_failures", "take"]
+__all__ = [
+    "Job",
+    "delete_finished",
+    "enqueue",
+    "enqueue_periodic",
+    "finish",
+    "job",
+    "latest",
+    "pending",
+    "prune_failures",
+    "take",
+]
 
 
 def enqueue(
@@ -88,5 +100,42 @@ def latest(session: Session, kind: str, key: str, value: str) -> Job | None:
     return None
 
 
-def prune_failures(session: Session, before: datetime) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.at < before))
+def pending(session: Session, kind: str, key: str, value: str) -> bool:
+    """A job of ``kind`` with ``key`` = ``value`` in its payload is queued and not yet taken."""
+    stmt = select(Job.payload).where(Job.kind == kind, Job.state == "queued")
+    return any(str(payload.get(key)) == value for payload in session.scalars(stmt.limit(500)))
+
+
+def enqueue_periodic(session: Session, kind: str, every: timedelta, now: datetime) -> bool:
+    """Queue a ``kind`` job unless one is waiting, running, or was queued within ``every``.
+
+    Single-flight across processes: the check and the insert run under a
+    transaction-level advisory lock, so two processes starting at once queue one job
+    (the one that does not get the lock leaves it to the other). ``True`` if queued.
+    """
+    got = session.execute(
+        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": PERIODIC_LOCK_KEY}
+    ).scalar_one()
+    if not got:
+        return False
+    busy = or_(Job.state.in_(("queued", "running")), Job.created_at > now - every)
+    found = session.scalar(select(func.count()).select_from(Job).where(Job.kind == kind, busy))
+    if found:
+        return False
+    enqueue(session, kind, {}, None, now)
+    return True
+
+
+def delete_finished(session: Session, before: datetime) -> int:
+    """Remove done and failed jobs that finished before ``before``; how many went."""
+    stmt = delete(Job).where(Job.state.in_(("done", "failed")), Job.finished_at < before)
+    return _count(session.execute(stmt))
+
+
+def prune_failures(session: Session, before: datetime) -> int:
+    """Remove failed sign-ins older than ``before`` (they no longer count to a lockout)."""
+    return _count(session.execute(delete(LoginFailure).where(LoginFailure.at < before)))
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

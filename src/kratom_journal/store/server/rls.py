@@ -199,9 +199,17 @@ SERVER_POLICIES = {
         "USING (owner_id = kj_user_id()) WITH CHECK (owner_id = kj_user_id())",
         "CREATE POLICY kj_delete ON study_participants FOR DELETE USING (owner_id = kj_user_id())",
     ],
+    "reminder_feeds": [
+        "CREATE POLICY kj_read ON reminder_feeds FOR SELECT USING (owner_id = kj_user_id())",
+        "CREATE POLICY kj_insert ON reminder_feeds FOR INSERT WITH CHECK (owner_id = kj_user_id())",
+        "CREATE POLICY kj_update ON reminder_feeds FOR UPDATE "
+        "USING (owner_id = kj_user_id()) WITH CHECK (owner_id = kj_user_id())",
+        "CREATE POLICY kj_delete ON reminder_feeds FOR DELETE USING (owner_id = kj_user_id())",
+    ],
 }
 """The server's person-owned tables: a grant is seen by its giver and its grantee; a
-participation by the participant and the study's researcher."""
+participation by the participant and the study's researcher; a reminder feed by its
+owner alone."""
 
 APPEND_ONLY = frozenset({"audit_log"})
 

@@ -234,4 +234,21 @@ class StudyFile(ServerBase):
     __table_args__ = (Index("ix_study_files_study", "study_id", "kind"),)
 
 
+class ReminderFeed(ServerBase):
+    """A participant's study reminders as an iCalendar feed (owned by them, under RLS).
+
+    Calendar apps fetch it without signing in: the link holds the owner's id and a
+    random token, of which only the SHA-256 is kept. ``source_hash`` names what the
+    feed was drawn from (schedule, zone, reminder times), so a change is noticed.
+    """
+
+    __tablename__ = "reminder_feeds"
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    generated_at: Mapped[datetime] = mapped_column(Instant)
+
+
 server_metadata = ServerBase.metadata

@@ -38,5 +38,6 @@ def insights_page(request: Request, journal: JournalDep, cache: PageCacheDep) ->
             "problem": problem,
             "insights": page,
             "svg": interval_svg,
+            "updating": cache.updating("insights"),
         },
     )
