@@ -37,6 +37,7 @@ SYSTEM_PACKAGES = {
     "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu",
     "nodejs": "/usr/bin/node",
     "npm": "/usr/bin/npm",
+    "libnss3-tools": "/usr/bin/certutil",  # trusts the test CA for the HTTPS browser tests
 }
 
 

@@ -185,7 +185,7 @@ def seed(live_url: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", [*PAGES, "/surveys/phq9"])
+@pytest.mark.parametrize("path", [*PAGES, "/surveys/phq9", "/phone-setup"])
 def test_every_page_passes_axe_and_fits_a_phone(
     chromium: Any, live_url: str, path: str, scheme: str
 ) -> None:

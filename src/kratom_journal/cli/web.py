@@ -26,15 +26,44 @@ def serve_command(
             "link (printed with a QR code).",
         ),
     ] = False,
+    show_ca: Annotated[
+        bool,
+        typer.Option(
+            "--show-ca",
+            help="With --lan: print the SHA-256 fingerprint of the journal's certificate "
+            "authority (to compare with the phone) and exit.",
+        ),
+    ] = False,
+    lan_address: Annotated[
+        str | None,
+        typer.Option(
+            "--lan-address",
+            hidden=True,
+            help="With --lan: listen on this address and put it in the certificate "
+            "(tests; computers on several networks).",
+        ),
+    ] = None,
 ) -> None:
-    """Open the journal in the browser.
+    """Open the journal in the browser (with --lan: over HTTPS, for your phone too).
 
-    Example: kj serve --port 8000
+    Example: kj serve --lan
     """
-    serve_journal(db or journal_target(ctx), host=host, port=port, lan=lan)
+    target = db or journal_target(ctx)
+    if show_ca:
+        if not lan:
+            raise typer.BadParameter("--show-ca goes with --lan", param_hint="--show-ca")
+        typer.echo(ca_fingerprint(target, lan_address))
+        return
+    serve_journal(target, host=host, port=port, lan=lan, lan_address=lan_address)
 
 
-def serve_journal(db: str, host: str = "127.0.0.1", port: int = 8000, lan: bool = False) -> None:
+def serve_journal(
+    db: str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    lan: bool = False,
+    lan_address: str | None = None,
+) -> None:
     """Serve the journal ``db`` in the web app until interrupted.
 
     The one place the CLI enters the web app (``kj serve`` and ``kj demo``); the
@@ -42,7 +71,14 @@ def serve_journal(db: str, host: str = "127.0.0.1", port: int = 8000, lan: bool 
     """
     from kratom_journal.web.server import serve
 
-    serve(db, host=host, port=port, lan=lan)
+    serve(db, host=host, port=port, lan=lan, lan_address=lan_address)
+
+
+def ca_fingerprint(db: str, lan_address: str | None = None) -> str:
+    """The fingerprint line of ``kj serve --lan --show-ca``."""
+    from kratom_journal.web.server import show_ca
+
+    return f"SHA-256 {show_ca(db, lan_address)}"
 
 
 def register(app: typer.Typer) -> None:

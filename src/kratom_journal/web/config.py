@@ -26,6 +26,8 @@ class WebSettings:
     secure_cookies: bool = False
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     """Host names the app answers to; others are refused (a guard against DNS rebinding)."""
+    public_url: str | None = None
+    """The link other devices open (``kj serve --lan``), shown on the phone set-up page."""
     port_cookies: bool = True
     """Name cookies for the port (a local journal); the multi-user server runs several
     processes on several ports behind one proxy, so its cookies keep one name."""

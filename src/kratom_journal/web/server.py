@@ -134,13 +134,21 @@ def write_token_file(path: Path, token: str) -> None:
     write_private(path, token + "\n")
 
 
-def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) -> None:
+def serve(
+    db: str,
+    host: str = LOOPBACK,
+    port: int = 8000,
+    lan: bool = False,
+    lan_address: str | None = None,
+) -> None:
     """Serve the journal ``db`` until interrupted; prints the address to open.
 
     Every start makes a fresh access token, also on loopback: other accounts on
     the same computer can reach a loopback port, so pages and the API need it.
     The printed link carries it once (then a cookie); API clients send it as a
-    bearer token, read from the owner-only token file.
+    bearer token, read from the owner-only token file. With ``lan`` it serves
+    HTTPS with the journal's own certificates (``lan_address``, for tests and
+    computers on several networks, replaces the address found).
     """
     import uvicorn
 
@@ -148,16 +156,29 @@ def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) ->
     from kratom_journal.web.connections import connection_options
 
     address, lan_token = plan_server(host, port, lan)
+    if lan and lan_address:
+        address = _chosen_address(lan_address)
     token = lan_token or secrets.token_urlsafe(32)
     check_port_free(address, port)
+    certfile, keyfile = lan_tls(db, address) if lan else (None, None)
+    tls = certfile is not None
+    scheme = "https" if tls else "http"
+    url = f"{scheme}://{_url_host(address)}:{port}/"
     hosts = ("127.0.0.1", "localhost", "::1", address)
-    settings = WebSettings(db=db, access_token=token, allowed_hosts=hosts)
+    settings = WebSettings(
+        db=db,
+        access_token=token,
+        allowed_hosts=hosts,
+        secure_cookies=tls,
+        public_url=url if lan else None,
+    )
     app = create_app(settings)
-    url = f"http://{address}:{port}/"
     secret_path = token_file(db, port)
     write_token_file(secret_path, token)
     if lan_token:
         print_lan_banner(f"{url}?token={token}")
+        print(f"Certificate fingerprint (SHA-256): {show_ca(db, address)}", flush=True)
+        print(f"Set up the phone: {url}phone-setup", flush=True)
     else:
         print(
             f"Kratom Journal is open at {url}?token={token} (only on this computer; open "
@@ -175,7 +196,66 @@ def serve(db: str, host: str = LOOPBACK, port: int = 8000, lan: bool = False) ->
             date_header=False,
             proxy_headers=False,
             access_log=False,
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
             **connection_options(),
         )
     finally:
         secret_path.unlink(missing_ok=True)
+
+
+def _chosen_address(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        raise ServeError(f"--lan-address must be an IP address, got {text!r}") from None
+
+
+def _url_host(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
+
+
+def lan_tls(db: str, address: str) -> tuple[str, str]:
+    """(certificate, key) files for uvicorn: the certificate for ``address``, renewed if due."""
+    from kratom_journal.services.lan_certificates import (
+        CertificateError,
+        certificate_folder,
+        ensure_certificates,
+    )
+
+    try:
+        files = ensure_certificates(certificate_folder(db), address)
+    except CertificateError as exc:
+        raise ServeError(str(exc)) from None
+    if files.ca_created:
+        print(
+            "Made a new certificate authority for this journal: install it on your phone "
+            "(see the phone set-up page).",
+            flush=True,
+        )
+    elif files.renewed:
+        print(f"Renewed the HTTPS certificate (valid until {files.expires:%Y-%m-%d}).", flush=True)
+    return str(files.cert_path), str(files.key_path)
+
+
+def show_ca(db: str, address: str | None = None) -> str:
+    """The SHA-256 fingerprint of the journal's certificate authority (made first if missing)."""
+    from kratom_journal.services.lan_certificates import (
+        CertificateError,
+        ca_certificate,
+        certificate_folder,
+        fingerprint,
+    )
+
+    try:
+        pem = ca_certificate(certificate_folder(db), address or _best_address())
+    except CertificateError as exc:
+        raise ServeError(str(exc)) from None
+    return fingerprint(pem)
+
+
+def _best_address() -> str:
+    try:
+        return lan_address()
+    except ServeError:
+        return LOOPBACK

@@ -8,6 +8,7 @@ from kratom_journal.web.routes import (
     import_page,
     insights,
     mood,
+    phone_setup,
     purge,
     report_page,
     safety_page,
@@ -35,5 +36,6 @@ ROUTERS = [
     report_page.router,
     settings_page.router,
     share_page.router,
+    phone_setup.router,
     api.router,
 ]
