@@ -49,9 +49,9 @@ from kratom_journal.store.journal import (
     list_entries,
     live_content_index,
     live_diary_for_night,
-    revisions_of,
 )
 from kratom_journal.store.private_files import private_folder, write_private
+from kratom_journal.store.revision_reads import revisions_by_entry
 
 FORMAT_NAME = "kratom-journal"
 FORMAT_VERSION = 1
@@ -65,7 +65,8 @@ def export_document(journal: Journal) -> dict[str, Any]:
     """Every entry (deleted ones too) with its full history, and the journal's settings."""
     with journal.session() as session:
         stored = list_entries(session, include_deleted=True)
-        entries = [_stored_to_json(s, revisions_of(session, s.id)) for s in stored]
+        histories = revisions_by_entry(session)
+        entries = [_stored_to_json(s, histories.get(s.id, [])) for s in stored]
     document: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
