@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -309,9 +309,11 @@ def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) 
     return counts
 
 
-def read_csv(path: Path, journal: Journal) -> Iterator[tuple[int, Entry | str]]:
+def read_csv(
+    path: Path, journal: Journal, *, zone: tzinfo | None = None
+) -> Iterator[tuple[int, Entry | str]]:
     """Yield (line number, entry or problem text) for each data row of a journal CSV file."""
-    zone = journal_zone(journal)
+    zone = zone or journal_zone(journal)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -355,42 +357,122 @@ def import_csv(
     *,
     clock: Clock = SYSTEM_CLOCK,
 ) -> ImportSummary:
-    """Import journal CSV files in one transaction; any bad row aborts unless ``skip_bad``."""
+    """Import journal CSV files in one transaction; any bad row aborts unless ``skip_bad``.
+
+    Rows are read, checked and written in batches of :data:`CSV_BATCH` inside the one
+    transaction, so memory stays bounded however long the file is (a million rows
+    once took 4.3 GiB); a bad row found after some batches were written rolls them
+    back with the rest, leaving the journal as it was.
+    """
     settings = read_settings(journal)
+    zone = journal_zone(journal)
     now = clock.now()
     summary = ImportSummary("csv", ", ".join(path.name for path in paths))
-    good: list[Entry] = []
-    problems: list[str] = []
+    problems = _Problems()
     nights: dict[object, str] = {}
-    for path in _csv_files(paths):
-        for line, item in read_csv(path, journal):
-            if isinstance(item, SleepDiaryEntry):
-                if item.night in nights:
-                    item = f"night {item.night} appears twice (first at {nights[item.night]})"
-                else:
-                    nights[item.night] = f"{path.name}:{line}"
-            if isinstance(item, str):
-                problems.append(f"{path}:{line}: {item}")
-                continue
-            try:
-                check_dates(item, settings, now)
-            except InvalidEntry as exc:
-                problems.append(f"{path}:{line}: {exc}")
-                continue
-            try:
-                check_plausible(item, confirmed)
-            except InvalidEntry as exc:
-                problems.append(f"{path}:{line}: {exc} (use --yes to accept)")
-                continue
-            good.append(item)
-    if problems and not skip_bad:
-        raise ImportFailed(problems)
-    for problem in problems:
-        summary.skip(problem)
-    summary.records_read = len(good) + len(problems)
+    files = _csv_files(paths)
     with journal.session() as session:
-        _save_csv_entries(session, good, summary)
+        seen = _SeenContent(session)
+        batch: list[Entry] = []
+        for path in files:
+            for line, item in read_csv(path, journal, zone=zone):
+                item = _checked_row(item, path, line, nights, settings, now, confirmed)
+                if isinstance(item, str):
+                    problems.add(item)
+                    continue
+                summary.records_read += 1
+                if problems.count and not skip_bad:
+                    continue  # the import is refused: only the problems are still wanted
+                batch.append(item)
+                if len(batch) >= CSV_BATCH:
+                    _save_csv_entries(session, batch, summary, seen)
+                    batch = []
+        if problems.count and not skip_bad:
+            raise ImportFailed(problems.listed())
+        _save_csv_entries(session, batch, summary, seen)
+    for problem in problems.listed():
+        summary.skip(problem)
+    summary.records_read += problems.count
     return summary
+
+
+CSV_BATCH = 5000
+"""Rows checked and written together by a CSV import."""
+MAX_LISTED_PROBLEMS = 1000
+"""Bad rows an import names one by one; beyond them it says how many more there were."""
+
+
+class _Problems:
+    """The bad rows of an import: the first ones named, the rest counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._first: list[str] = []
+
+    def add(self, problem: str) -> None:
+        self.count += 1
+        if len(self._first) < MAX_LISTED_PROBLEMS:
+            self._first.append(problem)
+
+    def listed(self) -> list[str]:
+        more = self.count - len(self._first)
+        return self._first + ([f"... and {more} more bad rows"] if more else [])
+
+
+def _checked_row(
+    item: Entry | str,
+    path: Path,
+    line: int,
+    nights: dict[object, str],
+    settings: Any,
+    now: datetime,
+    confirmed: bool,
+) -> Entry | str:
+    """The row's entry, or its problem as ``file:line: message``."""
+    if isinstance(item, SleepDiaryEntry):
+        if item.night in nights:
+            item = f"night {item.night} appears twice (first at {nights[item.night]})"
+        else:
+            nights[item.night] = f"{path.name}:{line}"
+    if isinstance(item, str):
+        return f"{path}:{line}: {item}"
+    try:
+        check_dates(item, settings, now)
+    except InvalidEntry as exc:
+        return f"{path}:{line}: {exc}"
+    try:
+        check_plausible(item, confirmed)
+    except InvalidEntry as exc:
+        return f"{path}:{line}: {exc} (use --yes to accept)"
+    return item
+
+
+class _SeenContent:
+    """Content already in the journal or earlier in this import, per kind.
+
+    Kept as 16-byte digests (the id of a CSV row is derived from its full
+    fingerprint), so that a million rows cost tens of megabytes, not hundreds.
+    """
+
+    def __init__(self, session: StoreSession) -> None:
+        self._session = session
+        self._by_kind: dict[Kind, set[bytes]] = {}
+
+    def add(self, kind: Kind, fingerprint: str) -> bool:
+        """Remember ``fingerprint``; whether it was new."""
+        known = self._by_kind.get(kind)
+        if known is None:
+            index = live_content_index(self._session, kind)
+            known = self._by_kind[kind] = {_digest(f) for f in index}
+        digest = _digest(fingerprint)
+        if digest in known:
+            return False
+        known.add(digest)
+        return True
+
+
+def _digest(fingerprint: str) -> bytes:
+    return bytes.fromhex(fingerprint[:32])
 
 
 def _csv_files(paths: list[Path]) -> list[Path]:
@@ -405,19 +487,16 @@ def _csv_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _save_csv_entries(session: StoreSession, entries: list[Entry], summary: ImportSummary) -> None:
-    index: dict[Kind, dict[str, str]] = {}
+def _save_csv_entries(
+    session: StoreSession, entries: list[Entry], summary: ImportSummary, seen: _SeenContent
+) -> None:
     candidates: list[tuple[str, Entry]] = []
     for entry in entries:
-        kind = kind_of(entry)
-        if kind not in index:
-            index[kind] = live_content_index(session, kind)
-        known = index[kind]
         fingerprint = content_fingerprint(entry)
-        if fingerprint in known:
+        if not seen.add(kind_of(entry), fingerprint):
             summary.unchanged += 1
             continue
-        known[fingerprint] = entry_id = uuid.uuid5(_CSV_NAMESPACE, fingerprint).hex
+        entry_id = uuid.uuid5(_CSV_NAMESPACE, fingerprint).hex
         if isinstance(entry, SleepDiaryEntry) and _update_night(session, entry):
             summary.updated += 1
             continue
