@@ -104,6 +104,15 @@ def test_a_100_mb_note_is_refused_by_field(journal: Journal, tmp_path: Path) -> 
     assert "note: is too long (104857600 characters; at most 20000)" in problems[0]
 
 
+def test_a_file_over_the_size_bound_is_refused_before_it_is_read(
+    journal: Journal, tmp_path: Path
+) -> None:
+    path = tmp_path / "sparse.json"
+    with path.open("wb") as handle:  # sparse: no disk or memory spent on it
+        handle.truncate(transfer.MAX_JSON_BYTES + 1)
+    refused(journal, lambda: transfer.import_json(journal, path), path, "at most 256 MiB")
+
+
 def test_a_10_kb_name_and_a_huge_setting_are_refused(journal: Journal, tmp_path: Path) -> None:
     document = exported(journal, tmp_path)
     entry = copy.deepcopy(document["entries"][0])
