@@ -195,20 +195,18 @@ def test_extreme_years_in_csv_are_refused_by_line(
     refused(journal, lambda: transfer.import_csv(journal, [path]), path, f"{path}:3:", "taken_at")
 
 
-def test_a_time_in_the_spring_gap_is_refused_and_an_ambiguous_one_named(
+def test_a_time_in_the_spring_gap_is_refused_and_a_repeated_one_resolved_with_a_note(
     journal: Journal, tmp_path: Path
 ) -> None:
     path = write_doses(tmp_path / "gap.csv", [dose_row("2026-03-29T02:30")])
     refused(journal, lambda: transfer.import_csv(journal, [path]), path, ":2:", "taken_at")
     path = write_doses(tmp_path / "fold.csv", [dose_row("2026-10-25T02:30")])
-    before = snapshot(journal)
-    try:
-        summary = transfer.import_csv(journal, [path])
-    except ImportFailed as failure:  # refused with the time named is as good as resolved
-        assert snapshot(journal) == before
-        assert all(":2:" in p and "taken_at" in p for p in failure.problems)
-    else:
-        assert summary.added == 1
+    summary = transfer.import_csv(journal, [path])
+    assert summary.added == 1
+    assert summary.notes == [
+        "fold.csv:2: 2026-10-25 02:30 happens twice in Europe/Berlin (clocks go back); "
+        "read as the first, +0200"
+    ]
 
 
 @pytest.mark.parametrize("amount", ["1_0", "١٢", "nan", "1e400"])

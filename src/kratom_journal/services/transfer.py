@@ -394,6 +394,7 @@ def import_csv(
                     problems.add(item)
                     continue
                 summary.records_read += 1
+                _note_repeated_time(item, zone, f"{path.name}:{line}", summary)
                 if problems.count and not skip_bad:
                     continue  # the import is refused: only the problems are still wanted
                 batch.append(item)
@@ -458,6 +459,29 @@ def _checked_row(
     except InvalidEntry as exc:
         return f"{path}:{line}: {exc} (use --yes to accept)"
     return item
+
+
+MAX_TIME_NOTES = 10
+
+
+def _note_repeated_time(entry: Entry, zone: tzinfo, where: str, summary: ImportSummary) -> None:
+    """Say so when a row's time is in the hour that clocks falling back repeat.
+
+    Such a time is read as the first of the two (before the change), as typed times
+    are; the import says which offset it took, so that a wrong guess can be fixed.
+    """
+    moment = getattr(entry, "taken_at", None) or getattr(entry, "at", None)
+    if not isinstance(moment, datetime) or entry.zone is not None:
+        return
+    wall = moment.replace(tzinfo=None)
+    first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset() or moment.utcoffset() != first.utcoffset():
+        return
+    if len(summary.notes) < MAX_TIME_NOTES:
+        summary.notes.append(
+            f"{where}: {wall:%Y-%m-%d %H:%M} happens twice in {zone} (clocks go back); "
+            f"read as the first, {moment:%z}"
+        )
 
 
 class _SeenContent:
