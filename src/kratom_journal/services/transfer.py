@@ -173,8 +173,10 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
         raise ImportFailed(problems)
     summary = ImportSummary("json", path.name, records_read=len(parsed))
     with journal.session() as session:
+        taken = _taken_ids(session, [stored.id for stored, _ in parsed])
         for index, (stored, history) in enumerate(parsed):
-            restore_json_entry(session, stored, history, summary, f"{path}: entry {index + 1}")
+            where = f"{path}: entry {index + 1}"
+            restore_json_entry(session, stored, history, summary, where, taken)
         add_missing_settings(session, settings)
         for name, section in export_sections().items():
             records = document.get(name) or []
@@ -186,6 +188,15 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
             except ValueError as exc:
                 raise ImportFailed([f"{path}: {name}: {exc}"]) from None
     return summary
+
+
+def _taken_ids(session: StoreSession, ids: list[str]) -> dict[str, Kind]:
+    """Which of ``ids`` the journal has already, and under which kind."""
+    taken: dict[str, Kind] = {}
+    for kind in Kind:
+        for found in existing_ids(session, [(kind, entry_id) for entry_id in ids]):
+            taken[found] = kind
+    return taken
 
 
 MAX_ID_LENGTH = 36
