@@ -63,7 +63,7 @@ _CSV_NAMESPACE = uuid.UUID("6f1d2c3e-8a9b-4c5d-9e0f-112233445566")
 
 def export_document(journal: Journal) -> dict[str, Any]:
     """Every entry (deleted ones too) with its full history, and the journal's settings."""
-    with journal.session() as session:
+    with journal.reading() as session:  # an export never writes (nor waits for writers)
         stored = list_entries(session, include_deleted=True)
         histories = revisions_by_entry(session)
         entries = [_stored_to_json(s, histories.get(s.id, [])) for s in stored]
@@ -312,7 +312,7 @@ def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) 
     """Write one CSV per kind into a folder (or, for one kind, to a ``.csv`` path)."""
     chosen = kinds or list(Kind)
     counts: dict[Kind, int] = {}
-    with journal.session() as session:
+    with journal.reading() as session:
         by_kind = {kind: list_entries(session, [kind]) for kind in chosen}
     if target.suffix.lower() == ".csv":
         if len(chosen) != 1:
