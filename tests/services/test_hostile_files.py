@@ -8,7 +8,7 @@ to disk in a stream), a 10 KB strain, a huge setting, bad settings (zone ``Mars`
 region ``<script>``, an unknown key), the same id under two kinds and an empty id,
 years 0001 and 9999, a local time in a DST gap and an ambiguous one, ``1_0`` grams,
 invisible characters in strain names, and formula cells (stored as text, exported
-neutralised, round trip lossless).
+neutralised, round trip lossless); the JSON and CSV exports run no write statement.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from kratom_journal.domain.entries import Dose, MoodCheckin, Unit
 from kratom_journal.domain.spreadsheet import restore_cell
@@ -262,3 +263,17 @@ def test_formula_cells_are_stored_as_text_and_exported_neutralised(
     transfer.import_csv(again, [out])
     back = {s.entry.note for s in again.entries.list() if isinstance(s.entry, Dose)}
     assert back == notes
+
+
+def test_exports_never_write_to_the_journal(journal: Journal, tmp_path: Path) -> None:
+    writes: list[str] = []
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(journal.engine, "before_cursor_execute", watch)
+    transfer.export_json(journal, tmp_path / "export.json")
+    transfer.export_csv(journal, tmp_path / "csv")
+    event.remove(journal.engine, "before_cursor_execute", watch)
+    assert writes == []
