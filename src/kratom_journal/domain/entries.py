@@ -23,7 +23,7 @@ from kratom_journal.domain.diary_rules import require_int as _require_int
 from kratom_journal.domain.diary_rules import require_range as _require_range
 from kratom_journal.domain.errors import InvalidEntry
 from kratom_journal.domain.limits import check_lengths
-from kratom_journal.domain.strains import normalize_strain
+from kratom_journal.domain.strains import normalize_strain, visible_text
 
 
 class Unit(StrEnum):
@@ -83,7 +83,7 @@ def normalize_substance(name: str) -> str:
     >>> normalize_substance("medication: Sertraline")
     'medication:sertraline'
     """
-    text = " ".join(name.casefold().split())
+    text = " ".join(visible_text(name).casefold().split())
     if text in KNOWN_SUBSTANCES:
         return text
     for prefix in ("medication:", "other:"):
@@ -131,6 +131,12 @@ def _clean_text(value: str | None, name: str = "text") -> str | None:
     return value if value.strip() else None
 
 
+def _clean_key(value: str | None, name: str) -> str | None:
+    """A name that groups entries (strain, product): invisible characters removed."""
+    text = _clean_text(value, name)
+    return _clean_text(visible_text(text), name) if text is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class Dose:
     """One dose of kratom or another substance.
@@ -166,8 +172,8 @@ class Dose:
             math.isfinite(self.grams_per_capsule) and self.grams_per_capsule > 0
         ):
             raise InvalidEntry("must be a positive number", "grams_per_capsule")
-        object.__setattr__(self, "strain", _clean_text(self.strain, "strain"))
-        object.__setattr__(self, "product", _clean_text(self.product, "product"))
+        object.__setattr__(self, "strain", _clean_key(self.strain, "strain"))
+        object.__setattr__(self, "product", _clean_key(self.product, "product"))
         object.__setattr__(self, "note", _clean_text(self.note, "note"))
 
     @property

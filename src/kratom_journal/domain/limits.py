@@ -17,7 +17,14 @@ TEXT_LIMITS: dict[str, int] = {
     "zone": 64,
     "source": 64,
 }
-"""Characters each limited text field may hold (notes are unlimited text)."""
+"""Characters each limited text field may hold (the columns' own lengths)."""
+
+NOTE_LIMIT = 20_000
+"""Characters a note may hold: pages of text, never a file pasted by mistake or on purpose.
+
+The column is unlimited text; without this a 100 MB note was stored, grew the
+journal by as much and came back whole in every API answer.
+"""
 
 
 def check_length(value: object, field: str) -> None:
@@ -29,12 +36,12 @@ def check_length(value: object, field: str) -> None:
     ...
     kratom_journal.domain.errors.InvalidEntry: strain: is too long (201 characters; at most 200)
     """
-    limit = TEXT_LIMITS.get(field)
+    limit = NOTE_LIMIT if field == "note" else TEXT_LIMITS.get(field)
     if limit is not None and isinstance(value, str) and len(value) > limit:
         raise InvalidEntry(f"is too long ({len(value)} characters; at most {limit})", field)
 
 
 def check_lengths(entry: object) -> None:
     """Check every limited text field ``entry`` has."""
-    for field in TEXT_LIMITS:
+    for field in (*TEXT_LIMITS, "note"):
         check_length(getattr(entry, field, None), field)

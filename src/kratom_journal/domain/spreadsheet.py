@@ -12,10 +12,6 @@ is lossless.
 
 from __future__ import annotations
 
-import re
-
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
-"""A negative number stays a number (spreadsheets and data tools read it as one)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 
@@ -25,14 +21,14 @@ def neutralize_cell(value: object) -> object:
 
     >>> neutralize_cell("=1+2"), neutralize_cell("'quoted"), neutralize_cell("Red Bali")
     ("'=1+2", "''quoted", 'Red Bali')
-    >>> neutralize_cell(3.5), neutralize_cell("-2.5"), neutralize_cell("-1+cmd")
-    (3.5, '-2.5', "'-1+cmd")
+
+    Numbers are written as numbers; a *text* cell such as ``+1`` is quoted too, or a
+    spreadsheet would turn the note "+1" into the number 1 (and ``-1+1`` into 0).
+
+    >>> neutralize_cell(3.5), neutralize_cell(-2), neutralize_cell("+1"), neutralize_cell("-1+1")
+    (3.5, -2, "'+1", "'-1+1")
     """
-    if (
-        isinstance(value, str)
-        and value.startswith((*FORMULA_STARTS, QUOTE))
-        and not _PLAIN_NUMBER.fullmatch(value)
-    ):
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, QUOTE)):
         return QUOTE + value
     return value
 

@@ -39,6 +39,30 @@ REGIONS: dict[str, str] = {
 """Region or style words, spelled variants mapped to one key."""
 
 _SEPARATORS = re.compile(r"[\s_\-/.,]+")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def visible_text(text: str) -> str:
+    """``text`` in NFC with invisible format characters removed and odd spaces made plain.
+
+    Names pasted from shops and chats carry zero-width spaces (U+200B), joiners
+    (U+200C/U+200D), byte order marks (U+FEFF) and soft hyphens (U+00AD): all of
+    Unicode's *format* category, which no one can see or type on purpose. Left in,
+    "Red\u200bBali" would be a second strain beside "Red Bali". A zero-width space
+    marks a break between words, so it becomes a space, as no-break and other odd
+    spaces do: splitting on words then treats them alike.
+
+    >>> visible_text("Red\u200bBali"), visible_text("\ufeffRed\u00a0Bali\u00ad")
+    ('Red Bali', 'Red Bali')
+    >>> visible_text("Cafe\u0301") == "Caf\u00e9"
+    True
+    """
+    kept = (
+        " " if c == _ZERO_WIDTH_SPACE or unicodedata.category(c) == "Zs" else c
+        for c in text
+        if c == _ZERO_WIDTH_SPACE or unicodedata.category(c) != "Cf"
+    )
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def normalize_strain(label: str) -> str | None:
@@ -57,7 +81,7 @@ def normalize_strain(label: str) -> str | None:
     >>> normalize_strain("House Blend #2")
     'house-blend-#2'
     """
-    text = unicodedata.normalize("NFKC", label).casefold().strip()
+    text = unicodedata.normalize("NFKC", visible_text(label)).casefold().strip()
     if not text:
         return None
     words = [w for w in _SEPARATORS.split(text) if w]

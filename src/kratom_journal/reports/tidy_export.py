@@ -41,7 +41,7 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(round(value, 4))
+        return round(value, 4)  # kept a number, so that a negative one is not quoted as text
     return value
 
 

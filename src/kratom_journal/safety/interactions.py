@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from kratom_journal.domain.strains import visible_text
 from kratom_journal.safety import data
 from kratom_journal.safety.freshness import SOURCE_WARNING, stale_line
 from kratom_journal.safety.schemas import SEVERITY_ORDER, DrugName, InteractionClass, Severity
@@ -50,7 +51,7 @@ def normalize_drug_name(text: str) -> str:
     >>> normalize_drug_name("  Medication: ALPRAZOLAM-ER ")
     'alprazolam er'
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().strip()
+    folded = unicodedata.normalize("NFKC", visible_text(text)).casefold().strip()
     for prefix in _PREFIXES:
         if folded.startswith(prefix):
             folded = folded[len(prefix) :]

@@ -214,7 +214,5 @@ def row_of_entry(entry: Entry) -> dict[str, Any]:
             value = value.isoformat()
         elif hasattr(value, "value"):
             value = value.value
-        elif isinstance(value, float):
-            value = repr(value)
         values[name] = "" if value is None else value
     return values

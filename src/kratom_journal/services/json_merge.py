@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kratom_journal.domain.entries import SleepDiaryEntry
+from kratom_journal.domain.entries import Kind, SleepDiaryEntry
 from kratom_journal.domain.serialize import entry_to_dict
 from kratom_journal.services.import_summary import ImportFailed, ImportSummary
 from kratom_journal.store.journal import (
@@ -23,14 +23,17 @@ def restore_json_entry(
     history: list[Revision],
     summary: ImportSummary,
     where: str,
+    taken: dict[str, Kind] | None = None,
 ) -> None:
     """Add one exported entry, unless the journal has it already.
 
     Ids are unique across kinds: an id taken by an entry of another kind refuses the
     whole import. A night's diary merges into the night's live diary as a CSV import
-    does (an edit, kept in its history), so a night never has two.
+    does (an edit, kept in its history), so a night never has two. ``taken`` maps the
+    ids of the import that the journal already has to their kinds (read for all of
+    them at once, instead of four lookups per entry).
     """
-    found = kind_with_id(session, stored.id)
+    found = kind_with_id(session, stored.id) if taken is None else taken.get(stored.id)
     if found is stored.kind:
         summary.unchanged += 1
         return

@@ -11,6 +11,7 @@ from typing import Any
 from kratom_journal.domain.days import journal_day
 from kratom_journal.domain.entries import Dose, Kind, SideEffect
 from kratom_journal.domain.errors import InvalidEntry, JournalError, NotFound
+from kratom_journal.domain.strains import visible_text
 from kratom_journal.safety import evidence as evidence_rules
 from kratom_journal.safety.interactions import (
     InteractionCheck,
@@ -95,7 +96,7 @@ def declare_medicine(
     journal: Journal, name: str, daily: bool = False, *, clock: Clock = SYSTEM_CLOCK
 ) -> DeclaredMedicine:
     """Declare a regular medicine once; declaring it again updates its daily flag."""
-    cleaned = " ".join(name.split())
+    cleaned = " ".join(visible_text(name).split())
     key = normalize_drug_name(cleaned)
     if not key:
         raise InvalidEntry("give the medicine's name, e.g. 'sertraline'", "name")

@@ -205,6 +205,11 @@ def replace_settings(journal: Journal, values: Mapping[str, str]) -> dict[str, s
     return {}
 
 
+MAX_SETTING_LENGTH = 200
+"""The longest setting value a file may carry (zone names, regions and flags are short);
+a longer one is refused without being quoted back in full."""
+
+
 def imported_settings(values: object) -> tuple[dict[str, str], list[str]]:
     """Settings from a journal file, validated as typed ones are: (normalized, problems).
 
@@ -225,6 +230,12 @@ def imported_settings(values: object) -> tuple[dict[str, str], list[str]]:
             continue
         if not isinstance(value, str):
             problems.append(f"setting {name}: expected text, got {type(value).__name__}")
+            continue
+        if len(value) > MAX_SETTING_LENGTH:
+            problems.append(
+                f"setting {name}: is too long ({len(value)} characters; "
+                f"at most {MAX_SETTING_LENGTH})"
+            )
             continue
         try:
             normalized[name] = SETTINGS[name][0](value)

@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,9 @@ from kratom_journal.store.journal import (
     list_entries,
     live_content_index,
     live_diary_for_night,
-    revisions_of,
 )
 from kratom_journal.store.private_files import private_folder, write_private
+from kratom_journal.store.revision_reads import revisions_by_entry
 
 FORMAT_NAME = "kratom-journal"
 FORMAT_VERSION = 1
@@ -63,9 +63,10 @@ _CSV_NAMESPACE = uuid.UUID("6f1d2c3e-8a9b-4c5d-9e0f-112233445566")
 
 def export_document(journal: Journal) -> dict[str, Any]:
     """Every entry (deleted ones too) with its full history, and the journal's settings."""
-    with journal.session() as session:
+    with journal.reading() as session:  # an export never writes (nor waits for writers)
         stored = list_entries(session, include_deleted=True)
-        entries = [_stored_to_json(s, revisions_of(session, s.id)) for s in stored]
+        histories = revisions_by_entry(session)
+        entries = [_stored_to_json(s, histories.get(s.id, [])) for s in stored]
     document: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -172,8 +173,10 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
         raise ImportFailed(problems)
     summary = ImportSummary("json", path.name, records_read=len(parsed))
     with journal.session() as session:
+        taken = _taken_ids(session, [stored.id for stored, _ in parsed])
         for index, (stored, history) in enumerate(parsed):
-            restore_json_entry(session, stored, history, summary, f"{path}: entry {index + 1}")
+            where = f"{path}: entry {index + 1}"
+            restore_json_entry(session, stored, history, summary, where, taken)
         add_missing_settings(session, settings)
         for name, section in export_sections().items():
             records = document.get(name) or []
@@ -185,6 +188,15 @@ def import_json(journal: Journal, path: Path, *, clock: Clock = SYSTEM_CLOCK) ->
             except ValueError as exc:
                 raise ImportFailed([f"{path}: {name}: {exc}"]) from None
     return summary
+
+
+def _taken_ids(session: StoreSession, ids: list[str]) -> dict[str, Kind]:
+    """Which of ``ids`` the journal has already, and under which kind."""
+    taken: dict[str, Kind] = {}
+    for kind in Kind:
+        for found in existing_ids(session, [(kind, entry_id) for entry_id in ids]):
+            taken[found] = kind
+    return taken
 
 
 MAX_ID_LENGTH = 36
@@ -202,8 +214,21 @@ def _check_new_id(entry_id: str, index: int, first_seen: dict[str, int]) -> None
         raise InvalidEntry(f"{entry_id} is also the id of entry {earlier + 1} in this file", "id")
 
 
+MAX_JSON_BYTES = 256 * 1024 * 1024
+"""The largest JSON export an import reads: it is parsed whole, taking several times
+its size in memory. A ten-year busy journal (43,800 entries) exports 40 MB."""
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise ImportFailed(
+                [
+                    f"{path}: {size // (1024 * 1024)} MiB is larger than a journal export "
+                    f"can be (at most {MAX_JSON_BYTES // (1024 * 1024)} MiB)"
+                ]
+            )
         document = json.loads(path.read_text(encoding="utf-8"))
     except RecursionError:
         raise ImportFailed([f"{path}: nested too deeply to be a journal export"]) from None
@@ -287,7 +312,7 @@ def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) 
     """Write one CSV per kind into a folder (or, for one kind, to a ``.csv`` path)."""
     chosen = kinds or list(Kind)
     counts: dict[Kind, int] = {}
-    with journal.session() as session:
+    with journal.reading() as session:
         by_kind = {kind: list_entries(session, [kind]) for kind in chosen}
     if target.suffix.lower() == ".csv":
         if len(chosen) != 1:
@@ -308,9 +333,11 @@ def export_csv(journal: Journal, target: Path, kinds: list[Kind] | None = None) 
     return counts
 
 
-def read_csv(path: Path, journal: Journal) -> Iterator[tuple[int, Entry | str]]:
+def read_csv(
+    path: Path, journal: Journal, *, zone: tzinfo | None = None
+) -> Iterator[tuple[int, Entry | str]]:
     """Yield (line number, entry or problem text) for each data row of a journal CSV file."""
-    zone = journal_zone(journal)
+    zone = zone or journal_zone(journal)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -354,42 +381,146 @@ def import_csv(
     *,
     clock: Clock = SYSTEM_CLOCK,
 ) -> ImportSummary:
-    """Import journal CSV files in one transaction; any bad row aborts unless ``skip_bad``."""
+    """Import journal CSV files in one transaction; any bad row aborts unless ``skip_bad``.
+
+    Rows are read, checked and written in batches of :data:`CSV_BATCH` inside the one
+    transaction, so memory stays bounded however long the file is (a million rows
+    once took 4.3 GiB); a bad row found after some batches were written rolls them
+    back with the rest, leaving the journal as it was.
+    """
     settings = read_settings(journal)
+    zone = journal_zone(journal)
     now = clock.now()
     summary = ImportSummary("csv", ", ".join(path.name for path in paths))
-    good: list[Entry] = []
-    problems: list[str] = []
+    problems = _Problems()
     nights: dict[object, str] = {}
-    for path in _csv_files(paths):
-        for line, item in read_csv(path, journal):
-            if isinstance(item, SleepDiaryEntry):
-                if item.night in nights:
-                    item = f"night {item.night} appears twice (first at {nights[item.night]})"
-                else:
-                    nights[item.night] = f"{path.name}:{line}"
-            if isinstance(item, str):
-                problems.append(f"{path}:{line}: {item}")
-                continue
-            try:
-                check_dates(item, settings, now)
-            except InvalidEntry as exc:
-                problems.append(f"{path}:{line}: {exc}")
-                continue
-            try:
-                check_plausible(item, confirmed)
-            except InvalidEntry as exc:
-                problems.append(f"{path}:{line}: {exc} (use --yes to accept)")
-                continue
-            good.append(item)
-    if problems and not skip_bad:
-        raise ImportFailed(problems)
-    for problem in problems:
-        summary.skip(problem)
-    summary.records_read = len(good) + len(problems)
+    files = _csv_files(paths)
     with journal.session() as session:
-        _save_csv_entries(session, good, summary)
+        seen = _SeenContent(session)
+        batch: list[Entry] = []
+        for path in files:
+            for line, item in read_csv(path, journal, zone=zone):
+                item = _checked_row(item, path, line, nights, settings, now, confirmed)
+                if isinstance(item, str):
+                    problems.add(item)
+                    continue
+                summary.records_read += 1
+                _note_repeated_time(item, zone, f"{path.name}:{line}", summary)
+                if problems.count and not skip_bad:
+                    continue  # the import is refused: only the problems are still wanted
+                batch.append(item)
+                if len(batch) >= CSV_BATCH:
+                    _save_csv_entries(session, batch, summary, seen)
+                    batch = []
+        if problems.count and not skip_bad:
+            raise ImportFailed(problems.listed())
+        _save_csv_entries(session, batch, summary, seen)
+    for problem in problems.listed():
+        summary.skip(problem)
+    summary.records_read += problems.count
     return summary
+
+
+CSV_BATCH = 5000
+"""Rows checked and written together by a CSV import."""
+MAX_LISTED_PROBLEMS = 1000
+"""Bad rows an import names one by one; beyond them it says how many more there were."""
+
+
+class _Problems:
+    """The bad rows of an import: the first ones named, the rest counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._first: list[str] = []
+
+    def add(self, problem: str) -> None:
+        self.count += 1
+        if len(self._first) < MAX_LISTED_PROBLEMS:
+            self._first.append(problem)
+
+    def listed(self) -> list[str]:
+        more = self.count - len(self._first)
+        return self._first + ([f"... and {more} more bad rows"] if more else [])
+
+
+def _checked_row(
+    item: Entry | str,
+    path: Path,
+    line: int,
+    nights: dict[object, str],
+    settings: Any,
+    now: datetime,
+    confirmed: bool,
+) -> Entry | str:
+    """The row's entry, or its problem as ``file:line: message``."""
+    if isinstance(item, SleepDiaryEntry):
+        if item.night in nights:
+            item = f"night {item.night} appears twice (first at {nights[item.night]})"
+        else:
+            nights[item.night] = f"{path.name}:{line}"
+    if isinstance(item, str):
+        return f"{path}:{line}: {item}"
+    try:
+        check_dates(item, settings, now)
+    except InvalidEntry as exc:
+        return f"{path}:{line}: {exc}"
+    try:
+        check_plausible(item, confirmed)
+    except InvalidEntry as exc:
+        return f"{path}:{line}: {exc} (use --yes to accept)"
+    return item
+
+
+MAX_TIME_NOTES = 10
+
+
+def _note_repeated_time(entry: Entry, zone: tzinfo, where: str, summary: ImportSummary) -> None:
+    """Say so when a row's time is in the hour that clocks falling back repeat.
+
+    Such a time is read as the first of the two (before the change), as typed times
+    are; the import says which offset it took, so that a wrong guess can be fixed.
+    """
+    moment = getattr(entry, "taken_at", None) or getattr(entry, "at", None)
+    if not isinstance(moment, datetime) or entry.zone is not None:
+        return
+    wall = moment.replace(tzinfo=None)
+    first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset() or moment.utcoffset() != first.utcoffset():
+        return
+    if len(summary.notes) < MAX_TIME_NOTES:
+        summary.notes.append(
+            f"{where}: {wall:%Y-%m-%d %H:%M} happens twice in {zone} (clocks go back); "
+            f"read as the first, {moment:%z}"
+        )
+
+
+class _SeenContent:
+    """Content already in the journal or earlier in this import, per kind.
+
+    Kept as 16-byte digests (the id of a CSV row is derived from its full
+    fingerprint), so that a million rows cost tens of megabytes, not hundreds.
+    """
+
+    def __init__(self, session: StoreSession) -> None:
+        self._session = session
+        self._by_kind: dict[Kind, set[bytes]] = {}
+
+    def add(self, kind: Kind, fingerprint: str) -> bool:
+        """Remember ``fingerprint``; whether it was new."""
+        known = self._by_kind.get(kind)
+        if known is None:
+            index = live_content_index(self._session, kind)
+            known = self._by_kind[kind] = {_digest(f) for f in index}
+        digest = _digest(fingerprint)
+        if digest in known:
+            return False
+        known.add(digest)
+        return True
+
+
+def _digest(fingerprint: str) -> bytes:
+    return bytes.fromhex(fingerprint[:32])
 
 
 def _csv_files(paths: list[Path]) -> list[Path]:
@@ -404,19 +535,16 @@ def _csv_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _save_csv_entries(session: StoreSession, entries: list[Entry], summary: ImportSummary) -> None:
-    index: dict[Kind, dict[str, str]] = {}
+def _save_csv_entries(
+    session: StoreSession, entries: list[Entry], summary: ImportSummary, seen: _SeenContent
+) -> None:
     candidates: list[tuple[str, Entry]] = []
     for entry in entries:
-        kind = kind_of(entry)
-        if kind not in index:
-            index[kind] = live_content_index(session, kind)
-        known = index[kind]
         fingerprint = content_fingerprint(entry)
-        if fingerprint in known:
+        if not seen.add(kind_of(entry), fingerprint):
             summary.unchanged += 1
             continue
-        known[fingerprint] = entry_id = uuid.uuid5(_CSV_NAMESPACE, fingerprint).hex
+        entry_id = uuid.uuid5(_CSV_NAMESPACE, fingerprint).hex
         if isinstance(entry, SleepDiaryEntry) and _update_night(session, entry):
             summary.updated += 1
             continue

@@ -18,6 +18,7 @@ import time as clock
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -451,6 +452,20 @@ def _where(issue: ParseIssue) -> str:
     return issue.file
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+"""Years a wearable record may carry: far outside, the night rules and the store's
+UTC conversion overflow the calendar (9999-12-31 in a western zone is year 10000)."""
+
+
+def _out_of_range(record: Record) -> str | None:
+    """Why a record's time cannot be kept, or ``None`` (the year named, the range expected)."""
+    for name in ("start", "end"):
+        moment = getattr(record, name, None)
+        if isinstance(moment, datetime) and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            return f"{name} in year {moment.year} (expected {EARLIEST_YEAR}–{LATEST_YEAR})"
+    return None
+
+
 def _records(items: Iterable[Record | ParseIssue]) -> Iterator[Record]:
     """The records among filtered items (problems were counted while reading)."""
     for item in items:
@@ -493,6 +508,10 @@ def _read(
                     summary.skip(_reason(item), where=_where(item))
                 continue
             summary.records_read += 1
+            problem = _out_of_range(item)
+            if problem is not None:
+                summary.skip(problem, where=path.name)
+                continue
             yield item
     except InputRejected as error:
         raise WearableImportError(str(error)) from None
