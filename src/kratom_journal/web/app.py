@@ -118,9 +118,12 @@ def _templates() -> Jinja2Templates:
 
     templates.env.filters.update(filters.FILTERS)
     from kratom_journal.services.safety import interaction_summary, jurisdiction_choices
+    from kratom_journal.web.assets import static_url
     from kratom_journal.web.forms import new_form_key
 
     templates.env.globals["new_key"] = new_form_key
+    templates.env.globals["static_url"] = static_url
+    templates.env.globals["static"] = static_url
     templates.env.globals["countries"] = jurisdiction_choices()
     templates.env.filters["interaction_summary"] = interaction_summary
     return templates

@@ -8,7 +8,9 @@ from kratom_journal.web.routes import (
     import_page,
     insights,
     mood,
+    outbox_api,
     purge,
+    pwa,
     report_page,
     safety_page,
     settings_page,
@@ -35,5 +37,7 @@ ROUTERS = [
     report_page.router,
     settings_page.router,
     share_page.router,
+    pwa.router,
+    outbox_api.router,
     api.router,
 ]
