@@ -9,6 +9,11 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 STATIC = Path(__file__).parent / "static"
 
@@ -42,3 +47,19 @@ def asset_version() -> str:
 def static_url(name: str) -> str:
     """``/static/<name>?v=<version>``: a URL that changes whenever any static file does."""
     return f"/static/{name}?v={asset_version()}"
+
+
+class VersionedStaticFiles(StaticFiles):
+    """Static files that a browser keeps: a file asked for with ``?v=<version>`` never
+    changes under that address, so it is cached for a year (without the version, for
+    an hour). A phone then fetches the page itself and nothing else on a repeat visit.
+    """
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        scope: Scope = args[2] if len(args) > 2 else kwargs["scope"]
+        versioned = b"v=" in scope.get("query_string", b"")
+        response.headers["cache-control"] = (
+            "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"
+        )
+        return response
