@@ -5,7 +5,6 @@ resources, and the docs' screenshots of Today, the tab bar and the offline banne
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,7 +96,7 @@ def test_the_tab_bar_never_covers_the_crisis_resources(
 
 
 def test_phone_screenshots(
-    chromium: Any, live_url: str, screenshot: Callable[[Any, str, bool], None], tmp_path: Path
+    chromium: Any, live_url: str, screenshot: Callable[[Any, str, bool], None]
 ) -> None:
     page = phone(chromium)
     controlled(page, live_url)
