@@ -119,7 +119,11 @@ def today_context(
         "flash": found,
         "crisis": cache.get("crisis_today", crisis, today),
         "first_run": settings.first_run_open,
-        "consistency": logging_consistency(journal, settings, today) if shown == today else None,
+        "consistency": (
+            cache.get("consistency", lambda: logging_consistency(journal, settings, today), today)
+            if shown == today
+            else None
+        ),
     }
 
 
