@@ -10,7 +10,6 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,6 +19,7 @@ from kratom_journal.services.cache import keep_in_memory
 from kratom_journal.services.clock import SYSTEM_CLOCK, Clock
 from kratom_journal.services.import_jobs import ImportJobs
 from kratom_journal.store.journal import Journal, open_journal
+from kratom_journal.web.assets import VersionedStaticFiles
 from kratom_journal.web.cache import PageCache
 from kratom_journal.web.config import WebSettings
 from kratom_journal.web.security import (
@@ -100,7 +100,7 @@ def create_app(
     app.state.templates = _templates()
     app.state.clock = clock
     app.state.import_jobs = ImportJobs()
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=HERE / "static"), name="static")
     _add_routes(app)
     _add_error_handlers(app)
     app.add_middleware(CsrfCookie, settings=settings)
@@ -118,9 +118,12 @@ def _templates() -> Jinja2Templates:
 
     templates.env.filters.update(filters.FILTERS)
     from kratom_journal.services.safety import interaction_summary, jurisdiction_choices
+    from kratom_journal.web.assets import static_url
     from kratom_journal.web.forms import new_form_key
 
     templates.env.globals["new_key"] = new_form_key
+    templates.env.globals["static_url"] = static_url
+    templates.env.globals["static"] = static_url
     templates.env.globals["countries"] = jurisdiction_choices()
     templates.env.filters["interaction_summary"] = interaction_summary
     return templates

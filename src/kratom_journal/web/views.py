@@ -27,6 +27,15 @@ NAV = [
     ("settings", "/settings", "Settings"),
 ]
 
+TABS = [
+    ("today", "/", "Today"),
+    ("sleep", "/sleep", "Sleep"),
+    ("insights", "/insights", "Insights"),
+    ("safety", "/safety", "Safety"),
+    ("more", "/more", "More"),
+]
+"""The phone's bottom tab bar; "More" lists the other pages of ``NAV``."""
+
 
 class CsrfFailed(Exception):
     """A form came without a valid CSRF token (often: the page was open too long)."""
@@ -65,6 +74,7 @@ def render(
     base = {
         "request": request,
         "nav": NAV,
+        "tabs": TABS,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(secret, request.scope.get("kj_csrf_id", "")),
         "zone": settings_for(request).zone_name,

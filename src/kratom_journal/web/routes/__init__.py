@@ -8,8 +8,10 @@ from kratom_journal.web.routes import (
     import_page,
     insights,
     mood,
+    outbox_api,
     phone_setup,
     purge,
+    pwa,
     report_page,
     safety_page,
     settings_page,
@@ -37,5 +39,7 @@ ROUTERS = [
     settings_page.router,
     share_page.router,
     phone_setup.router,
+    pwa.router,
+    outbox_api.router,
     api.router,
 ]

@@ -23,6 +23,7 @@ from kratom_journal.services import entries as entry_service
 from kratom_journal.services import experiments as experiment_service
 from kratom_journal.services import questionnaires as survey_service
 from kratom_journal.services.clock import Clock
+from kratom_journal.services.consistency import logging_consistency
 from kratom_journal.services.diary_form import DIARY_ITEMS, diary_prefill
 from kratom_journal.services.safety import interaction_note
 from kratom_journal.services.settings import JournalSettings
@@ -118,6 +119,11 @@ def today_context(
         "flash": found,
         "crisis": cache.get("crisis_today", crisis, today),
         "first_run": settings.first_run_open,
+        "consistency": (
+            cache.get("consistency", lambda: logging_consistency(journal, settings, today), today)
+            if shown == today
+            else None
+        ),
     }
 
 
