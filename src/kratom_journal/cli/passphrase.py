@@ -32,7 +32,10 @@ def register(app: typer.Typer) -> None:
     """Add ``kj encrypt``, ``kj decrypt`` and ``kj passphrase change``."""
     app.command("encrypt")(encrypt_command)
     app.command("decrypt")(decrypt_command)
-    group = typer.Typer(help="The passphrase of an encrypted journal.", no_args_is_help=True)
+    group = typer.Typer(
+        help="The passphrase of an encrypted journal.\n\nExample: kj passphrase change",
+        no_args_is_help=True,
+    )
     group.command("change")(change_command)
     app.add_typer(group, name="passphrase")
 
