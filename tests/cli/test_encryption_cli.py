@@ -43,11 +43,6 @@ def test_encrypted_journal_needs_its_passphrase(tmp_path: Path) -> None:
     assert code == 0
 
 
-@pytest.mark.xfail(
-    reason="under the test suite a new journal is copied from a plain template, which "
-    "init --encrypt then reads with a key; works from a shell (not fixed yet)",
-    strict=False,
-)
 def test_init_encrypt_creates_an_encrypted_journal(tmp_path: Path) -> None:
     db = tmp_path / "journal.sqlite3"
     code, out = _kj(db, "p", "init", "--encrypt", "--timezone", "UTC", "--country", "GB")
