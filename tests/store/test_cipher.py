@@ -63,3 +63,26 @@ def test_encryption_hides_rows_and_round_trips(tmp_path: Path) -> None:
     journal.close()
     assert _export(path, tmp_path / "after.json") == before
     assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_backup_of_an_encrypted_journal_is_the_encrypted_file(tmp_path: Path) -> None:
+    from kratom_journal.services.backup import backup
+
+    path = tmp_path / "journal.sqlite3"
+    _fill(path)
+    encrypt_journal(path, "backup pass")
+    journal = open_journal(path)
+    target = tmp_path / "backups" / "copy.sqlite3"
+    target.parent.mkdir(mode=0o700)
+    try:
+        assert backup(journal, target) == "SQLite copy, verified"
+    finally:
+        journal.close()
+    raw = target.read_bytes()
+    assert not raw.startswith(b"SQLite format 3") and not any(s in raw for s in SECRETS)
+    assert (target.stat().st_mode & 0o777) == 0o600
+    cipher.forget_key(target)
+    cipher.unlock(target, "backup pass")
+    copy = open_journal(target)
+    assert copy.settings.get("probe0") == SECRETS[0].decode()
+    copy.close()
