@@ -59,7 +59,10 @@ class MigrateFromTemplate:
         database = engine.url.database
         if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
             target = Path(database)
-            if not target.exists() or target.stat().st_size == 0:
+            from kratom_journal.store.cipher import key_for
+
+            empty = not target.exists() or target.stat().st_size == 0
+            if empty and key_for(target) is None:  # an encrypted journal is created for real
                 shutil.copyfile(self.template, target)
                 self.copies += 1
         self.migrate(engine)

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from kratom_journal.cli import journal as journal_commands
 from kratom_journal.cli.common import DbOption, err_console
+from kratom_journal.cli.passphrase import PassphraseFileOption
 from kratom_journal.domain.errors import JournalError
 from kratom_journal.domain.timeparse import FutureTime
 
@@ -98,12 +99,14 @@ app = typer.Typer(
 
 
 @app.callback()
-def root(ctx: typer.Context, db: DbOption = None) -> None:
+def root(
+    ctx: typer.Context, db: DbOption = None, passphrase_file: PassphraseFileOption = None
+) -> None:
     """Kratom Journal: log doses, nights and moods; see what your data show, with uncertainty.
 
     It never gives dosing advice.
     """
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "passphrase_file": passphrase_file}
 
 
 def _register_all() -> None:
@@ -111,6 +114,7 @@ def _register_all() -> None:
         analysis,
         init,
         integrity,
+        passphrase,
         report,
         safety,
         server,
@@ -124,6 +128,7 @@ def _register_all() -> None:
     for module in (init, survey, wearables, analysis, safety, web, report, share, server):
         module.register(app)
     integrity.register(app)
+    passphrase.register(app)
 
 
 _register_all()

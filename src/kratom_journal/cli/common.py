@@ -73,9 +73,11 @@ def journal_target(ctx: typer.Context) -> str:
 
 def open_from_context(ctx: typer.Context) -> Journal:
     """Open the journal the command line names (``--db``, ``$KRATOM_JOURNAL_DB`` or default)."""
+    from kratom_journal.cli.passphrase import unlock_for_command
     from kratom_journal.domain.errors import JournalError
     from kratom_journal.store.journal import open_journal
 
+    unlock_for_command(ctx)
     try:
         journal = open_journal(journal_target(ctx))
     except JournalError as exc:

@@ -34,6 +34,13 @@ def init_command(
     rise: Annotated[
         str | None, typer.Option("--rise", help="Usual time you get up, HH:MM.")
     ] = None,
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt",
+            help="Create the journal encrypted (SQLCipher) under a passphrase you choose.",
+        ),
+    ] = False,
 ) -> None:
     """Set up the journal: time zone, country and region, medicines, usual sleep times.
 
@@ -44,6 +51,8 @@ def init_command(
     """
     from kratom_journal.services.first_run import FirstRunAnswers, complete_first_run
 
+    if encrypt:
+        _prepare_encrypted(ctx)
     command = open_command(ctx)
     asking = interactive()
     answers = FirstRunAnswers(
@@ -79,6 +88,20 @@ def init_command(
     for check in result.checks:
         say(f"Interaction check: {interaction_summary(check)}")
     say("Ready. Log your first entry with: kj log mood 6")
+
+
+def _prepare_encrypted(ctx: typer.Context) -> None:
+    """Make the journal about to be created an encrypted one."""
+    from kratom_journal.cli.common import journal_target
+    from kratom_journal.cli.passphrase import LOST_WARNING, new_passphrase
+    from kratom_journal.domain.errors import JournalError
+    from kratom_journal.services.encryption import prepare_encrypted_journal
+
+    try:
+        prepare_encrypted_journal(journal_target(ctx), new_passphrase(ctx))
+    except JournalError as exc:
+        fail(str(exc))
+    say(f"The journal is encrypted. {LOST_WARNING}")
 
 
 def _ask_zone(command: Command) -> str:

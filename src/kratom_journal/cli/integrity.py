@@ -15,8 +15,10 @@ def check_command(ctx: typer.Context) -> None:
 
     Example: kj check
     """
+    from kratom_journal.cli.passphrase import unlock_for_command
     from kratom_journal.services.integrity import check_journal
 
+    unlock_for_command(ctx)
     outcome = check_journal(journal_target(ctx))
     if outcome.sound:
         say(f"{outcome.path}: the journal file passed its integrity check")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from kratom_journal.store.cipher import connect, connect_file, forget_key, key_for, remember_key
 from kratom_journal.store.journal import Journal
 from kratom_journal.store.private_files import partial_path
 
@@ -23,10 +23,14 @@ def copy_sqlite_journal(
     use; the copy is written beside the target and renamed into place.
     """
     partial = partial_path(target)
+    journal_file = Path(str(journal.engine.url.database))
+    key = key_for(journal_file)
     try:
-        source = sqlite3.connect(str(journal.engine.url.database))
+        source = connect_file(journal_file)
         try:
-            destination = sqlite3.connect(str(partial))
+            # An encrypted journal's copy is encrypted with the same key (and salt): it is
+            # the SQLCipher file itself, and opens with the same passphrase.
+            destination = connect(partial, key)
             try:
                 source.backup(destination)
             finally:
@@ -34,10 +38,14 @@ def copy_sqlite_journal(
         finally:
             source.close()
         if verify is not None:
+            if key is not None:
+                remember_key(partial, key)
             verify(partial)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    finally:
+        forget_key(partial)
     partial.replace(target)
 
 

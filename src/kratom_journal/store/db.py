@@ -15,6 +15,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool, QueuePool
 
 from kratom_journal.domain.errors import JournalUnavailable
+from kratom_journal.store.cipher import FileKey, key_for
+from kratom_journal.store.cipher import connect as cipher_connect
 from kratom_journal.store.private_files import create_private_file, make_private, private_folder
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -66,17 +68,21 @@ def create_journal_engine(url: str, pooled: bool = False, *, pre_ping: bool = Tr
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_file(parsed.database)
-        connect = _sqlite_connect(parsed.database)
+        key = key_for(parsed.database) if parsed.database not in (None, ":memory:") else None
+        if key is not None:
+            # SQLAlchemy's SQLCipher dialect sets the raw key on each new connection.
+            parsed = parsed.set(drivername="sqlite+pysqlcipher", password=key.pragma())
+        connect = _sqlite_connect(parsed.database, key)
         if pooled and "creator" not in connect:  # a read-only, immutable journal is not pooled
             engine = create_engine(
-                url,
+                parsed,
                 poolclass=QueuePool,
                 pool_size=SQLITE_POOL_SIZE,
                 max_overflow=-1,
                 connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
             )
         else:
-            engine = create_engine(url, poolclass=NullPool, **connect)
+            engine = create_engine(parsed, poolclass=NullPool, **connect)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         from kratom_journal.store.faults import watch_faults
@@ -90,7 +96,7 @@ def create_journal_engine(url: str, pooled: bool = False, *, pre_ping: bool = Tr
     return engine
 
 
-def _sqlite_connect(database: str | None) -> dict[str, object]:
+def _sqlite_connect(database: str | None, key: FileKey | None = None) -> dict[str, object]:
     """Connection arguments; a journal on a read-only file system is opened immutable.
 
     SQLite needs to create the WAL's shared-memory file beside the journal even to
@@ -105,7 +111,7 @@ def _sqlite_connect(database: str | None) -> dict[str, object]:
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        return cipher_connect(uri, key, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
 
     return {"creator": connect}
 
@@ -185,8 +191,12 @@ def _check_sqlite_file(database: str | None) -> None:
             head = handle.read(16)
     except OSError as exc:
         raise JournalOpenError(f"{path}: cannot read the file ({exc.strerror})") from None
-    if head and head != SQLITE_MAGIC:
-        raise JournalOpenError(f"{path}: not a journal database (not an SQLite file)")
+    if head and head != SQLITE_MAGIC and key_for(path) is None:
+        raise JournalOpenError(
+            f"{path}: not a journal database (not an SQLite file), or an encrypted journal: "
+            "give its passphrase (asked in a terminal, or --passphrase-file PATH or "
+            "$KRATOM_JOURNAL_PASSPHRASE)"
+        )
 
 
 def _file_kind(mode: int) -> str:

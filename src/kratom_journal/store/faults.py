@@ -13,7 +13,6 @@ message can say that nothing was saved.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, event
@@ -102,7 +101,9 @@ def read_only_place(path: Path) -> bool:
 
 def _translate(context: ExceptionContext) -> None:
     original = context.original_exception
-    if not isinstance(original, sqlite3.DatabaseError):
+    from kratom_journal.store.cipher import DATABASE_ERRORS
+
+    if not isinstance(original, DATABASE_ERRORS):
         return
     path = str(context.engine.url.database) if context.engine is not None else "journal"
     reason = " ".join(str(original).split())

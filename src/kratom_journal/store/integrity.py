@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from kratom_journal.domain.errors import JournalUnavailable
+from kratom_journal.store.cipher import DATABASE_ERRORS, connect_file
 from kratom_journal.store.faults import JournalDamaged, recover_hint
 
 MAX_PROBLEMS = 20
@@ -34,8 +35,7 @@ def sqlite_path(engine: Engine) -> Path | None:
 def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
     from kratom_journal.store.faults import read_only_place
 
-    frozen = "&immutable=1" if read_only_place(path) else ""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{frozen}", uri=True)
+    connection = connect_file(path, read_only=True, immutable=read_only_place(path))
     try:
         yield connection
     finally:
@@ -51,7 +51,7 @@ def check_file(path: Path, full: bool = True) -> list[str]:
     try:
         with _read_only(path) as connection:
             rows = connection.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         return [" ".join(str(exc).split())]
     problems = [str(row[0]) for row in rows]
     return [] if problems == ["ok"] else problems

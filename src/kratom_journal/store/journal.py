@@ -253,6 +253,10 @@ def open_journal(target: str | Path, pooled: bool = False) -> Journal:
     """
     url = database_url(target)
     file = sqlite_file(url)
+    if file is not None:
+        from kratom_journal.store.conversion import remove_stale_conversion
+
+        remove_stale_conversion(file)  # a conversion killed before its rename
     is_new = file is not None and not file.exists()
     engine = create_journal_engine(url, pooled=pooled)
     try:
