@@ -30,9 +30,10 @@ FENCE = re.compile(r"^```")
 EXAMPLE_IDS = ("3f2a9c1b", "3f2a")
 SYNTAX_ONLY = re.compile(r"\[[A-Z]+\]|\bPATH\b|\bFILE\b")
 """A line naming its arguments (``kj import [SOURCE] PATH``) shows syntax, not an example."""
-NEEDS_A_SERVER = re.compile(r"^kj (server|share)\b")
+NEEDS_A_SERVER = re.compile(r"^kj (server|share|passphrase change)\b")
 """``kj server`` needs its PostgreSQL and ``kj share`` a server to share with: both run for
-real in tests/server (test_share_sync.py and the server fixtures), not here."""
+real in tests/server (test_share_sync.py and the server fixtures), not here. ``kj passphrase
+change`` asks for a second, new passphrase, which this runner cannot give."""
 
 NOW = datetime(2026, 10, 20, 23, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 """Late in the evening (after every clock time the examples use), and in the past."""
@@ -182,6 +183,7 @@ def test_every_example_command_runs(
 
     fix_clock(monkeypatch, NOW)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("KRATOM_JOURNAL_PASSPHRASE", "an example passphrase")  # kj encrypt et al.
     served: list[tuple[Any, ...]] = []
     monkeypatch.setattr(web_commands, "serve_journal", lambda *a, **k: served.append((a, k)))
     monkeypatch.setattr(log_commands, "interactive", lambda: True)
