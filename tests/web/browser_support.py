@@ -32,10 +32,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(db: Path, clock: Any = None) -> Iterator[str]:
+def live_server(
+    db: Path, clock: Any = None, access_token: str | None = None, **uvicorn_options: Any
+) -> Iterator[str]:
     """Serve the journal ``db`` with uvicorn in a thread; yields the base URL.
 
-    ``clock`` (a ``services.clock.Clock``) stops the server's "now" for a test.
+    ``clock`` (a ``services.clock.Clock``) stops the server's "now" for a test;
+    ``access_token`` asks for a token as ``kj serve`` does; ``uvicorn_options`` go to
+    ``uvicorn.Config`` (the connection limits of ``web.connections``, say).
     """
     import uvicorn
 
@@ -44,12 +48,13 @@ def live_server(db: Path, clock: Any = None) -> Iterator[str]:
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(WebSettings(db=str(db)), clock=clock or SYSTEM_CLOCK),
+        create_app(WebSettings(db=str(db), access_token=access_token), clock=clock or SYSTEM_CLOCK),
         host="127.0.0.1",
         port=port,
         log_level="warning",
         access_log=False,
         lifespan="on",
+        **uvicorn_options,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

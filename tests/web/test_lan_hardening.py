@@ -13,46 +13,23 @@ never 500. What is NOT tested: HTTPS (its own tests).
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from kratom_journal.web import WebSettings, create_app
 from kratom_journal.web.connections import MAX_IDLE_PER_ADDRESS, connection_options
-from tests.web.test_server import free_port
+from tests.web.browser_support import live_server
 
 TOKEN = "right-token-for-the-test-0123456789"
 
 
 def _serve(db: Path, header_timeout: float = 10.0) -> Iterator[str]:
-    port = free_port()
-    settings = WebSettings(db=str(db), access_token=TOKEN)
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        **connection_options(header_timeout=header_timeout),
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    options = connection_options(header_timeout=header_timeout)
+    with live_server(db, access_token=TOKEN, **options) as url:
+        yield url
 
 
 @pytest.fixture
